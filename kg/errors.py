@@ -1,0 +1,47 @@
+"""The project's named exceptions. Each carries a message that says where and what to do."""
+
+
+class KGError(Exception):
+    """Base class for every error the project raises on purpose."""
+
+
+class ConfigError(KGError):
+    """A setting or kg.toml value is invalid."""
+
+
+class NotIngestedError(KGError):
+    """The state folder holds no ingested graph yet; run `kg ingest` first."""
+
+
+class UnknownEntityError(KGError):
+    """No entity has that id, name or alias."""
+
+    def __init__(self, ref: str, suggestions: list[str] | None = None):
+        self.ref = ref
+        self.suggestions = suggestions or []
+        hint = f" — did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"no entity matches {ref!r}{hint}")
+
+
+class UnknownFieldError(KGError):
+    """A comparison or filter names a field no entity has."""
+
+
+class QueryError(KGError):
+    """A SPARQL query is malformed or not allowed."""
+
+
+class QueryTimeoutError(QueryError):
+    """A query ran longer than the configured timeout."""
+
+
+class ForbiddenQueryError(QueryError):
+    """The query would write or reach outside (UPDATE, LOAD, SERVICE) and is refused."""
+
+
+class SourceAccessError(KGError):
+    """A requested source path is outside the KB root or does not exist."""
+
+
+class IngestError(KGError):
+    """An ingest could not complete; the previous graph is still current."""
