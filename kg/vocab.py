@@ -105,3 +105,23 @@ def modality_for(text: str) -> str | None:
         if any(t2 == s.replace(" ", "").replace("-", "") for s in spec["synonyms"]):
             return mid
     return None
+
+# Relation predicates used in the IR -> (RDF term as CURIE, human label). Parsers emit these
+# names; the RDF mapping turns them into IRIs; REST and the assistant show the labels.
+RELATIONS: dict[str, tuple[str, str]] = {
+    "uses_dataset": ("nokg:usesDataset", "uses dataset"),
+    "has_modality": ("nokg:hasModality", "has modality"),
+    "described_by": ("nokg:describedBy", "described by paper"),  # model -> paper
+    "describes": ("nokg:describes", "describes model"),  # paper -> model
+    "uses_integration": ("nokg:usesIntegration", "uses integration pattern"),
+    "uses_strategy": ("nokg:usesStrategy", "uses embedding strategy"),
+    "uses_method": ("nokg:usesMethod", "uses method"),
+    "uses_model": ("nokg:usesModel", "uses model"),
+    "intended_for": ("nokg:intendedFor", "intended for"),  # strategy/method -> experiment
+    "part_of": ("dcterms:isPartOf", "part of"),  # nested registry entity -> its card
+    "related_to": ("dcterms:relation", "related to"),
+    "links_to": ("nokg:linksTo", "links to"),  # markdown link between docs / doc -> card
+    "mentions": ("schema:mentions", "mentions"),  # entity name found in prose
+    "documented_in": ("nokg:documentedIn", "documented in"),  # card -> doc path reference
+    "refers_to": ("nokg:refersTo", "refers to"),  # any other resolved reference
+}
