@@ -1,0 +1,53 @@
+"""Parsed sources cached by content hash, so an unchanged file is never parsed twice.
+
+The cache also gives the pipeline a file's *last good* parse when its new version fails:
+the failing file keeps contributing its old entities to linking, as it does in the stores.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from kg.ir import ParsedSource
+
+# Bump when the parsers change what they emit, so stale parses are not reused.
+PARSER_VERSION = "1"
+
+
+class ParseCache:
+    """A folder of pickled ParsedSource objects keyed by (parser version, sha256)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _file(self, sha256: str) -> Path:
+        return self.folder / f"{PARSER_VERSION}-{sha256}.pickle"
+
+    def get(self, sha256: str, path: str) -> ParsedSource | None:
+        """The cached parse of this content at this path, or None."""
+        f = self._file(sha256)
+        if not f.exists():
+            return None
+        try:
+            parsed: ParsedSource = pickle.loads(f.read_bytes())
+        except Exception:  # a corrupt cache entry is only a cache miss
+            return None
+        # Identical bytes at another path parse to other ids and provenance.
+        return parsed if parsed.source.path == path else None
+
+    def put(self, parsed: ParsedSource) -> None:
+        """Store a successful parse (failed ones are never cached)."""
+        if not parsed.ok:
+            return
+        f = self._file(parsed.source.sha256)
+        tmp = f.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(f)
+
+    def prune(self, keep: set[str]) -> None:
+        """Drop entries whose hash is not in `keep` (the current and last-good versions)."""
+        for f in self.folder.glob(f"{PARSER_VERSION}-*.pickle"):
+            if f.stem.split("-", 1)[1] not in keep:
+                f.unlink(missing_ok=True)

@@ -1,0 +1,218 @@
+"""The `kg` command line. Each command calls one KnowledgeBase method and formats the result."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from kg.errors import KGError
+from kg.knowledge_base import KnowledgeBase
+from kg.settings import Settings
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+class KGGroup(click.Group):
+    """Turns domain errors into a one-line message and exit code 2 instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            sys.exit(2)
+
+
+@click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--kb",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="KG_KB",
+    help="KB folder (default: the bundled kb/). Env: KG_KB.",
+)
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="KG_HOME",
+    help="State folder for stores and indexes. Env: KG_HOME.",
+)
+@click.option(
+    "--database-url",
+    envvar="KG_DATABASE_URL",
+    help="SQLAlchemy URL of the SQL store (default: SQLite in the state folder).",
+)
+@click.pass_context
+def cli(ctx: click.Context, kb: Path | None, home: Path | None, database_url: str | None) -> None:
+    """neuro-omics-kg: ingest a knowledge base of cards and docs, query it, ask it."""
+    overrides = {
+        k: v for k, v in {"kb": kb, "home": home, "database_url": database_url}.items() if v
+    }
+    ctx.obj = KnowledgeBase(Settings(**overrides))
+
+
+def _kb() -> KnowledgeBase:
+    return click.get_current_context().obj
+
+
+@cli.command()
+@click.option("--no-embed", is_flag=True, help="Skip building the retrieval (embedding) index.")
+def ingest(no_embed: bool) -> None:
+    """Ingest the KB: parse changed files, link, write SQL, RDF and the index."""
+    from rich.progress import Progress
+
+    kb = _kb()
+    if no_embed:
+        kb.settings.retrieval.embed = False
+    with Progress(console=err, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        report = kb.ingest(progress)
+    table = Table(title=f"ingest of {kb.settings.kb}")
+    for col in ("kind", "entities"):
+        table.add_column(col)
+    for kind, n in sorted(report.counts.items()):
+        table.add_row(kind, str(n))
+    out.print(table)
+    errors = [f for f in report.findings if f.severity == "error"]
+    out.print(
+        f"{report.sources} files, {report.parsed} parsed, {len(report.upserted)} written, "
+        f"{len(report.deleted)} deleted, {len(report.failed)} failed; "
+        f"{len(errors)} errors, {len(report.findings) - len(errors)} warnings"
+    )
+    out.print("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
+    for f in errors[:20]:
+        err.print(str(f), markup=False)
+
+
+@cli.command()
+def validate() -> None:
+    """List problems (file:line, what, hint) and SHACL violations; exit 1 on errors."""
+    findings = _kb().validate()
+    for f in findings:
+        out.print(f"{f.severity}: {f}", markup=False)
+    n_err = sum(f.severity == "error" for f in findings)
+    n_unres = sum(f.code == "unresolved-ref" for f in findings)
+    out.print(f"{n_err} errors, {len(findings) - n_err} warnings, {n_unres} unresolved references")
+    sys.exit(1 if n_err else 0)
+
+
+@cli.command()
+def stats() -> None:
+    """Counts per kind, relations per predicate, sources and findings."""
+    s = _kb().stats()
+    for section in ("entities", "relations"):
+        table = Table(title=section)
+        table.add_column("kind" if section == "entities" else "predicate")
+        table.add_column("count", justify="right")
+        for k, n in sorted(s.get(section, {}).items()):
+            table.add_row(k, str(n))
+        out.print(table)
+    rest = {k: v for k, v in s.items() if k not in ("entities", "relations")}
+    out.print(", ".join(f"{k}: {v}" for k, v in rest.items()))
+
+
+@cli.command()
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def show(ref: str, as_json: bool) -> None:
+    """An entity (id, name or alias), all its facts and their sources."""
+    from dataclasses import asdict
+
+    facts = _kb().show(ref)
+    if as_json:
+        out.print_json(json.dumps(asdict(facts), default=str))
+        return
+    out.print(
+        f"[bold]{facts.name}[/] ({facts.kind} {facts.id}) — {facts.source}:{facts.lines[0]}-{facts.lines[1]}"
+    )
+    if facts.aliases:
+        out.print("aliases: " + ", ".join(facts.aliases))
+    table = Table()
+    for col in ("path", "property", "value", "source"):
+        table.add_column(col)
+    for a in facts.attributes:
+        table.add_row(a.path, a.property or "", a.raw[:80], f"{a.prov.source}:{a.prov.line_start}")
+    out.print(table)
+    for r in facts.outgoing:
+        out.print(
+            f"→ {r.predicate} {r.object}   ({r.prov.source}:{r.prov.line_start})", markup=False
+        )
+    for r in facts.incoming:
+        out.print(
+            f"← {r.predicate} {r.subject}   ({r.prov.source}:{r.prov.line_start})", markup=False
+        )
+
+
+@cli.command()
+@click.argument("query")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml"]), default="table"
+)
+def sparql(query: str, fmt: str) -> None:
+    """Run a read-only SPARQL query (json = SPARQL 1.1 JSON results)."""
+    from kg.sparql import serialize_select, term_text
+
+    result = _kb().sparql(query)
+    if fmt != "table":
+        if result.kind == "graph":
+            for t in result.triples or []:
+                sys.stdout.write(f"{t.subject} {t.predicate} {t.object} .\n")
+            return
+        sys.stdout.write(serialize_select(result, fmt).decode())
+        return
+    if result.kind == "ask":
+        out.print(str(result.boolean).lower())
+        return
+    if result.kind == "graph":
+        for t in result.triples or []:
+            out.print(f"{t.subject} {t.predicate} {t.object} .", markup=False)
+        return
+    table = Table()
+    for v in result.variables:
+        table.add_column(v)
+    for row in result.rows:
+        table.add_row(*[term_text(t) for t in row])
+    out.print(table)
+    if result.truncated:
+        err.print(f"(truncated at {len(result.rows)} rows)")
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+def path(a: str, b: str) -> None:
+    """The shortest chain of relations between two entities."""
+    for step in _kb().path(a, b):
+        out.print(str(step), markup=False)
+
+
+@cli.command()
+def conflicts() -> None:
+    """Properties on which sources disagree, with every value and its source."""
+    found = _kb().conflicts()
+    for c in found:
+        out.print(f"[bold]{c.entity}[/] {c.property}:")
+        for a in c.values:
+            out.print(
+                f"    {a.raw!r:40}  {a.prov.source}:{a.prov.line_start} ({a.path})", markup=False
+            )
+    out.print(f"{len(found)} conflicts")
+
+
+def main() -> None:
+    cli(prog_name="kg")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""The stores of one KB instance, opened from settings, and the staging of a new generation.
+
+Layout of the state folder:
+    kg.sqlite             SQL store (unless KG_DATABASE_URL points elsewhere)
+    rdf/gen-<id>/         one on-disk pyoxigraph store per generation
+    index/<id>/           retrieval index (chunks, FAISS, BM25) per generation
+    embeddings.sqlite     embedding cache by content hash (shared by generations)
+    parse-cache/          parsed sources by content hash
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kg.ir import LinkedSource
+from kg.rdf.mapping import quads_for, vocabulary_quads
+from kg.rdf.store import RdfStore
+from kg.settings import Settings
+from kg.sql.store import SqlStore
+
+
+class Stores:
+    """SQL, RDF and retrieval index of one state folder."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.state = settings.state_dir()
+        self.state.mkdir(parents=True, exist_ok=True)
+        self.sql = SqlStore(settings.sql_url())
+        self.sql.migrate()
+        self.rdf = RdfStore(self.state / "rdf")
+        self._index = None
+        self._index_generation: str | None = None
+
+    # -- writing a generation -------------------------------------------------------------
+    def stage_rdf(
+        self,
+        previous: str | None,
+        generation: str,
+        upserts: list[LinkedSource],
+        deleted: list[str],
+        base_iri: str,
+    ) -> None:
+        graphs = {ls.path: quads_for(ls, base_iri) for ls in upserts}
+        if previous is None or not self.rdf.has_generation(previous):
+            graphs["<vocabulary>"] = vocabulary_quads(base_iri)
+        self.rdf.stage(
+            previous if previous and self.rdf.has_generation(previous) else None,
+            generation,
+            graphs,
+            deleted,
+        )
+
+    def stage_index(self, generation: str, linked: list[LinkedSource], progress) -> None:
+        if not self.settings.retrieval.embed:
+            return
+        from retrieval.build import build_generation_index
+
+        build_generation_index(self.settings, self.index_dir(generation), linked, progress)
+
+    def discard(self, generation: str) -> None:
+        """Remove a staged generation that never became current."""
+        self.rdf.gc(keep=set(self.rdf.generations()) - {generation})
+        shutil.rmtree(self.index_dir(generation), ignore_errors=True)
+
+    def collect_garbage(self, keep: set[str]) -> None:
+        """Keep the current and previous generations (readers may still hold the previous)."""
+        self.rdf.gc(keep=keep)
+        root = self.state / "index"
+        if root.is_dir():
+            for d in root.iterdir():
+                if d.name not in keep:
+                    shutil.rmtree(d, ignore_errors=True)
+
+    # -- reading the current generation -----------------------------------------------------
+    def index_dir(self, generation: str) -> Path:
+        return self.state / "index" / generation
+
+    def current_generation(self) -> str | None:
+        return self.sql.current_generation()
+
+    def rdf_read(self):
+        """A read-only pyoxigraph store of the current generation."""
+        gen = self.current_generation()
+        return None if gen is None else self.rdf.open_read(gen)
+
+    def retrieval_index(self):
+        """The retrieval index of the current generation, loaded once per generation."""
+        gen = self.current_generation()
+        if gen is None:
+            return None
+        if self._index is None or self._index_generation != gen:
+            from retrieval.build import load_generation_index
+
+            self._index = load_generation_index(self.settings, self.index_dir(gen))
+            self._index_generation = gen
+        return self._index

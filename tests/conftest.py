@@ -1,0 +1,69 @@
+"""Shared fixtures: real KB folders in tmp_path, ingested into real stores."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpora" / "neuro-omics-kb"
+BUNDLED_KB = ROOT / "kb"
+
+
+def write_kb(root: Path, files: dict[str, str]) -> Path:
+    """Write a KB folder: {relative path: text}; text is dedented."""
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def make_settings(kb: Path, home: Path, database_url: str | None = None, embed: bool = False, **kw):
+    from kg.settings import RetrievalSettings, Settings
+
+    return Settings(
+        kb=kb,
+        home=home,
+        database_url=database_url,
+        retrieval=RetrievalSettings(embedder="hash", embed=embed),
+        **kw,
+    )
+
+
+@pytest.fixture
+def make_kb(tmp_path):
+    """make_kb(files, embed=False, database_url=None) -> an ingested KnowledgeBase."""
+    from kg.knowledge_base import KnowledgeBase
+
+    def _make(files: dict[str, str], embed: bool = False, database_url: str | None = None):
+        kb_dir = write_kb(tmp_path / "kb", files)
+        kb = KnowledgeBase(make_settings(kb_dir, tmp_path / "home", database_url, embed))
+        kb.ingest()
+        return kb
+
+    return _make
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"reference corpus not found at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(tmp_path_factory, corpus):
+    """The reference corpus ingested once per session (SQLite, hash embedder)."""
+    from kg.knowledge_base import KnowledgeBase
+
+    home = tmp_path_factory.mktemp("corpus-home")
+    kb = KnowledgeBase(make_settings(corpus, home, embed=True))
+    kb.ingest()
+    return kb
