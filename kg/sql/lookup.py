@@ -1,0 +1,125 @@
+"""Finding entities by what people type: ids, names, aliases, fuzzy text and facets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+from sqlalchemy import Select, func, or_, select, union
+
+from kg.ir import KINDS
+from kg.sql.models import AliasRecord, AttributeRecord, EntityRecord, RelationRecord, normalise_key
+from kg.sql.store_read import EntityRow, SqlReads
+
+_ORIGIN_RANK = {"id": 0, "name": 1, "alias": 2}
+_E, _A, _AT, _R = EntityRecord, AliasRecord, AttributeRecord, RelationRecord
+
+
+def _kind_rank(kind: str) -> int:
+    return KINDS.index(kind) if kind in KINDS else len(KINDS)
+
+
+class SqlLookup(SqlReads):
+    """Name resolution, fuzzy suggestions, filtered listing and facet counts."""
+
+    _suggest_cache: tuple[str | None, list[str], list[str]] | None = None
+
+    def _best(self, stmt: Select) -> str | None:
+        rows = self._rows(stmt.join(_E, _E.id == _A.entity_id).add_columns(_E.kind))
+        if not rows:
+            return None
+        best = min(
+            rows, key=lambda r: (_ORIGIN_RANK.get(r.origin, 3), _kind_rank(r.kind), r.entity_id)
+        )
+        return best.entity_id
+
+    def resolve(self, ref: str) -> str | None:
+        """Entity id for `ref`: exact id, then case-insensitive id/name/alias, then normalised."""
+        ref = ref.strip()
+        if not ref:
+            return None
+        if self._rows(select(_E.id).where(_E.id == ref)):
+            return ref
+        base = select(_A.entity_id, _A.origin)
+        found = self._best(base.where(func.lower(_A.alias) == ref.lower()))
+        if found is None and (norm := normalise_key(ref)):
+            found = self._best(base.where(_A.norm == norm))
+        return found
+
+    def suggest(self, ref: str, n: int = 3) -> list[str]:
+        """Up to `n` entity ids whose id, name or alias looks most like `ref` (fuzzy)."""
+        generation = self.current_generation()
+        if self._suggest_cache is None or self._suggest_cache[0] != generation:
+            rows = self._rows(select(_A.alias, _A.entity_id).order_by(_A.id))
+            self._suggest_cache = (generation, [r.alias for r in rows], [r.entity_id for r in rows])
+        _, keys, ids = self._suggest_cache
+        out: list[str] = []
+        hits = process.extract(
+            ref, keys, scorer=fuzz.WRatio, processor=default_process, limit=n * 4, score_cutoff=60
+        )
+        for _key, _score, index in hits:
+            if ids[index] not in out:
+                out.append(ids[index])
+        return out[:n]
+
+    def find_entities(
+        self,
+        kind: str | None = None,
+        modality: str | None = None,
+        tag: str | None = None,
+        q: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[EntityRow], int]:
+        """Filter entities; returns one page (ordered by name) and the total match count."""
+        stmt = select(_E)
+        if kind:
+            stmt = stmt.where(_E.kind == kind)
+        if modality:
+            by_rel = select(_R.subject).where(_R.predicate == "has_modality", _R.object == modality)
+            by_attr = select(_AT.entity_id).where(
+                _AT.property == "modality", _AT.value_text == modality
+            )
+            stmt = stmt.where(or_(_E.id.in_(by_rel), _E.id.in_(by_attr)))
+        if tag:
+            tagged = select(_AT.entity_id).where(
+                _AT.property == "tag", func.lower(_AT.value_text) == tag.lower()
+            )
+            stmt = stmt.where(_E.id.in_(tagged))
+        if q:
+            named = select(_A.entity_id).where(
+                func.lower(_A.alias).contains(q.lower(), autoescape=True)
+            )
+            stmt = stmt.where(_E.id.in_(named))
+        total = self._rows(select(func.count()).select_from(stmt.subquery()))[0][0]
+        page = stmt.order_by(func.lower(_E.name), _E.id).limit(max(limit, 0)).offset(max(offset, 0))
+        return self._entity_rows(self._rows(page)), int(total)
+
+    def facet_counts(self, kind: str | None = None) -> dict[str, dict[str, int]]:
+        """How many entities (of `kind`) carry each modality and each tag."""
+        rel = select(_R.subject.label("e"), _R.object.label("v")).where(
+            _R.predicate == "has_modality"
+        )
+        att = select(_AT.entity_id.label("e"), _AT.value_text.label("v")).where(
+            _AT.property == "modality", _AT.value_text.is_not(None)
+        )
+        tags = select(_AT.entity_id.label("e"), _AT.value_text.label("v")).where(
+            _AT.property == "tag", _AT.value_text.is_not(None)
+        )
+        if kind:
+            of_kind = select(_E.id).where(_E.kind == kind)
+            rel = rel.where(_R.subject.in_(of_kind))
+            att = att.where(_AT.entity_id.in_(of_kind))
+            tags = tags.where(_AT.entity_id.in_(of_kind))
+
+        def count(pairs: Any) -> dict[str, int]:
+            sub = pairs.subquery()
+            stmt = (
+                select(sub.c.v, func.count())
+                .group_by(sub.c.v)
+                .order_by(func.count().desc(), sub.c.v)
+            )
+            return {v: int(n) for v, n in self._rows(stmt)}
+
+        return {"modality": count(union(rel, att)), "tag": count(tags.distinct())}

@@ -1,0 +1,268 @@
+"""The write half of the SQL store: one ingest applied in one transaction.
+
+Rows are built as plain dicts and inserted with executemany (one statement per table and
+batch), never through per-row ORM flushes, so a cold ingest of 100k cards stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+
+from kg.ir import Conflict, Finding, LinkedSource, SourceFile
+from kg.sql.models import (
+    SOURCE_TABLES,
+    AliasRecord,
+    AttributeRecord,
+    ConflictRecord,
+    EntityRecord,
+    FindingRecord,
+    RelationRecord,
+    SectionRecord,
+    SourceRecord,
+    StateRecord,
+    encode_value,
+    normalise_key,
+)
+
+# Bound the number of bound parameters per statement (SQLite and psycopg both have limits).
+_IN_CHUNK = 500
+_INSERT_BATCH = 20_000
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    for batch in _chunks(rows, _INSERT_BATCH):
+        conn.execute(insert(table), list(batch))
+
+
+def _delete_sources(conn: Connection, paths: Sequence[str]) -> None:
+    """Delete every per-source row of `paths` (not their `sources` rows)."""
+    for batch in _chunks(sorted(set(paths)), _IN_CHUNK):
+        for table in SOURCE_TABLES:
+            conn.execute(delete(table).where(table.c.source.in_(batch)))
+
+
+def _merged_findings(linked: LinkedSource) -> list[Finding]:
+    """Link findings plus any parse finding the linker did not already carry over."""
+    merged = list(linked.findings)
+    merged.extend(f for f in linked.parsed.findings if f not in merged)
+    return merged
+
+
+def _finding_rows(path: str, findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    # Findings are keyed by the source that reported them, so they go with its rows.
+    return [
+        {
+            "source": path,
+            "line": f.line,
+            "severity": f.severity,
+            "code": f.code,
+            "message": f.message,
+            "hint": f.hint or "",
+        }
+        for f in findings
+    ]
+
+
+def _error_text(findings: Iterable[Finding]) -> str | None:
+    errors = [str(f) for f in findings if f.severity == "error"]
+    return "\n".join(errors) or None
+
+
+class _Rows:
+    """Rows of every per-source table, accumulated over all upserted sources."""
+
+    def __init__(self) -> None:
+        self.by_table: dict[Table, list[dict[str, Any]]] = {t: [] for t in SOURCE_TABLES}
+
+    def add(self, linked: LinkedSource) -> None:
+        path, parsed = linked.path, linked.parsed
+        ents = self.by_table[EntityRecord.__table__]
+        aliases = self.by_table[AliasRecord.__table__]
+        for e in parsed.entities:
+            ents.append(
+                {
+                    "id": e.id,
+                    "kind": e.kind,
+                    "name": e.name,
+                    "parent": e.parent,
+                    "source": path,
+                    "line_start": e.prov.line_start,
+                    "line_end": e.prov.line_end,
+                }
+            )
+            keys = [(e.id, "id"), (e.name, "name")] + [(a, "alias") for a in e.aliases]
+            seen: set[tuple[str, str]] = set()
+            for text, origin in keys:
+                if not text or (text, origin) in seen:
+                    continue
+                seen.add((text, origin))
+                aliases.append(
+                    {
+                        "entity_id": e.id,
+                        "alias": text,
+                        "norm": normalise_key(text),
+                        "origin": origin,
+                        "source": path,
+                    }
+                )
+        attrs = self.by_table[AttributeRecord.__table__]
+        for a in parsed.attributes:
+            text, num = encode_value(a.value, a.datatype)
+            attrs.append(
+                {
+                    "entity_id": a.entity,
+                    "path": a.path,
+                    "property": a.property,
+                    "raw": str(a.raw),
+                    "value_text": text,
+                    "value_num": num,
+                    "value_type": a.datatype,
+                    "unit": a.unit,
+                    "source": path,
+                    "line_start": a.prov.line_start,
+                    "line_end": a.prov.line_end,
+                }
+            )
+        self.by_table[RelationRecord.__table__].extend(
+            {
+                "subject": r.subject,
+                "predicate": r.predicate,
+                "object": r.object,
+                "ref": r.ref,
+                "path": r.prov.path,
+                "source": path,
+                "line_start": r.prov.line_start,
+                "line_end": r.prov.line_end,
+            }
+            for r in linked.relations
+        )
+        self.by_table[SectionRecord.__table__].extend(
+            {
+                "id": s.id,
+                "doc": s.doc,
+                "heading_path": list(s.heading_path),
+                "level": s.level,
+                "text": s.text,
+                "source": path,
+                "line_start": s.prov.line_start,
+                "line_end": s.prov.line_end,
+            }
+            for s in parsed.sections
+        )
+        self.by_table[FindingRecord.__table__].extend(_finding_rows(path, _merged_findings(linked)))
+
+
+def _conflict_rows(conflicts: Iterable[Conflict]) -> list[dict[str, Any]]:
+    rows = []
+    for c in conflicts:
+        for a in c.values:
+            text, num = encode_value(a.value, a.datatype)
+            rows.append(
+                {
+                    "entity": c.entity,
+                    "property": c.property,
+                    "source": a.prov.source,
+                    "path": a.path,
+                    "raw": str(a.raw),
+                    "value_text": text,
+                    "value_num": num,
+                    "value_type": a.datatype,
+                    "line_start": a.prov.line_start,
+                    "line_end": a.prov.line_end,
+                }
+            )
+    return rows
+
+
+def _mark_failed(
+    conn: Connection, failed: list[tuple[SourceFile, list[Finding]]], generation: str
+) -> None:
+    """Failed sources keep their rows and last good hashes; only findings/ok/error change."""
+    src = SourceRecord.__table__
+    fnd = FindingRecord.__table__
+    for batch in _chunks(sorted({f.path for f, _ in failed}), _IN_CHUNK):
+        conn.execute(delete(fnd).where(fnd.c.source.in_(batch)))
+    known = {
+        row.path
+        for batch in _chunks([f.path for f, _ in failed], _IN_CHUNK)
+        for row in conn.execute(select(src.c.path).where(src.c.path.in_(batch)))
+    }
+    new_rows, finding_rows = [], []
+    for file, findings in failed:
+        finding_rows.extend(_finding_rows(file.path, findings))
+        error = _error_text(findings) or "the file could not be parsed"
+        if file.path in known:
+            conn.execute(
+                update(src)
+                .where(src.c.path == file.path)
+                .values(ok=False, error=error, generation=generation)
+            )
+        else:
+            new_rows.append(
+                {
+                    "path": file.path,
+                    "kind": file.kind,
+                    "sha256": file.sha256,
+                    "digest": None,
+                    "ok": False,
+                    "error": error,
+                    "generation": generation,
+                }
+            )
+    _insert(conn, src, new_rows)
+    _insert(conn, fnd, finding_rows)
+
+
+def apply_changes(
+    conn: Connection,
+    upserts: list[LinkedSource],
+    digests: dict[str, str],
+    deleted: list[str],
+    failed: list[tuple[SourceFile, list[Finding]]],
+    conflicts: list[Conflict] | None,
+    generation: str,
+) -> None:
+    """Write one ingest's changes on `conn`; the caller owns the transaction."""
+    upsert_paths = [ls.path for ls in upserts]
+    _delete_sources(conn, upsert_paths + list(deleted))
+    src = SourceRecord.__table__
+    for batch in _chunks(sorted(set(upsert_paths) | set(deleted)), _IN_CHUNK):
+        conn.execute(delete(src).where(src.c.path.in_(batch)))
+
+    rows = _Rows()
+    for linked in upserts:
+        rows.add(linked)
+    for table, table_rows in rows.by_table.items():
+        _insert(conn, table, table_rows)
+    _insert(
+        conn,
+        src,
+        [
+            {
+                "path": ls.path,
+                "kind": ls.parsed.source.kind,
+                "sha256": ls.parsed.source.sha256,
+                "digest": digests.get(ls.path),
+                "ok": ls.parsed.ok,
+                "error": None if ls.parsed.ok else _error_text(_merged_findings(ls)),
+                "generation": generation,
+            }
+            for ls in upserts
+        ],
+    )
+    if failed:
+        _mark_failed(conn, failed, generation)
+    if conflicts is not None:
+        conn.execute(delete(ConflictRecord.__table__))
+        _insert(conn, ConflictRecord.__table__, _conflict_rows(conflicts))
+    state = StateRecord.__table__
+    conn.execute(delete(state).where(state.c.key == "generation"))
+    conn.execute(insert(state).values(key="generation", value=generation))
