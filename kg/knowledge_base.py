@@ -124,6 +124,92 @@ class KnowledgeBase:
 
         return neighbors(self.graph, self.resolve(ref), depth)
 
+    # -- comparison tables ----------------------------------------------------------------------
+    def compare(
+        self,
+        refs: list[str] | None = None,
+        fields: list[str] | None = None,
+        *,
+        kind: str | None = None,
+        modality: str | None = None,
+        tag: str | None = None,
+        sort: str | None = None,
+        descending: bool = False,
+        transpose: bool = False,
+        limit: int = 500,
+    ):
+        """A comparison `Table` of entities (ids, names or aliases) and/or a filter.
+
+        Args:
+            refs: entities to compare, in row order; None compares every filter match.
+            fields: properties, synonyms or YAML paths; None picks the most filled fields.
+            kind, modality, tag: keep only matching entities (all of them when `refs` is None).
+            sort: field to order rows by ("-field" for descending); missing values last.
+            transpose: fields as rows, entities as columns.
+            limit: at most this many filter matches (the table's `total` says how many).
+
+        Raises:
+            UnknownEntityError: a ref names no entity (with did-you-mean suggestions).
+            UnknownFieldError: a field is neither a property nor a YAML path of these entities.
+        """
+        from kg.compare import build_table
+        from kg.errors import KGError
+
+        self._require_ingested()
+        sql = self.stores.sql
+        total = None
+        if refs:
+            ids = list(dict.fromkeys(self.resolve(r) for r in refs))
+            rows = [sql.get_entity(i) for i in ids]
+            if kind or modality or tag:
+                # The store owns what "modality" means (vocabulary relations and attributes).
+                keep = {e.id for e in sql.find_entities(kind, modality, tag, limit=1_000_000)[0]}
+                rows = [r for r in rows if r.id in keep]
+        elif kind or modality or tag:
+            rows, total = sql.find_entities(kind, modality, tag, limit=limit)
+        else:
+            raise KGError(
+                "nothing to compare — name entities or give a filter such as kind='model'"
+            )
+        ids = [r.id for r in rows]
+        facts = sql.attributes_for(ids)
+        wanted = set(ids)
+        conflicts = [c for c in sql.conflicts() if c.entity in wanted]
+        table = build_table(rows, facts, fields, conflicts, sort=sort, descending=descending)
+        if total is not None and total > len(rows):
+            table.total = total
+        return table.transpose() if transpose else table
+
+    def catalog(self, out=None) -> dict[str, str]:
+        """Registry pages (models by modality, papers by year, datasets by access) as Markdown.
+
+        Args:
+            out: a folder to write the pages into (links become relative to it); None only
+                returns them (links relative to the KB root).
+
+        Returns:
+            page file name -> Markdown text.
+        """
+        from pathlib import Path
+
+        from kg.catalog import build_catalog, write_catalog
+
+        self._require_ingested()
+        sql = self.stores.sql
+        entities = [
+            e
+            for k in ("model", "paper", "dataset", "doc")
+            for e in sql.find_entities(k, limit=10**9)[0]
+        ]
+        ids = [e.id for e in entities if e.kind != "doc"]
+        facts = sql.attributes_for(ids)
+        kb_root = Path(self.settings.kb).resolve()
+        if out is None:
+            return build_catalog(entities, facts, sql.all_relations(), sql.conflicts())
+        return write_catalog(
+            Path(out), kb_root, entities, facts, sql.all_relations(), sql.conflicts()
+        )
+
     # -- SPARQL -----------------------------------------------------------------------------------
     def sparql(self, query: str, max_rows: int | None = None):
         """Run a read-only SPARQL query on the current generation."""

@@ -1,0 +1,281 @@
+"""Comparison tables built from card facts: one row per entity, one column per field.
+
+The core works on plain data (entities, their attributes, the conflict list) so it is
+testable without a store; `KnowledgeBase.compare` fetches that data and calls `build_table`.
+Every cell keeps each value's raw text, normalised value and provenance (file, line).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from kg.errors import UnknownFieldError
+from kg.ir import Attribute, Conflict
+from kg.table import Cell, CellValue, Column, Row, Table, order_rows, sort_key, value_key
+from kg.vocab import PROPERTIES, PROPERTY_SYNONYMS
+
+# Properties that label a row or hold prose/bookkeeping: poor comparison columns by default.
+_NOT_DEFAULT = {"name", "title", "summary", "objective", "last_updated", "verified", "status"}
+DEFAULT_FIELD_COUNT = 6
+_INDEX = re.compile(r"\[\d+\]")
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    """The identity of one compared entity and where its card is."""
+
+    id: str
+    kind: str
+    name: str
+    source: str = ""
+    line: int = 0
+
+    @classmethod
+    def of(cls, obj: Any) -> EntitySummary:
+        """Accept an `EntitySummary`, an IR `Entity` or a store row (anything with `prov`)."""
+        if isinstance(obj, cls):
+            return obj
+        prov = getattr(obj, "prov", None)
+        source = prov.source if prov else getattr(obj, "source", "")
+        line = prov.line_start if prov else getattr(obj, "line_start", 0)
+        return cls(obj.id, obj.kind, obj.name, source, line)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A resolved comparison field: a canonical property or a YAML path."""
+
+    key: str
+    label: str
+    property: str | None = None  # canonical property name, None for a YAML path
+
+
+# -- fields -----------------------------------------------------------------------------------
+
+
+def _family(path: str) -> str:
+    return _INDEX.sub("[]", path)
+
+
+def path_matches(path: str, field_path: str) -> bool:
+    """Whether an attribute's YAML path falls under a field path (`datasets` ⊇ `datasets[2]`)."""
+    for cand in (path, _family(path)):
+        if cand == field_path or cand.startswith((field_path + ".", field_path + "[")):
+            return True
+    return False
+
+
+def _known_paths(facts: Mapping[str, list[Attribute]]) -> set[str]:
+    return {_family(a.path) for attrs in facts.values() for a in attrs}
+
+
+def resolve_field(name: str, facts: Mapping[str, list[Attribute]]) -> Field:
+    """Resolve a field name: a canonical property, a synonym or label, or a YAML path.
+
+    Raises:
+        UnknownFieldError: no property has that name and no compared entity has that path;
+            the error carries `suggestions`.
+    """
+    text = name.strip()
+    key = text.lower()
+    prop = _property_for(key)
+    if prop is not None:
+        return Field(prop, PROPERTIES[prop]["label"], prop)
+    if text and any(path_matches(a.path, text) for attrs in facts.values() for a in attrs):
+        return Field(text, text, None)
+    candidates = sorted(set(PROPERTIES) | set(PROPERTY_SYNONYMS) | _known_paths(facts))
+    suggestions = difflib.get_close_matches(text, candidates, n=3, cutoff=0.6)
+    hint = f" — did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+    exc = UnknownFieldError(f"no property or YAML path {text!r} among the compared entities{hint}")
+    exc.suggestions = suggestions  # type: ignore[attr-defined]
+    raise exc
+
+
+def _property_for(key: str) -> str | None:
+    norm = re.sub(r"[\s-]+", "_", key)
+    if norm in PROPERTIES:
+        return norm
+    spaced = key.replace("_", " ")
+    for k in (key, spaced):
+        if k in PROPERTY_SYNONYMS:
+            return PROPERTY_SYNONYMS[k]
+    labels = {spec["label"].lower(): p for p, spec in PROPERTIES.items()}
+    return labels.get(spaced)
+
+
+def default_fields(
+    facts: Mapping[str, list[Attribute]], n: int = DEFAULT_FIELD_COUNT
+) -> list[Field]:
+    """The `n` fields most filled among the entities: canonical properties, then YAML paths."""
+    props: dict[str, set[str]] = {}
+    paths: dict[str, set[str]] = {}
+    for eid, attrs in facts.items():
+        for a in attrs:
+            if a.property in PROPERTIES and a.property not in _NOT_DEFAULT:
+                props.setdefault(a.property, set()).add(eid)
+            elif a.property is None:
+                paths.setdefault(_family(a.path), set()).add(eid)
+    order = list(PROPERTIES)
+    ranked = sorted(props, key=lambda p: (-len(props[p]), order.index(p)))
+    out = [Field(p, PROPERTIES[p]["label"], p) for p in ranked[:n]]
+    for path in sorted(paths, key=lambda p: -len(paths[p]))[: n - len(out)]:
+        out.append(Field(path, path, None))
+    return out
+
+
+# -- cells ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _patterns(prop: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    out = []
+    for p in PROPERTIES.get(prop, {}).get("paths", []):
+        rx = re.escape(p).replace(r"\[\]", r"\[\d+\]").replace(r"\*", r"[^.\[\]]+")
+        out.append((re.compile(rx + "$"), p.split(".")[-1].replace("[]", "")))
+    return tuple(out)
+
+
+def _rank(prop: str, path: str) -> int | None:
+    for i, (rx, _leaf) in enumerate(_patterns(prop)):
+        if rx.match(path):
+            return i
+    return None
+
+
+def property_cell(prop: str, attrs: Iterable[Attribute]) -> Cell:
+    """The cell of a canonical property from one entity's attributes.
+
+    The first vocabulary path present in the card is the primary value (as in kg.vocab);
+    other paths with the same leaf name (`context_length` and `arch.context_length`) and
+    facts from other places (doc tables) join it, and disagreement between them is a
+    conflict. Differently named paths (`license.weights` beside `license.code`) stay out:
+    they are fields of their own.
+    """
+    ranked = [(a, _rank(prop, a.path)) for a in attrs if a.property == prop]
+    pats = _patterns(prop)
+    present = [r for _, r in ranked if r is not None]
+    keep: set[int] = set()
+    if present:
+        leaf = pats[min(present)][1]
+        keep = {r for r in present if pats[r][1] == leaf}
+    chosen = [(a, r) for a, r in ranked if r is None or r in keep]
+    chosen.sort(key=lambda ar: (ar[1] if ar[1] is not None else len(pats), ar[0].prov.line_start))
+    groups: dict[Any, set[Any]] = {}
+    for a, r in chosen:
+        gkey = r if r is not None else (a.prov.source, _family(a.path))
+        groups.setdefault(gkey, set()).add(value_key(CellValue.of(a)))
+    distinct_sets = {frozenset(s) for s in groups.values()}
+    return Cell([CellValue.of(a) for a, _ in chosen], conflict=len(distinct_sets) > 1)
+
+
+def path_cell(path: str, attrs: Iterable[Attribute]) -> Cell:
+    """The cell of a YAML-path field: every leaf under that path, in file order."""
+    return Cell([CellValue.of(a) for a in attrs if path_matches(a.path, path)])
+
+
+def _apply_conflicts(cell: Cell, f: Field, conflicts: list[Conflict]) -> None:
+    for c in conflicts:
+        if f.property is not None and c.property != f.property:
+            continue
+        values = [a for a in c.values if f.property is not None or path_matches(a.path, f.key)]
+        if not values:
+            continue
+        cell.conflict = True
+        have = {(v.source, v.line, v.path) for v in cell.values}
+        for a in values:
+            if (a.prov.source, a.prov.line_start, a.path) not in have:
+                cell.values.append(CellValue.of(a))
+
+
+def make_cell(f: Field, attrs: list[Attribute], conflicts: Iterable[Conflict] = ()) -> Cell:
+    """One entity's cell for a field, with store-reported conflicts merged in."""
+    cell = property_cell(f.property, attrs) if f.property else path_cell(f.key, attrs)
+    if conflicts:
+        _apply_conflicts(cell, f, list(conflicts))
+    return cell
+
+
+# -- tables -----------------------------------------------------------------------------------
+
+
+def _corner(entities: list[EntitySummary]) -> str:
+    kinds = {e.kind for e in entities}
+    return kinds.pop().capitalize() if len(kinds) == 1 else "Entity"
+
+
+def build_table(
+    entities: Iterable[Any],
+    facts: Mapping[str, list[Attribute]],
+    fields: Iterable[str] | None = None,
+    conflicts: Iterable[Conflict] = (),
+    sort: str | None = None,
+    descending: bool = False,
+) -> Table:
+    """Build a comparison table from plain data.
+
+    Args:
+        entities: the rows, in order (`EntitySummary`, IR `Entity` or store rows).
+        facts: attributes per entity id (all of them, so YAML paths and defaults work).
+        fields: field names (property, synonym, label or YAML path); None picks defaults.
+        conflicts: store-reported conflicts; those of compared entities mark their cells.
+        sort: a field to order rows by (need not be shown), or "name"/"id";
+            a leading "-" sorts descending.
+        descending: sort descending.
+
+    Raises:
+        UnknownFieldError: a field (or the sort field) is neither a property nor a known path.
+    """
+    ents = [EntitySummary.of(e) for e in entities]
+    ents = list({e.id: e for e in ents}.values())
+    facts = {e.id: list(facts.get(e.id, [])) for e in ents}
+    resolved: list[Field] = []
+    for name in fields if fields is not None else ():
+        f = resolve_field(name, facts)
+        if f.key not in [r.key for r in resolved]:
+            resolved.append(f)
+    if fields is None:
+        resolved = default_fields(facts)
+    by_entity: dict[str, list[Conflict]] = {}
+    for c in conflicts:
+        by_entity.setdefault(c.entity, []).append(c)
+    columns = [Column(f.key, f.label, f.property) for f in resolved]
+    rows = [
+        Row(
+            e.id,
+            e.name,
+            [make_cell(f, facts[e.id], by_entity.get(e.id, ())) for f in resolved],
+            e.kind,
+            e.source,
+            e.line,
+        )
+        for e in ents
+    ]
+    table = Table(columns, rows, _corner(ents))
+    if sort:
+        return _sort_by(table, sort, descending, facts, by_entity)
+    return table
+
+
+def _sort_by(
+    table: Table,
+    sort: str,
+    descending: bool,
+    facts: Mapping[str, list[Attribute]],
+    by_entity: Mapping[str, list[Conflict]],
+) -> Table:
+    if sort.startswith("-"):
+        sort, descending = sort[1:], True
+    if sort.strip().lower() in ("name", "id"):
+        return table.sorted(sort.strip().lower(), descending)
+    f = resolve_field(sort, facts)
+    if f.key in [c.key for c in table.columns]:
+        return table.sorted(f.key, descending)
+    keyed = [
+        (r, sort_key(make_cell(f, facts[r.key], by_entity.get(r.key, ())))) for r in table.rows
+    ]
+    return replace(table, rows=order_rows(keyed, descending))
