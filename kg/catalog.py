@@ -101,7 +101,7 @@ def _page(
     by_id: Mapping[str, EntitySummary],
     href: Href,
 ) -> str:
-    n = sum(len(g) for _, g in groups)
+    n = len({e.id for _, g in groups for e in g})
     parts = [f"# {title}\n\n{NOTE}\n\n{n} entries in {len(groups)} groups.\n"]
     for name, ents in groups:
         parts.append(_section(name, ents, facts, fields, conflicts, links, relations, by_id, href))

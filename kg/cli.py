@@ -210,6 +210,82 @@ def conflicts() -> None:
     out.print(f"{len(found)} conflicts")
 
 
+@cli.command()
+@click.argument("refs", nargs=-1)
+@click.option(
+    "--fields", help="Comma-separated properties, synonyms or YAML paths (default: most filled)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv", "json", "html", "latex"]),
+    default="md",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--kind", help="Only entities of this kind (model, paper, dataset, ...).")
+@click.option("--modality", help="Only entities of this modality (genetics, fmri, smri, ...).")
+@click.option("--tag", help="Only entities with this tag.")
+@click.option("--sort", "sort_by", help="Order rows by this field ('-field' for descending).")
+@click.option("--desc", is_flag=True, help="Sort descending.")
+@click.option("--transpose", is_flag=True, help="Fields as rows, entities as columns.")
+@click.option("--limit", default=500, show_default=True, help="At most this many filter matches.")
+def compare(
+    refs: tuple[str, ...],
+    fields: str | None,
+    fmt: str,
+    kind: str | None,
+    modality: str | None,
+    tag: str | None,
+    sort_by: str | None,
+    desc: bool,
+    transpose: bool,
+    limit: int,
+) -> None:
+    """Compare entities (ids, names or aliases) or a filter's matches on chosen fields."""
+    from kg.table_formats import render
+
+    names = [f for f in (fields or "").split(",") if f.strip()] or None
+    table = _kb().compare(
+        list(refs) or None,
+        names,
+        kind=kind,
+        modality=modality,
+        tag=tag,
+        sort=sort_by,
+        descending=desc,
+        transpose=transpose,
+        limit=limit,
+    )
+    text, _media_type = render(table, fmt)
+    sys.stdout.write(text)
+    if table.total is not None:
+        err.print(f"(showing {len(table.rows)} of {table.total}; raise --limit for more)")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write index.md, models.md, papers.md, datasets.md (default: print).",
+)
+@click.option(
+    "--page",
+    type=click.Choice(["models", "papers", "datasets", "all"]),
+    default="all",
+    show_default=True,
+    help="Which page to print (without --out).",
+)
+def catalog(out: Path | None, page: str) -> None:
+    """Registry pages from the cards: models by modality, papers by year, datasets by access."""
+    pages = _kb().catalog(out)
+    if out is not None:
+        err.print(f"wrote {len(pages)} pages to {out}: {', '.join(sorted(pages))}")
+        return
+    names = ["models.md", "papers.md", "datasets.md"] if page == "all" else [f"{page}.md"]
+    sys.stdout.write("\n".join(pages[n] for n in names))
+
+
 def main() -> None:
     cli(prog_name="kg")
 
