@@ -133,13 +133,15 @@ def make_embedder(spec: str) -> Embedder:
     """
     if spec == "minilm":
         return MiniLMEmbedder()
-    if spec == "hash" or spec.startswith("hash-"):
-        dim = int(spec.split("-", 1)[1]) if "-" in spec else 256
-        return HashEmbedder(dim)
+    if spec == "hash":
+        return HashEmbedder()
+    if re.fullmatch(r"hash-\d+", spec):
+        return HashEmbedder(int(spec[5:]))
     path = Path(spec).expanduser()
     if path.is_dir():
         return SentenceTransformerEmbedder(path)
     raise ConfigError(
-        f"retrieval.embedder = {spec!r} is not 'minilm', 'hash' or a local model folder — "
+        f"retrieval.embedder = {spec!r} is not 'minilm', 'hash', 'hash-<dim>' or a local model "
+        "folder — "
         "set KG_RETRIEVAL__EMBEDDER to one of those (models are never downloaded at run time)"
     )
