@@ -29,6 +29,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 # name -> module import path; each module has `run(ctx) -> list[Result]`. Order = run order.
 REGISTRY: dict[str, str] = {
     "sparql_peers": "bench.sparql_peers",
+    "compare": "bench.compare_bench",
 }
 
 

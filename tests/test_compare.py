@@ -264,3 +264,79 @@ def test_corpus_default_fields_for_models(corpus_kb):
     t = corpus_kb.compare(["caduceus", "evo2", "dnabert2"])
     keys = [c.key for c in t.columns]
     assert len(keys) == 6 and "context_length" in keys and "name" not in keys
+
+
+# -- the CLI --------------------------------------------------------------------------------
+
+
+def run_cli(kb, *args):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    s = kb.settings
+    return CliRunner().invoke(cli, ["--kb", str(s.kb), "--home", str(s.home), *args])
+
+
+def test_cli_compare_markdown(corpus_kb):
+    res = run_cli(
+        corpus_kb,
+        "compare", "caduceus", "evo2", "dnabert2",
+        "--fields", "context_length,parameters,license",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0] == "| Model | Context length | Parameters | License |"
+    assert [ln.split("|")[1].strip() for ln in lines[2:]] == ["Caduceus", "Evo 2", "DNABERT-2"]
+    assert "131072" in lines[2] and "Apache-2.0" in lines[4]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "html", "latex"])
+def test_cli_compare_formats(corpus_kb, fmt):
+    import csv
+    import io
+    import json
+
+    res = run_cli(corpus_kb, "compare", "caduceus", "evo2", "--fields", "license", "--format", fmt)
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    if fmt == "csv":
+        assert list(csv.reader(io.StringIO(out)))[0] == ["Model", "License"]
+    elif fmt == "json":
+        assert [r["key"] for r in json.loads(out)["rows"]] == ["caduceus", "evo2"]
+    elif fmt == "html":
+        assert out.startswith("<!doctype html>") and "data-line=" in out
+    else:
+        assert out.startswith("\\begin{tabular}{ll}")
+
+
+def test_cli_compare_filter_sort_transpose(corpus_kb):
+    res = run_cli(
+        corpus_kb, "compare", "--kind", "model", "--modality", "genetics",
+        "--fields", "context window", "--sort", "context_length", "--desc", "--transpose",
+        "--format", "csv",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    header, row = res.stdout.splitlines()
+    assert header.startswith("Field,") and "Evo 2" in header and "Caduceus" in header
+    assert row.startswith("Context length,")
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["compare", "cadeceus", "evo2"], "no entity matches 'cadeceus' — did you mean 'caduceus'"),
+        (["compare", "evo2", "--fields", "licnese"], "did you mean 'license'"),
+        (["compare"], "nothing to compare"),
+    ],
+)
+def test_cli_compare_errors_exit_2_with_one_line(corpus_kb, args, message):
+    res = run_cli(corpus_kb, *args)
+    assert res.exit_code == 2
+    assert res.stdout == ""
+    assert len(res.stderr.strip().splitlines()) == 1 and message in res.stderr
+
+
+def test_cli_compare_unknown_format_is_a_usage_error(corpus_kb):
+    res = run_cli(corpus_kb, "compare", "evo2", "--format", "xlsx")
+    assert res.exit_code == 2 and "Invalid value for '--format'" in res.stderr
