@@ -34,8 +34,9 @@ def _first(attrs: Iterable[Attribute], prop: str) -> list[Attribute]:
 def _modalities(attrs: list[Attribute]) -> list[str]:
     found = []
     for a in _first(attrs, "modality"):
-        mid = a.value if a.value in MODALITIES else modality_for(str(a.raw))
-        found.append(mid or str(a.raw).strip().lower())
+        # The normaliser joins several vocabulary ids with commas ("smri,fmri").
+        ids = [m for m in str(a.value or "").split(",") if m in MODALITIES]
+        found += ids or [modality_for(str(a.raw)) or str(a.raw).strip().lower()]
     return list(dict.fromkeys(found))
 
 

@@ -71,8 +71,11 @@ class Cell:
 
     @property
     def value(self) -> Any:
-        """The normalised value: a scalar, a list when several distinct, None when missing."""
-        vals = [v.value if v.value is not None else v.raw for v in self.distinct()]
+        """The normalised value: a scalar, a list when several distinct, None when missing.
+
+        A value the normaliser could not read ("TBD") is None here; its text stays in `raw`.
+        """
+        vals = [v.value for v in self.distinct()]
         return None if not vals else vals[0] if len(vals) == 1 else vals
 
     def text(self, missing: str = "—", sep: str = ", ", conflict_sep: str = " / ") -> str:
