@@ -45,3 +45,7 @@ class SourceAccessError(KGError):
 
 class IngestError(KGError):
     """An ingest could not complete; the previous graph is still current."""
+
+
+class NoPathError(KGError):
+    """No chain of relations connects two entities."""
