@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -21,8 +22,15 @@ from kg.vocab import PROPERTIES, PROPERTY_SYNONYMS
 
 # Properties that label a row or hold prose/bookkeeping: poor comparison columns by default.
 _NOT_DEFAULT = {"name", "title", "summary", "objective", "last_updated", "verified", "status"}
+# The key comparison fields of each entity type, in column order (used when well filled).
+PREFERRED: dict[str, list[str]] = {
+    "model": ["modality", "architecture", "parameters", "context_length", "license", "dataset"],
+    "paper": ["year", "venue", "author", "modality", "model", "link"],
+    "dataset": ["modality", "access", "domain", "model", "link"],
+}
 DEFAULT_FIELD_COUNT = 6
 _INDEX = re.compile(r"\[\d+\]")
+_LAST_INDEX = re.compile(r"\[\d+\]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,20 +117,35 @@ def _property_for(key: str) -> str | None:
 
 
 def default_fields(
-    facts: Mapping[str, list[Attribute]], n: int = DEFAULT_FIELD_COUNT
+    facts: Mapping[str, list[Attribute]],
+    kinds: Iterable[str] = (),
+    n: int = DEFAULT_FIELD_COUNT,
 ) -> list[Field]:
-    """The `n` fields most filled among the entities: canonical properties, then YAML paths."""
+    """The `n` default fields: well-filled properties, the entity type's key ones first.
+
+    Properties filled for at least half the entities come first, in the order the type
+    prefers (`PREFERRED`), then by how many entities fill them; the rest follow by fill
+    count, and YAML paths of generic attributes only when properties run out.
+    """
     props: dict[str, set[str]] = {}
     paths: dict[str, set[str]] = {}
     for eid, attrs in facts.items():
         for a in attrs:
-            if a.property in PROPERTIES and a.property not in _NOT_DEFAULT:
-                props.setdefault(a.property, set()).add(eid)
-            elif a.property is None:
+            prop = property_of(a)
+            if prop in PROPERTIES and prop not in _NOT_DEFAULT:
+                props.setdefault(prop, set()).add(eid)
+            elif prop is None:
                 paths.setdefault(_family(a.path), set()).add(eid)
+    kind_counts = Counter(kinds)
+    pref = PREFERRED.get(kind_counts.most_common(1)[0][0], []) if kind_counts else []
     order = list(PROPERTIES)
-    ranked = sorted(props, key=lambda p: (-len(props[p]), order.index(p)))
-    out = [Field(p, PROPERTIES[p]["label"], p) for p in ranked[:n]]
+
+    def rank(p: str) -> tuple:
+        well = 2 * len(props[p]) >= len(facts)
+        first = pref.index(p) if well and p in pref else len(pref)
+        return (not well, first, -len(props[p]), order.index(p))
+
+    out = [Field(p, PROPERTIES[p]["label"], p) for p in sorted(props, key=rank)[:n]]
     for path in sorted(paths, key=lambda p: -len(paths[p]))[: n - len(out)]:
         out.append(Field(path, path, None))
     return out
@@ -147,6 +170,27 @@ def _rank(prop: str, path: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _list_item_property(path: str) -> str | None:
+    base = _LAST_INDEX.sub("", path)
+    if base == path:
+        return None
+    return next((p for p in PROPERTIES if _rank(p, base) is not None), None)
+
+
+def property_of(a: Attribute) -> str | None:
+    """An attribute's canonical property; list items of a scalar field (`arch.parameters[1]`
+    beside `arch.parameters: 117M` elsewhere) count as that field's values."""
+    return a.property if a.property is not None else _list_item_property(a.path)
+
+
+def _rank_of(prop: str, a: Attribute) -> int | None:
+    r = _rank(prop, a.path)
+    return (
+        r if r is not None or a.property is not None else _rank(prop, _LAST_INDEX.sub("", a.path))
+    )
+
+
 def property_cell(prop: str, attrs: Iterable[Attribute]) -> Cell:
     """The cell of a canonical property from one entity's attributes.
 
@@ -156,7 +200,7 @@ def property_cell(prop: str, attrs: Iterable[Attribute]) -> Cell:
     conflict. Differently named paths (`license.weights` beside `license.code`) stay out:
     they are fields of their own.
     """
-    ranked = [(a, _rank(prop, a.path)) for a in attrs if a.property == prop]
+    ranked = [(a, _rank_of(prop, a)) for a in attrs if property_of(a) == prop]
     pats = _patterns(prop)
     present = [r for _, r in ranked if r is not None]
     keep: set[int] = set()
@@ -239,7 +283,7 @@ def build_table(
         if f.key not in [r.key for r in resolved]:
             resolved.append(f)
     if fields is None:
-        resolved = default_fields(facts)
+        resolved = default_fields(facts, [e.kind for e in ents])
     by_entity: dict[str, list[Conflict]] = {}
     for c in conflicts:
         by_entity.setdefault(c.entity, []).append(c)
