@@ -134,7 +134,7 @@ def default_fields(
             prop = property_of(a)
             if prop in PROPERTIES and prop not in _NOT_DEFAULT:
                 props.setdefault(prop, set()).add(eid)
-            elif prop is None:
+            elif prop is None and a.path != "id":  # the id already labels the row
                 paths.setdefault(_family(a.path), set()).add(eid)
     kind_counts = Counter(kinds)
     pref = PREFERRED.get(kind_counts.most_common(1)[0][0], []) if kind_counts else []

@@ -78,7 +78,7 @@ class Cell:
         vals = [v.value for v in self.distinct()]
         return None if not vals else vals[0] if len(vals) == 1 else vals
 
-    def text(self, missing: str = "—", sep: str = ", ", conflict_sep: str = " / ") -> str:
+    def text(self, missing: str = "—", sep: str = "; ", conflict_sep: str = " / ") -> str:
         """Display text: raw values joined; conflicts joined by `conflict_sep`."""
         if not self.values:
             return missing

@@ -146,7 +146,7 @@ def _html_cell(cell: Cell, tag: str = "td") -> str:
         )
     if cell.conflict:
         return f'<{tag} class="conflict" title="sources disagree">{CONFLICT_MARK} {" / ".join(spans)}</{tag}>'
-    return f"<{tag}>{', '.join(spans)}</{tag}>"
+    return f"<{tag}>{'; '.join(spans)}</{tag}>"
 
 
 def to_html(table: Table, standalone: bool = False) -> str:

@@ -104,7 +104,7 @@ def test_disagreeing_paths_are_a_conflict_with_both_values_and_sources(facts):
 def test_list_items_are_one_multi_valued_cell(facts):
     t = build_table(ENTS, facts, ["datasets", "parameters"])
     ds = t.cell("alpha", "dataset")
-    assert not ds.conflict and ds.text() == "hg38, gue"
+    assert not ds.conflict and ds.text() == "hg38; gue"
     assert [v.line for v in ds.values] == [40, 41]
     params = t.cell("beta", "parameters")
     assert not params.conflict and params.value == [1e9, 4e10]

@@ -65,7 +65,7 @@ def test_markdown_escapes_pipes_and_keeps_columns(table):
     assert a[0] == "A|Pipe & Co_1"
     assert a[2] == NASTY.replace("\\", "\\\\")
     assert a[3] == "⚠ 512 / 1024"  # conflict: both kept, marked
-    assert b[2] == "—" and b[4] == "hg38, gue"
+    assert b[2] == "—" and b[4] == "hg38; gue"
 
 
 def test_markdown_right_aligns_numeric_columns(table):
@@ -77,7 +77,7 @@ def test_csv_parses_back(table):
     rows = list(csv.reader(io.StringIO(to_csv(table))))
     assert rows[0] == ["Model", "Parameters", "notes", "Context length", "Datasets"]
     assert rows[1] == ["A|Pipe & Co_1", "~150M", NASTY, "512 / 1024 (conflict)", "—"]
-    assert rows[2][4] == "hg38, gue" and rows[2][2] == "—"
+    assert rows[2][4] == "hg38; gue" and rows[2][2] == "—"
     assert list(csv.reader(io.StringIO(to_csv(table, missing=""))))[2][2] == ""
 
 
