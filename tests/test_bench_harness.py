@@ -69,6 +69,8 @@ def test_durations_print_in_readable_units() -> None:
 
 def test_sparql_peers_runs_isolated_and_both_engines_agree(tmp_path: Path, capsys) -> None:
     args = [
+        "--only",
+        "sparql_peers",
         "--size",
         "smoke",
         "--triples",
