@@ -1,0 +1,151 @@
+"""`RdfStore`: on-disk pyoxigraph stores, one folder per generation, switched atomically.
+
+A new generation starts as a RocksDB checkpoint of its base (``Store.backup``: hard links to
+the base's immutable files, so it costs milliseconds, not a rewrite), then only the named
+graphs of changed sources are dropped and bulk-inserted. Readers of the base generation
+keep their read-only handles and never see the new one until the caller switches to it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Quad, Store
+
+from kg.rdf.terms import iri, source_iri
+from kg.vocab import DEFAULT_BASE_IRI
+
+_GEN = re.compile(r"^gen-(.+)$")
+# Below this many quads a transactional `extend` beats writing new SST files.
+_BULK_THRESHOLD = 50_000
+_PATH = iri("nokg:path")
+
+
+class RdfStore:
+    """The RDF sink of one state folder.
+
+    Args:
+        root: folder holding ``gen-<generation>/`` stores.
+        base_iri: base of the source graph IRIs made by `graph_iri`. Dropping a deleted
+            source's graph does not depend on it: graphs are matched by their
+            ``/source/<path>`` suffix, so a KB whose base IRI changed is still cleaned.
+    """
+
+    def __init__(self, root: Path, base_iri: str = DEFAULT_BASE_IRI):
+        self.root = Path(root)
+        self.base_iri = base_iri.rstrip("/")
+        self._readers: dict[str, Store] = {}
+        self._lock = threading.Lock()
+
+    def path_of(self, generation: str) -> Path:
+        """Folder of a generation's store."""
+        if not generation or "/" in generation or generation in (".", ".."):
+            raise ValueError(f"invalid generation name {generation!r}")
+        return self.root / f"gen-{generation}"
+
+    def has_generation(self, generation: str) -> bool:
+        """True when a store folder exists for `generation`."""
+        return self.path_of(generation).is_dir()
+
+    def generations(self) -> list[str]:
+        """Names of the generations on disk, sorted."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            m.group(1) for d in self.root.iterdir() if d.is_dir() and (m := _GEN.match(d.name))
+        )
+
+    def graph_iri(self, path: str) -> NamedNode:
+        """The named graph of a source path."""
+        return NamedNode(source_iri(self.base_iri, path))
+
+    def stage(
+        self,
+        base_generation: str | None,
+        new_generation: str,
+        upserts: Mapping[str, list[Quad]],
+        deleted: Iterable[str],
+    ) -> Path:
+        """Build generation `new_generation` and return its folder; the base is not touched.
+
+        Args:
+            base_generation: generation to start from (None, or missing on disk: cold build).
+            new_generation: name of the generation to create (an old staging is replaced).
+            upserts: per source path, the complete quads of that source. Every graph the
+                key names (``graph_iri(key)``) or the quads use is replaced, so a
+                non-path key such as ``"<vocabulary>"`` can carry the vocabulary graph.
+            deleted: source paths whose graphs are dropped.
+        """
+        target = self.path_of(new_generation)
+        if base_generation == new_generation:
+            raise ValueError("the new generation must differ from its base")
+        self._forget(new_generation)
+        if target.exists():
+            shutil.rmtree(target)  # a staging left by a failed run
+        self.root.mkdir(parents=True, exist_ok=True)
+        base = self.path_of(base_generation) if base_generation else None
+        quads = [q for qs in upserts.values() for q in qs]
+        if base is None or not base.is_dir():
+            store = Store(str(target))
+            store.bulk_extend(quads)
+        else:
+            self.open_read(base_generation).backup(str(target))
+            store = Store(str(target))
+            for graph in self._graphs_to_drop(store, upserts, deleted):
+                store.remove_graph(graph)
+            if len(quads) >= _BULK_THRESHOLD:
+                store.bulk_extend(quads)
+            else:
+                store.extend(quads)
+        store.flush()
+        del store  # release the RocksDB lock before anyone opens the folder read-only
+        return target
+
+    def _graphs_to_drop(
+        self, store: Store, upserts: Mapping[str, list[Quad]], deleted: Iterable[str]
+    ) -> set[NamedNode]:
+        paths = set(upserts) | set(deleted)
+        drop = {self.graph_iri(p) for p in paths}
+        drop |= {
+            q.graph_name
+            for qs in upserts.values()
+            for q in qs
+            if isinstance(q.graph_name, NamedNode)
+        }
+        # Each source graph names its own path (`<g> nokg:path "p"`): match on that, so the
+        # right graphs go even when they were written under another base IRI.
+        for q in store.quads_for_pattern(None, _PATH, None):
+            if q.subject == q.graph_name and q.object.value in paths:
+                drop.add(q.graph_name)
+        return {g for g in drop if store.contains_named_graph(g)}
+
+    def open_read(self, generation: str) -> Store:
+        """A read-only handle on a generation, opened once and cached."""
+        with self._lock:
+            store = self._readers.get(generation)
+            if store is None:
+                path = self.path_of(generation)
+                if not path.is_dir():
+                    raise FileNotFoundError(f"no RDF store for generation {generation!r} at {path}")
+                store = Store.read_only(str(path))
+                self._readers[generation] = store
+            return store
+
+    def _forget(self, generation: str) -> None:
+        with self._lock:
+            self._readers.pop(generation, None)
+
+    def gc(self, keep: set[str]) -> list[str]:
+        """Delete every generation folder not in `keep`; returns the names removed."""
+        removed = []
+        for gen in self.generations():
+            if gen in keep:
+                continue
+            self._forget(gen)
+            shutil.rmtree(self.path_of(gen), ignore_errors=True)
+            removed.append(gen)
+        return removed
