@@ -49,3 +49,15 @@ class IngestError(KGError):
 
 class NoPathError(KGError):
     """No chain of relations connects two entities."""
+
+
+class UnsupportedFormatError(QueryError):
+    """No result format the client accepts fits this query (HTTP 406)."""
+
+
+class QueryBusyError(QueryError):
+    """Every query worker stayed busy for the whole timeout; retry later (HTTP 503)."""
+
+
+class UnauthorizedError(KGError):
+    """A write needs the bearer token from settings, and it was missing or wrong."""
