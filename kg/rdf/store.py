@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, Store
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from kg.rdf.terms import iri, source_iri
 from kg.vocab import DEFAULT_BASE_IRI
@@ -116,11 +116,12 @@ class RdfStore:
             for q in qs
             if isinstance(q.graph_name, NamedNode)
         }
-        # Each source graph names its own path (`<g> nokg:path "p"`): match on that, so the
+        # Each source graph names its own path (`<g> nokg:path "p"`): look that up too, so the
         # right graphs go even when they were written under another base IRI.
-        for q in store.quads_for_pattern(None, _PATH, None):
-            if q.subject == q.graph_name and q.object.value in paths:
-                drop.add(q.graph_name)
+        for p in paths:
+            for q in store.quads_for_pattern(None, _PATH, Literal(p)):
+                if q.subject == q.graph_name:
+                    drop.add(q.graph_name)
         return {g for g in drop if store.contains_named_graph(g)}
 
     def open_read(self, generation: str) -> Store:
