@@ -74,7 +74,7 @@ def test_sparql_peers_runs_isolated_and_both_engines_agree(tmp_path: Path, capsy
         "--size",
         "smoke",
         "--triples",
-        "3000",
+        "10000",
         "--cache",
         str(tmp_path / "c"),
         "--results",
@@ -86,7 +86,7 @@ def test_sparql_peers_runs_isolated_and_both_engines_agree(tmp_path: Path, capsy
     doc = json.loads((tmp_path / "r" / "sparql_peers-smoke.json").read_text())
     rows = {r["name"]: r for r in doc["results"]}
     assert set(rows) == {"load", "lookup", "filter_order_limit", "two_hop", "aggregate"}
-    assert rows["load"]["metrics"]["triples"] == 3000 and rows["load"]["metrics"]["store_mb"] > 0
+    assert rows["load"]["metrics"]["triples"] == 10_000 and rows["load"]["metrics"]["store_mb"] > 0
     for name in ("lookup", "filter_order_limit", "two_hop", "aggregate"):
         assert rows[name]["metrics"]["same_rows"] == "yes", name  # a fast wrong answer fails
         assert rows[name]["metrics"]["rows"] > 0 and rows[name]["peer_n"] >= 1
@@ -101,7 +101,7 @@ def test_synthetic_store_has_exactly_the_requested_triples(tmp_path: Path) -> No
     path = build_synthetic_store(tmp_path / "store", 2500)
     store = ox.Store.read_only(str(path))
     assert len(store) == 2500
-    assert len(list(store.named_graphs())) > 50  # one graph per source file
+    assert len(list(store.named_graphs())) > 20  # one graph per source file
     del store
     assert build_synthetic_store(tmp_path / "store", 2500) == path  # reused, not rebuilt
 
