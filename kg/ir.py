@@ -149,6 +149,10 @@ class ParsedSource:
     references: list[Reference] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Facts a doc states about *other* entities (table rows, "**Context:** 1M" lines). Each
+    # claim's `entity` is the name as written; the linker resolves it and moves the claim
+    # into the linked source's attributes (provenance: the doc), or drops it.
+    claims: list[Attribute] = field(default_factory=list)
 
 
 @dataclass(slots=True)

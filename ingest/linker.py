@@ -1,0 +1,259 @@
+"""Resolve every Reference across all parsed sources in one pass.
+
+1. Ids: entities are claimed in path order ("<vocab>" first). A later card reusing an id of
+   the *same* kind is dropped with a "duplicate-id" error on the later file (the first
+   definition wins). A later card reusing an id of *another* kind is kept as `{id}.{kind}`
+   with a warning, because entity ids are unique across kinds in the stores. Registry
+   entries yield to every card and take `{card}.{key}` when their key is taken.
+2. References resolve against ids, KB paths (from the root, from the file, unique base
+   name), dotted registry refs and aliases. Unresolved ones become "unresolved-ref"
+   warnings with a did-you-mean hint; prose mentions never warn.
+3. Derived relations: paper → model "describes" (from `related_to` or the paper's file
+   stem `<model>_<year>`), its inverse "described_by", and "part_of" for registry entries.
+4. Doc claims (table rows, bold labels) become attributes of the entity they name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import PurePosixPath
+
+from ingest.card_refs import is_path_like
+from ingest.link_index import LinkIndex
+from kg.ir import Attribute, Finding, LinkedSource, ParsedSource, Provenance, Reference, Relation
+
+VOCAB_PATH = "<vocab>"
+
+
+def _order(parsed: list[ParsedSource]) -> list[int]:
+    return sorted(
+        range(len(parsed)),
+        key=lambda i: (parsed[i].source.path != VOCAB_PATH, parsed[i].source.path),
+    )
+
+
+def _assign_ids(
+    parsed: list[ParsedSource], findings: dict[int, list[Finding]]
+) -> dict[int, dict[str, str | None]]:
+    """Decide every entity's final id; returns per source {old id: new id, or None to drop}."""
+    taken: dict[str, tuple[str, str, int]] = {}
+    renames: dict[int, dict[str, str | None]] = {}
+    order = [i for i in _order(parsed) if parsed[i].ok]
+    for nested in (False, True):
+        for i in order:
+            p = parsed[i]
+            for e in p.entities:
+                if (e.parent is not None) != nested:
+                    continue
+                new = e.id
+                if nested and new in taken:
+                    new = f"{renames.get(i, {}).get(e.parent) or e.parent}.{new.rsplit('.', 1)[-1]}"
+                if new in taken:
+                    kind, where, line = taken[new]
+                    if kind == e.kind or f"{new}.{e.kind}" in taken:
+                        findings[i].append(
+                            Finding(
+                                "error",
+                                "duplicate-id",
+                                p.source.path,
+                                e.prov.line_start,
+                                f"id '{e.id}' is already defined by {where}:{line}; this {e.kind} is ignored",
+                                "give each card a unique id",
+                            )
+                        )
+                        renames.setdefault(i, {})[e.id] = None
+                        continue
+                    alt = f"{new}.{e.kind}"
+                    findings[i].append(
+                        Finding(
+                            "warning",
+                            "duplicate-id",
+                            p.source.path,
+                            e.prov.line_start,
+                            f"id '{e.id}' is also the id of the {kind} in {where}:{line}; this {e.kind} is stored as '{alt}'",
+                            "give each card a unique id",
+                        )
+                    )
+                    new = alt
+                if new != e.id:
+                    renames.setdefault(i, {})[e.id] = new
+                taken[new] = (e.kind, p.source.path, e.prov.line_start)
+    return renames
+
+
+def _rekey(p: ParsedSource, mapping: dict[str, str | None]) -> ParsedSource:
+    """A copy of a source with entity ids renamed (None: the entity and its facts dropped)."""
+
+    def m(x: str | None) -> str | None:
+        return mapping.get(x, x) if x is not None else None
+
+    ents = [
+        dataclasses.replace(e, id=m(e.id), parent=m(e.parent))
+        for e in p.entities
+        if m(e.id) is not None
+    ]
+    attrs = [
+        dataclasses.replace(a, entity=m(a.entity)) for a in p.attributes if m(a.entity) is not None
+    ]
+    refs = [
+        dataclasses.replace(r, subject=m(r.subject))
+        for r in p.references
+        if m(r.subject) is not None
+    ]
+    return dataclasses.replace(p, entities=ents, attributes=attrs, references=refs)
+
+
+class _Linker:
+    def __init__(self, parsed: list[ParsedSource]):
+        self.findings: dict[int, list[Finding]] = {i: [] for i in range(len(parsed))}
+        renames = _assign_ids(parsed, self.findings)
+        self.parsed = [_rekey(p, renames[i]) if i in renames else p for i, p in enumerate(parsed)]
+        self.originals = {i: {v: k for k, v in r.items() if v} for i, r in renames.items()}
+        self.index = LinkIndex()
+        for i in _order(self.parsed):
+            p = self.parsed[i]
+            if not p.ok:
+                continue
+            for n, e in enumerate(p.entities):
+                self.index.add_entity(
+                    e, self.originals.get(i, {}).get(e.id, e.id), p.source.path, n == 0
+                )
+            for s in p.sections:
+                self.index.anchors[s.doc].add(s.id.split("#", 1)[1])
+        self.index.freeze()
+
+    def run(self) -> list[LinkedSource]:
+        out = []
+        for i, p in enumerate(self.parsed):
+            if not p.ok:
+                out.append(LinkedSource(parsed=p, findings=list(p.findings)))
+                continue
+            rels: list[Relation] = []
+            found = list(p.findings) + self.findings[i]
+            for ref in p.references:
+                self.reference(p, ref, rels, found)
+            self.derived(p, rels)
+            claims = self.claims(p)
+            linked = dataclasses.replace(p, attributes=p.attributes + claims) if claims else p
+            out.append(LinkedSource(parsed=linked, relations=_dedupe(rels), findings=found))
+        return out
+
+    def reference(
+        self, p: ParsedSource, ref: Reference, rels: list[Relation], found: list[Finding]
+    ) -> None:
+        idx = self.index
+        if ref.mention:
+            for eid, surface in idx.mentions(ref.text):
+                if eid != ref.subject:
+                    rels.append(Relation(ref.subject, "mentions", eid, ref.prov, surface))
+            return
+        target, anchor = idx.resolve(ref.text, ref.expected_kinds, p.source.path)
+        if target is None:
+            found.append(self.unresolved(p, ref))
+            return
+        if target == ref.subject:
+            return
+        kind = idx.kind_of[target]
+        if anchor and kind == "doc" and anchor not in idx.anchors.get(target, ()):
+            found.append(
+                Finding(
+                    "warning",
+                    "unresolved-anchor",
+                    p.source.path,
+                    ref.prov.line_start,
+                    f"'{ref.text}' names a section '#{anchor}' that the doc does not have",
+                    "check the heading; anchors are the heading in lower case with '-' for spaces",
+                )
+            )
+        pred = ref.predicate
+        subject_kind = idx.kind_of.get(ref.subject)
+        if subject_kind == "paper" and kind == "model" and pred in ("related_to", "refers_to"):
+            pred = "describes"
+        elif (
+            ref.expected_kinds
+            and kind not in ref.expected_kinds
+            and pred not in ("related_to", "links_to")
+        ):
+            pred = "documented_in" if kind == "doc" else "refers_to"
+        rels.append(Relation(ref.subject, pred, target, ref.prov, ref.text))
+        if pred == "describes":
+            rels.append(Relation(target, "described_by", ref.subject, ref.prov, ref.text))
+
+    def unresolved(self, p: ParsedSource, ref: Reference) -> Finding:
+        path = is_path_like(ref.text)
+        what = "is not a file in the KB" if path else "no card defines"
+        guess = self.index.suggest(ref.text, ref.expected_kinds, path)
+        hint = (
+            f"did you mean '{guess}'?"
+            if guess
+            else (
+                "add the file or fix the path"
+                if path
+                else "add a card with this id or fix the spelling"
+            )
+        )
+        where = ref.prov.path or "reference"
+        message = (
+            f"'{where}' refers to '{ref.text}', which {what}"
+            if path
+            else f"'{where}' refers to '{ref.text}', which {what}"
+        )
+        return Finding(
+            "warning", "unresolved-ref", p.source.path, ref.prov.line_start, message, hint
+        )
+
+    def derived(self, p: ParsedSource, rels: list[Relation]) -> None:
+        idx = self.index
+        described = {(r.subject, r.object) for r in rels if r.predicate == "describes"}
+        for e in p.entities:
+            if e.parent:
+                rels.append(Relation(e.id, "part_of", e.parent, e.prov, e.parent))
+            if e.kind != "paper":
+                continue
+            parts = PurePosixPath(p.source.path).stem.split("_")
+            for k in range(len(parts) - 1, 0, -1):
+                cand = "_".join(parts[:k])
+                model = idx.by_kind_id.get((cand, "model"))
+                if model and (e.id, model) not in described:
+                    prov = Provenance(
+                        p.source.path, e.prov.line_start, e.prov.line_start, "(file name)"
+                    )
+                    rels.append(
+                        Relation(e.id, "describes", model, prov, PurePosixPath(p.source.path).name)
+                    )
+                    rels.append(
+                        Relation(
+                            model, "described_by", e.id, prov, PurePosixPath(p.source.path).name
+                        )
+                    )
+                    break
+                if model:
+                    break
+
+    def claims(self, p: ParsedSource) -> list[Attribute]:
+        out = []
+        for c in getattr(p, "claims", None) or ():
+            eid = self.index.resolve_name(c.entity)
+            if eid is not None and self.index.kind_of[eid] not in ("doc", "modality"):
+                out.append(dataclasses.replace(c, entity=eid))
+        return out
+
+
+def _dedupe(rels: list[Relation]) -> list[Relation]:
+    seen = set()
+    out = []
+    for r in rels:
+        key = (r.subject, r.predicate, r.object, r.prov.line_start, r.prov.path)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def link(parsed: list[ParsedSource]) -> list[LinkedSource]:
+    """Resolve all references across sources; one LinkedSource per input, same order.
+
+    Sources with ok=False are passed through with their findings (the pipeline substitutes
+    their last good parse before calling this, so they do not take part in resolution).
+    """
+    return _Linker(parsed).run()
