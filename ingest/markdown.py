@@ -11,17 +11,16 @@ become `links_to` References at the link's line; external links are kept as attr
 
 from __future__ import annotations
 
-import posixpath
 import re
 from pathlib import PurePosixPath
-from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from ingest.card_refs import RefCollector, outside_root
+from ingest.card_refs import RefCollector
 from ingest.md_clean import html_to_text, model_id_marker, preprocess, slugify, strip_symbols, tidy
 from ingest.md_facts import label_claim, table_claims
+from ingest.md_inline import InlineText, classify_link, read_table
 from ingest.properties import plain_value, property_for_shape, shape
 from ingest.registries import slug
 from ingest.yaml_lines import load_yaml
@@ -37,8 +36,6 @@ from kg.ir import (
 )
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_ENTITY_EXT = (".md", ".markdown", ".yaml", ".yml")
 _OPEN_TAG = re.compile(r"<(/?)(div|details|table)\b[^>]*>", re.I)
 
 
@@ -46,54 +43,6 @@ def doc_id(path: str) -> str:
     """`docs/models/brain/brainlm.md` → `docs/models/brain/brainlm` (segments made IRI-safe)."""
     stem = re.sub(r"\.(md|markdown)$", "", path, flags=re.I)
     return "/".join(slug(seg) for seg in stem.split("/"))
-
-
-class _Inline:
-    """Plain text of one inline token, with its links, code spans and bold labels."""
-
-    def __init__(self, children, first_line: int):
-        self.parts: list[str] = []
-        self.links: list[tuple[str, str, int]] = []
-        self.codes: list[tuple[str, int]] = []
-        self.labels: list[tuple[str, str, int]] = []
-        line, link, label = first_line, None, None
-        line_start = 0
-        for c in children or []:
-            if c.type in ("softbreak", "hardbreak") or (
-                c.type == "html_inline" and re.match(r"<br", c.content, re.I)
-            ):
-                self._end_line(label, line_start, line)
-                self.parts.append("\n")
-                line, label, line_start = line + (c.type != "html_inline"), None, len(self.text)
-            elif c.type == "text":
-                self.parts.append(c.content)
-            elif c.type == "code_inline":
-                self.parts.append(c.content)
-                self.codes.append((c.content, line))
-            elif c.type == "image":
-                self.parts.append(c.content)
-            elif c.type == "link_open":
-                link = (c.attrs.get("href", ""), len(self.text), line)
-            elif c.type == "link_close" and link:
-                self.links.append((str(link[0]), self.text[link[1] :], link[2]))
-                link = None
-            elif c.type == "strong_open" and not self.text[line_start:].strip():
-                label = len(self.text)
-            elif c.type == "strong_close" and isinstance(label, int):
-                label = (self.text[label:], len(self.text))
-        self._end_line(label, line_start, line)
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    def _end_line(self, label, line_start: int, line: int) -> None:
-        if not isinstance(label, tuple):
-            return
-        name, end = label
-        rest = self.text[end:]
-        if name.rstrip().endswith(":") or rest.lstrip().startswith(":"):
-            self.labels.append((name.strip().rstrip(":"), rest.lstrip().lstrip(":").strip(), line))
 
 
 class DocParser:
@@ -147,7 +96,7 @@ class DocParser:
                 self.front_matter(tok.content)
             elif t == "heading_open":
                 level = int(tok.tag[1])
-                text = tidy(strip_symbols(_Inline(tokens[i + 1].children, tok.map[0] + 1).text))
+                text = tidy(strip_symbols(InlineText(tokens[i + 1].children, tok.map[0] + 1).text))
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 stack.append((level, text))
@@ -186,7 +135,7 @@ class DocParser:
     def first_title(self, tokens) -> str:
         for i, tok in enumerate(tokens):
             if tok.type == "heading_open" and tok.tag == "h1":
-                return tidy(strip_symbols(_Inline(tokens[i + 1].children, 1).text))
+                return tidy(strip_symbols(InlineText(tokens[i + 1].children, 1).text))
         for tok in tokens:
             if tok.type == "front_matter":
                 m = re.search(r"^title:\s*['\"]?(.+?)['\"]?\s*$", tok.content, re.M)
@@ -207,7 +156,7 @@ class DocParser:
 
     def inline(self, tok) -> str:
         first = tok.map[0] + 1 if tok.map else self.sections[-1]["line"]
-        il = _Inline(tok.children, first)
+        il = InlineText(tok.children, first)
         for href, text, line in il.links:
             self.link(href, text, line)
         for code, line in il.codes:
@@ -222,34 +171,22 @@ class DocParser:
         return tidy(strip_symbols(il.text))
 
     def link(self, href: str, text: str, line: int) -> None:
-        href = unquote(href.strip())
+        kind, target = classify_link(self.path, href)
         prov = Provenance(self.path, line, line, self.heading)
-        if not href or href.startswith("#"):
-            return
-        if _SCHEME.match(href) and not re.match(r"^[A-Za-z]:[\\/]", href):
-            self.external(href, prov)
-            return
-        target, _, anchor = href.partition("#")
-        target = target.split("?", 1)[0]
-        if outside_root(self.path, target) or posixpath.normpath(
-            posixpath.join(posixpath.dirname(self.path), target)
-        ).startswith(".."):
+        if kind == "outside":
             self.finding(
                 "outside-root",
                 line,
-                f"link '{href}' points outside the KB root",
+                f"link '{href.strip()}' points outside the KB root",
                 "link to files inside the KB with a relative path",
             )
-            return
-        norm = posixpath.normpath(posixpath.join(posixpath.dirname(self.path), target))
-        if norm.lower().endswith(_ENTITY_EXT):
-            ref = norm + (f"#{anchor}" if anchor else "")
-            self.out.references.append(Reference(self.id, "links_to", ref, prov))
-        else:
-            self.external(norm + (f"#{anchor}" if anchor else ""), prov)
+        elif kind == "entity":
+            self.out.references.append(Reference(self.id, "links_to", target, prov))
+        elif kind == "external":
+            self.external(target, prov)
 
     def external(self, href: str, prov: Provenance) -> None:
-        dtype = "uri" if _SCHEME.match(href) else "string"
+        dtype = "uri" if "://" in href or href.startswith("mailto:") else "string"
         path = f"links[{self.n_links}]"
         self.n_links += 1
         self.out.attributes.append(Attribute(self.id, path, href, href, prov, None, None, dtype))
@@ -294,27 +231,7 @@ class DocParser:
             )
 
     def table(self, tokens, i: int) -> int:
-        header: list[str] = []
-        rows: list[tuple[int, list[str]]] = []
-        cells: list[str] = []
-        line = tokens[i].map[0] + 1 if tokens[i].map else 1
-        in_head = False
-        while i < len(tokens) and tokens[i].type != "table_close":
-            tok = tokens[i]
-            if tok.type == "thead_open":
-                in_head = True
-            elif tok.type == "thead_close":
-                in_head = False
-            elif tok.type == "tr_open":
-                cells, line = [], (tok.map[0] + 1 if tok.map else line)
-            elif tok.type == "inline":
-                cells.append(self.inline(tok))
-            elif tok.type == "tr_close":
-                if in_head:
-                    header = cells
-                else:
-                    rows.append((line, cells))
-            i += 1
+        header, rows, i = read_table(tokens, i, self.inline)
         for _, cells in rows:
             self.emit(
                 "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells, strict=False) if c)

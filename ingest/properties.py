@@ -96,6 +96,9 @@ def property_for_shape(path_shape: tuple[str, ...]) -> str | None:
     for rule in _RULES:
         if len(rule.pattern) == len(path_shape) and matches(rule.pattern, path_shape):
             return rule.prop
+    if path_shape and path_shape[-1] == IDX:
+        # A list written where one value was expected (`parameters: [1B, 7B]`) keeps the property.
+        return property_for_shape(path_shape[:-1])
     return None
 
 

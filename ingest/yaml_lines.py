@@ -16,26 +16,11 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ingest.yaml_compose import MAX_DEPTH, compose_first, distinct_nodes
 from kg.ir import Finding
 
-MAX_DEPTH = 64  # deeper documents are refused: no card needs it and it guards the walker
 MIN_NODE_BUDGET = 50_000  # node visits allowed beyond twice the distinct nodes (aliases)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-
-_HINTS = (
-    ("'\\t'", "YAML does not allow tabs for indentation; indent with spaces"),
-    (
-        "mapping values are not allowed",
-        "a value contains ': ' — quote the value or fix the indentation",
-    ),
-    ("could not find expected ':'", "a key is missing its ':' or a quoted string is not closed"),
-    ("undefined alias", "define the anchor (&name) before using *name"),
-    ("expected <block end>", "this line's indentation does not match the lines above it"),
-    ("unexpected end of stream", "a quote or bracket is never closed"),
-    ("expected ',' or ']'", "a flow list [..] is not closed or lacks a comma"),
-    ("expected ',' or '}'", "a flow mapping {..} is not closed or lacks a comma"),
-    ("duplicate anchor", "give each anchor (&name) a unique name"),
-)
 
 
 @dataclass(slots=True)
@@ -67,125 +52,6 @@ def join_path(path: str, seg: str | int) -> str:
     if isinstance(seg, int):
         return f"{path}[{seg}]"
     return f"{path}.{seg}" if path else seg
-
-
-def _hint_for(problem: str) -> str:
-    for needle, hint in _HINTS:
-        if needle in problem:
-            return hint
-    return "check the YAML syntax on this line (indentation, quotes, colons)"
-
-
-def _flow_depth(text: str) -> int:
-    """Upper bound of [ { nesting; deep flow nesting would overflow the C parser's stack."""
-    depth = peak = 0
-    for ch in text.translate({ord(c): None for c in set(text) - set("[]{}")}):
-        depth = depth + 1 if ch in "[{" else max(depth - 1, 0)
-        peak = max(peak, depth)
-    return peak
-
-
-def _compose_first(text: str, source: str, offset: int, findings: list[Finding]):
-    """Compose the first document; report extra documents. Returns (node, fatal)."""
-    loader_cls = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
-    if _flow_depth(text) > MAX_DEPTH:
-        loader_cls = yaml.SafeLoader  # pure Python: deep nesting raises RecursionError, not a crash
-    for attempt in (loader_cls, yaml.SafeLoader):
-        loader = attempt(text)
-        try:
-            node = loader.get_node() if loader.check_node() else None
-            try:
-                if node is not None and loader.check_node():
-                    line = loader.peek_event().start_mark.line + 1 + offset
-                    findings.append(
-                        Finding(
-                            "warning",
-                            "multi-document",
-                            source,
-                            line,
-                            "the file holds more than one YAML document; only the first is read",
-                            "split the documents into separate files or remove the extra '---'",
-                        )
-                    )
-            except yaml.YAMLError:
-                findings.append(
-                    Finding(
-                        "warning",
-                        "multi-document",
-                        source,
-                        0,
-                        "text after the first YAML document is not valid YAML and was ignored",
-                        "remove the extra '---' and what follows, or fix it",
-                    )
-                )
-            return node, False
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = (mark.line + 1 if mark else 1) + offset
-            problem = exc.problem or exc.context or "invalid YAML"
-            lines = text.splitlines()
-            bad = lines[line - offset - 1] if 0 < line - offset <= len(lines) else ""
-            hint = _hint_for("'\\t'" if "\t" in bad[: len(bad) - len(bad.lstrip())] else problem)
-            findings.append(
-                Finding("error", "yaml-syntax", source, line, f"YAML syntax error: {problem}", hint)
-            )
-            return None, True
-        except RecursionError:
-            findings.append(
-                Finding(
-                    "error",
-                    "too-deep",
-                    source,
-                    1 + offset,
-                    f"the YAML nests deeper than the parser can follow (limit {MAX_DEPTH})",
-                    "flatten the structure; cards need only a few levels",
-                )
-            )
-            return None, True
-        except yaml.YAMLError as exc:
-            findings.append(
-                Finding(
-                    "error",
-                    "yaml-syntax",
-                    source,
-                    1 + offset,
-                    f"YAML error: {exc}",
-                    "check the YAML syntax",
-                )
-            )
-            return None, True
-        except Exception:  # noqa: BLE001 - the C loader fails oddly on recursive anchors: retry in Python
-            if attempt is yaml.SafeLoader:
-                findings.append(
-                    Finding(
-                        "error",
-                        "yaml-syntax",
-                        source,
-                        1 + offset,
-                        "the YAML could not be read",
-                        "check anchors and aliases (&name, *name)",
-                    )
-                )
-                return None, True
-        finally:
-            loader.dispose()
-    return None, True
-
-
-def _distinct_nodes(root: Node) -> int:
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        if isinstance(n, SequenceNode):
-            stack.extend(n.value)
-        elif isinstance(n, MappingNode):
-            for k, v in n.value:
-                stack.extend((k, v))
-    return len(seen)
 
 
 class _Abort(Exception):
@@ -347,7 +213,7 @@ def load_yaml(text: str, source: str, line_offset: int = 0) -> YamlDoc:
     `ok` is False when nothing usable could be read (syntax error, alias bomb, not a mapping).
     """
     findings: list[Finding] = []
-    root, fatal = _compose_first(text, source, line_offset, findings)
+    root, fatal = compose_first(text, source, line_offset, findings)
     if fatal:
         return YamlDoc(ok=False, findings=findings)
     if root is None:
@@ -375,7 +241,7 @@ def load_yaml(text: str, source: str, line_offset: int = 0) -> YamlDoc:
             )
         )
         return YamlDoc(ok=False, findings=findings)
-    budget = 2 * _distinct_nodes(root) + MIN_NODE_BUDGET
+    budget = 2 * distinct_nodes(root) + MIN_NODE_BUDGET
     walker = _Walker(text.splitlines(), source, line_offset, budget)
     try:
         data = walker.walk(root, (), "", 0, None)
