@@ -329,3 +329,31 @@ def test_source_file_kind_is_kept_for_failed_new_sources(store):
         failed=[(sf, [Finding("error", "too-large", sf.path, 0, "file too large")])],
     )
     assert store.source_states()[sf.path].kind == "refused"
+
+
+def test_a_bulk_apply_round_trips_every_type(store):
+    """Enough rows that PostgreSQL takes the COPY path (JSON, booleans, NULLs included)."""
+    from kg.ir import Section
+
+    models = [model_source(f"m{i:03d}", f"Model {i}", (f"M-{i}",), 1000 + i) for i in range(100)]
+    doc = doc_source("docs/long.md", mentions=())
+    doc.parsed.sections = [
+        Section(
+            f"docs/long.md#s{i}",
+            "docs/long.md",
+            ["Long", f"Part {i}"],
+            2,
+            f"text {i}",
+            Provenance("docs/long.md", i + 1, i + 1),
+        )
+        for i in range(1000)
+    ]
+    ingest(store, models + [doc], "g1")
+    stats = store.stats()
+    assert stats["attributes"] == 100 * 11 and stats["sections"] == 1000
+    assert store.resolve("m-42") == "m042"
+    values = {a.path: a.value for a in store.attributes("m042")}
+    assert values["arch.context_length"] == 1042 and values["verified"] is True
+    assert values["arch.dropout"] == 0.1
+    assert store.sections("docs/long.md")[999].heading_path == ["Long", "Part 999"]
+    assert store.get_entity("m042").parent is None

@@ -6,10 +6,11 @@ batch), never through per-row ORM flushes, so a cold ingest of 100k cards stays 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import JSON, Connection, Table, delete, insert, select, update
 
 from kg.ir import Conflict, Finding, LinkedSource, SourceFile
 from kg.sql.models import (
@@ -37,7 +38,24 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
+_COPY_MIN_ROWS = 1_000
+
+
+def _copy(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL COPY inside the open transaction: ~4x faster than executemany here."""
+    cols = list(rows[0])
+    json_cols = {c for c in cols if isinstance(table.c[c].type, JSON)}
+    names = ", ".join(f'"{c}"' for c in cols)
+    dbapi = conn.connection.driver_connection
+    with dbapi.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c in json_cols else row[c] for c in cols])
+
+
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    if conn.dialect.name == "postgresql" and len(rows) >= _COPY_MIN_ROWS:
+        _copy(conn, table, rows)
+        return
     for batch in _chunks(rows, _INSERT_BATCH):
         conn.execute(insert(table), list(batch))
 
@@ -266,3 +284,19 @@ def apply_changes(
     state = StateRecord.__table__
     conn.execute(delete(state).where(state.c.key == "generation"))
     conn.execute(insert(state).values(key="generation", value=generation))
+    if sum(len(r) for r in rows.by_table.values()) >= _ANALYZE_MIN_ROWS:
+        _analyze(conn)
+
+
+# After a bulk load the planner's statistics are stale (PostgreSQL picked sequential scans
+# over the alias index until autovacuum caught up); refresh them in the same transaction.
+_ANALYZE_MIN_ROWS = 50_000
+
+
+def _analyze(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        for table in (*SOURCE_TABLES, SourceRecord.__table__):
+            conn.exec_driver_sql(f'ANALYZE "{table.name}"')
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        conn.exec_driver_sql("ANALYZE")
