@@ -16,32 +16,36 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kg.ir import Attribute, LinkedSource, Section
-from retrieval.synopsis import entity_names, fact_passages, synopsis_passages
+from retrieval.synopsis import fact_passages, kb_lookups, short_name, synopsis_passages
 
 TARGET_WORDS = 200  # a section part aims at this many words
 MAX_WORDS = 260  # a single unit above this is split further
 CHUNK_KINDS = ("section", "prose", "synopsis")
 
-# Card fields that are free text whatever their length.
-PROSE_KEYS = {
+# Card fields that are free text whatever their length: keys containing one of these stems
+# (summary, notes, key_takeaways_for_us, implications_for_project, limitations, ...).
+PROSE_STEMS = (
     "summary",
     "description",
-    "notes",
-    "key_takeaways",
-    "abstract",
-    "objective",
+    "note",
+    "takeaway",
+    "contribution",
+    "implication",
+    "finding",
+    "limitation",
+    "strength",
     "rationale",
     "motivation",
-    "limitations",
-    "caveats",
+    "caveat",
     "purpose",
-    "findings",
-    "key_findings",
-    "contributions",
-    "methods_summary",
-    "results",
-    "takeaways",
-}
+    "objective",
+    "abstract",
+    "recommendation",
+    "lesson",
+    "insight",
+    "advantage",
+    "risk",
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
 _WORD = re.compile(r"[a-z0-9]+")
 _CODE_CHARS = set("=(){}[]<>$`\\|;")
@@ -91,14 +95,14 @@ def chunks_for(linked: list[LinkedSource], kb_root: Path | str | None = None) ->
             lines (exact sub-line ranges even when markup was reduced), else line offsets
             inside the section text are trusted.
     """
-    names = entity_names(linked)
+    lk = kb_lookups(linked)
     out: list[Chunk] = []
     for ls in linked:
         src_lines = _read_lines(kb_root, ls.path)
         for sec in ls.parsed.sections:
             out.extend(section_chunks(sec, ls, src_lines))
         out.extend(prose_chunks(ls))
-        passages = synopsis_passages(ls, names) + fact_passages(ls, names, _prose_paths(ls))
+        passages = synopsis_passages(ls, lk) + fact_passages(ls, lk, _prose_paths(ls))
         out.extend(make_chunk(*p) for p in passages)
     return list({c.id: c for c in out}.values())
 
@@ -255,8 +259,8 @@ def is_prose(attr: Attribute) -> bool:
         return False
     key = _leaf_key(attr.path)
     raw = attr.raw.strip()
-    if key in PROSE_KEYS or key.endswith("notes") or key.endswith("takeaways"):
-        return bool(raw)
+    if any(stem in key for stem in PROSE_STEMS) and not key.endswith(("_path", "_md", "_ref")):
+        return bool(raw) and not raw.startswith(("http://", "https://"))
     words = raw.split()
     if len(words) < 12 or raw.startswith(("http://", "https://")):
         return False
@@ -281,7 +285,7 @@ def _prose_paths(ls: LinkedSource) -> set[tuple[str, str]]:
 
 def prose_chunks(ls: LinkedSource) -> list[Chunk]:
     """One chunk per prose field; items of one prose list are grouped (split past ~200 words)."""
-    names = {e.id: e.name for e in ls.parsed.entities}
+    names = {e.id: short_name(e.name) for e in ls.parsed.entities}
     groups: dict[tuple[str, str], list[Attribute]] = {}
     for a in ls.parsed.attributes:
         if is_prose(a):

@@ -2,8 +2,13 @@
 
 Vectors are unit length, so inner product is cosine similarity. Queries run on one OpenMP
 thread: measured here, FAISS flat over 100k × 384 takes 7 ms per query on one thread against
-14.6 ms on two (thread start-up dominates single queries). HNSW recall against flat is measured
-by ``bench/ann_recall.py``.
+14.6 ms on two (thread start-up dominates single queries).
+
+HNSW recall@10 against flat, 50k × 384 unit vectors, M=32, efConstruction=200, one thread
+(``bench/ann_recall.py``): clustered vectors (like sentence embeddings) 1.000 at efSearch 64-256
+in 0.1-0.3 ms; uniformly random vectors (the worst case) 0.30 / 0.47 / 0.69 at efSearch
+64 / 128 / 256 in 0.4 / 0.6 / 1.3 ms, against 3-15 ms for flat. efSearch 256 buys the worst
+case most recall for a latency still far under flat's.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import numpy as np
 
 HNSW_M = 32  # graph degree: recall/memory trade-off, 32 is the usual sweet spot at 384-d
 HNSW_EF_CONSTRUCTION = 200
-HNSW_EF_SEARCH = 128
+HNSW_EF_SEARCH = 256  # bench/ann_recall.py: recall/latency trade-off, see docstring
 
 
 class DenseIndex:

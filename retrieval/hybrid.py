@@ -37,7 +37,7 @@ def rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
 def fuse(
     dense: Sequence[int],
     bm25: Sequence[int],
-    entity_matches: dict[int, int] | None = None,
+    entity_matches: dict[int, float] | None = None,
     n_linked: int = 0,
     k: int = RRF_K,
     boost: float = ENTITY_BOOST,
@@ -48,7 +48,8 @@ def fuse(
         dense: rows ranked by the dense index.
         bm25: rows ranked by BM25.
         entity_matches: row -> how many of the question's linked entities the row's chunk
-            carries; rows listed here join the candidates even when neither ranking has them.
+            carries (weighted: the caller may count mere mentions less); rows listed here join
+            the candidates even when neither ranking has them.
         n_linked: how many entities were linked in the question.
         k: the RRF constant.
         boost: weight of a full entity match, in first-place units.

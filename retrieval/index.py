@@ -24,6 +24,7 @@ from retrieval.lexical import BM25Index
 FORMAT = 1
 MODES = ("hybrid", "dense", "bm25")
 _QUERY_CACHE = 256
+MENTION_WEIGHT = 0.5
 
 
 @dataclass(slots=True)
@@ -158,10 +159,13 @@ class RetrievalIndex:
         if mode == "bm25":
             return [self._hit(r, scores[r], i, None, i) for i, r in enumerate(bm25_rows[:k], 1)]
         linked = list(dict.fromkeys(entity_ids))
-        matches: dict[int, int] = {}
+        matches: dict[int, float] = {}
         for e in linked:
             for row in self._by_entity.get(e, ()):
-                matches[row] = matches.get(row, 0) + 1
+                # A chunk about the entity (its first id) counts fully; one that only
+                # mentions it counts half, so card facts beat passing mentions.
+                w = 1.0 if self.chunks[row].entity_ids[0] == e else MENTION_WEIGHT
+                matches[row] = matches.get(row, 0.0) + w
         fused = fuse(dense_rows, bm25_rows, matches, len(linked))
         return [
             self._hit(f.row, f.score, i, f.dense_rank, f.bm25_rank)
