@@ -92,11 +92,13 @@ class _Locator:
         if facts:
             label = f"{label} {self.g.value(facts[0], _YAML_PATH)}".strip()
             site = self._site(facts[0])
-            lines = sorted({self._line(f) for f in facts})
-            if len(lines) > 1:
-                note = " (written at lines " + ", ".join(map(str, lines)) + ")"
-            elif len(facts) > 1:
-                note = f" ({len(facts)} values on line {lines[0]})"
+            sites = sorted({s for f in facts if (s := self._site(f))})
+            if len({src for src, _ in sites}) > 1:  # a doc claims another value than the card
+                note = " (written at " + ", ".join(f"{src}:{n}" for src, n in sites) + ")"
+            elif len(sites) > 1:
+                note = " (written at lines " + ", ".join(str(n) for _, n in sites) + ")"
+            elif len(facts) > 1 and sites:
+                note = f" ({len(facts)} values on line {sites[0][1]})"
         else:
             owner = next(iter(self.g.subjects(_FACT, focus)), None)
             if owner is not None:  # the focus is itself a fact

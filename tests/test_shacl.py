@@ -56,3 +56,19 @@ def test_a_stored_generation_validates_through_its_read_only_handle(tmp_path):
         8,
     )
     assert validate(None) == []
+
+
+def test_a_doc_claiming_another_value_is_reported_with_both_sites():
+    from store_fixtures import doc_source
+
+    doc = doc_source()
+    doc.parsed.attributes.append(
+        attr(
+            "brainjepa", "Overview > Context", "4k", 4096, doc.path, 14, "context_length", "integer"
+        )
+    )
+    [finding] = validate(quads(small_kb()[:-2] + [doc, small_kb()[-1]]))
+    assert finding.code == "shacl-maxcount"
+    assert finding.message.endswith(
+        "(written at docs/models/brainjepa.md:14, kb/model_cards/brainjepa.yaml:8)"
+    )
