@@ -16,7 +16,7 @@ from typing import Any
 from ingest.card_refs import NO_SCAN_ROOTS, RefCollector, ref_rule
 from ingest.normalize import modalities_for, parse_venue, parse_year
 from ingest.properties import normalise, property_for_shape, shape
-from ingest.registries import RegistryEntry, owner_of, registry_entries, slug
+from ingest.registries import REGISTRY_KINDS, RegistryEntry, owner_of, registry_entries, slug
 from ingest.yaml_lines import Leaf, YamlDoc
 from kg.ir import Attribute, Entity, Finding, ParsedSource, Provenance, Reference, SourceFile
 from kg.vocab import MODALITIES
@@ -163,7 +163,15 @@ class CardParser:
             )
         )
         self.check_types(data)
-        entries = registry_entries(data, eid) if self.kind == "integration" else []
+        entries, skipped = registry_entries(data, eid) if self.kind == "integration" else ([], [])
+        for section, key in skipped:
+            self.finding(
+                "warning",
+                "wrong-type",
+                self.line_of(f"{section}.{key}"),
+                f"'{section}.{key}' is not a mapping, so it is not a {REGISTRY_KINDS[section]} entry",
+                f"write '{key}:' followed by its indented fields",
+            )
         by_path: dict[tuple[str, str], RegistryEntry] = {(e.section, e.key): e for e in entries}
         for e in entries:
             lo, hi = self.doc.spans.get(f"{e.section}.{e.key}", (1, 1))

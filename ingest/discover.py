@@ -108,7 +108,7 @@ def discover(
                     "warning",
                     "unreadable",
                     prefix or ".",
-                    0,
+                    1,
                     f"folder cannot be read: {exc.strerror}",
                     "check its permissions",
                 )
@@ -130,7 +130,7 @@ def discover(
                                 "warning",
                                 "broken-symlink",
                                 rel,
-                                0,
+                                1,
                                 "symlink points to nothing",
                                 "remove it or fix its target",
                             )
@@ -142,7 +142,7 @@ def discover(
                                 "warning",
                                 "outside-root",
                                 rel,
-                                0,
+                                1,
                                 f"symlink points outside the KB root ({target}); it is not followed",
                                 "copy the file into the KB instead of linking to it",
                             )
@@ -166,7 +166,7 @@ def discover(
                         "warning",
                         "unreadable",
                         rel,
-                        0,
+                        1,
                         f"file cannot be read: {exc.strerror or exc}",
                         "check its permissions",
                     )

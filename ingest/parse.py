@@ -40,7 +40,7 @@ def read_text(
                 _fail(
                     source,
                     "outside-root",
-                    0,
+                    1,
                     "the file resolves to a place outside the KB root",
                     "replace the symlink with the file itself",
                 ),
@@ -53,7 +53,7 @@ def read_text(
                 _fail(
                     source,
                     "too-large",
-                    0,
+                    1,
                     f"the file has {size:,} bytes, more than the limit of {max_file_bytes:,}",
                     "split it into smaller files or raise KG_MAX_FILE_BYTES",
                 ),
@@ -66,7 +66,7 @@ def read_text(
             _fail(
                 source,
                 "unreadable",
-                0,
+                1,
                 f"the file cannot be read: {exc.strerror or exc}",
                 "check that it exists and is readable",
             ),
@@ -141,7 +141,7 @@ def parse_source(kb_root: Path, source: SourceFile, max_file_bytes: int) -> Pars
         return _fail(
             source,
             "internal-error",
-            0,
+            1,
             f"the parser failed on this file: {type(exc).__name__}: {exc} "
             f"({Path(where.filename).name}:{where.lineno})",
             "please report this file; it is skipped until then",

@@ -39,26 +39,30 @@ def slug(text: str) -> str:
     return s or "item"
 
 
-def registry_entries(data: dict, card_id: str) -> list[RegistryEntry]:
-    """Entries of every registry section of a card (empty for ordinary cards).
+def registry_entries(data: dict, card_id: str) -> tuple[list[RegistryEntry], list[tuple[str, str]]]:
+    """Entries of every registry section of a card, and (section, key) of entries skipped.
 
-    An entry whose key equals the card's own id gets `{card_id}.{key}`; collisions with ids
-    of *other* files are settled by the linker, which knows all ids.
+    A section is a registry when it is a mapping holding at least one mapping; entries that
+    are not mappings are skipped (and reported by the caller). An entry whose key equals
+    the card's own id gets `{card_id}.{key}`; collisions with ids of *other* files are
+    settled by the linker, which knows all ids.
     """
     out: list[RegistryEntry] = []
+    skipped: list[tuple[str, str]] = []
     for section, kind in REGISTRY_KINDS.items():
         block = data.get(section)
-        if not isinstance(block, dict) or not block:
-            continue
-        if not all(isinstance(v, dict) for v in block.values()):
+        if not isinstance(block, dict) or not any(isinstance(v, dict) for v in block.values()):
             continue
         for key, body in block.items():
+            if not isinstance(body, dict):
+                skipped.append((section, key))
+                continue
             eid = key if _SAFE.match(key) else slug(key)
             if eid == card_id:
                 eid = f"{card_id}.{eid}"
             name = body.get("name") if isinstance(body.get("name"), str) else key
             out.append(RegistryEntry(eid, kind, key, section, name))
-    return out
+    return out, skipped
 
 
 def owner_of(

@@ -27,6 +27,7 @@ _HINTS = (
     ("unexpected end of stream", "a quote or bracket is never closed"),
     ("expected ',' or ']'", "a flow list [..] is not closed or lacks a comma"),
     ("expected ',' or '}'", "a flow mapping {..} is not closed or lacks a comma"),
+    ("did not find expected key", "this line is indented differently from the keys above it"),
     ("duplicate anchor", "give each anchor (&name) a unique name"),
 )
 
@@ -36,6 +37,13 @@ def _hint_for(problem: str) -> str:
         if needle in problem:
             return hint
     return "check the YAML syntax on this line (indentation, quotes, colons)"
+
+
+def _second_document_line(text: str) -> int:
+    """The line of the '---' that starts a second document (1 when it cannot be found)."""
+    starts = [i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("---")]
+    body = [i for i in starts if i > 1] or starts
+    return body[0] if body else 1
 
 
 def flow_depth(text: str) -> int:
@@ -75,7 +83,7 @@ def compose_first(text: str, source: str, offset: int, findings: list[Finding]):
                         "warning",
                         "multi-document",
                         source,
-                        0,
+                        _second_document_line(text) + offset,
                         "text after the first YAML document is not valid YAML and was ignored",
                         "remove the extra '---' and what follows, or fix it",
                     )
@@ -88,6 +96,9 @@ def compose_first(text: str, source: str, offset: int, findings: list[Finding]):
             lines = text.splitlines()
             bad = lines[line - offset - 1] if 0 < line - offset <= len(lines) else ""
             hint = _hint_for("'\\t'" if "\t" in bad[: len(bad) - len(bad.lstrip())] else problem)
+            ctx = exc.context_mark
+            if exc.problem and exc.context and ctx is not None and ctx.line + 1 + offset != line:
+                problem += f" ({exc.context.strip()} that starts at line {ctx.line + 1 + offset})"
             findings.append(
                 Finding("error", "yaml-syntax", source, line, f"YAML syntax error: {problem}", hint)
             )

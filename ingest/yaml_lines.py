@@ -21,6 +21,7 @@ from kg.ir import Finding
 
 MIN_NODE_BUDGET = 50_000  # node visits allowed beyond twice the distinct nodes (aliases)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("seq", "map", "omap", "pairs", "set")}
 
 
 @dataclass(slots=True)
@@ -138,6 +139,14 @@ class _Walker:
             self.leaves.append(Leaf(path, segs, value, node.value, start, max(end, start)))
             self.spans[path] = (start, max(end, start))
             return value
+        if node.tag not in _PLAIN_TAGS:
+            self._finding(
+                "warning",
+                "yaml-tag",
+                node.start_mark.line + 1 + self.offset,
+                f"'{path}' has the tag {node.tag!r}; its contents are kept as plain data",
+                "remove the tag; cards hold plain values",
+            )
         end = max(self._end(node, node.start_mark.line + 1, True), start)
         self.spans[path] = (start, end)
         self.active.add(id(node))
