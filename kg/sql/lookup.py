@@ -23,7 +23,9 @@ def _kind_rank(kind: str) -> int:
 class SqlLookup(SqlReads):
     """Name resolution, fuzzy suggestions, filtered listing and facet counts."""
 
-    _suggest_cache: tuple[str | None, list[str], list[str]] | None = None
+    _suggest_cache: tuple[str | None, list[str], list[str], list[tuple[str, int, int]]] | None = (
+        None
+    )
 
     def _best(self, stmt: Select) -> str | None:
         rows = self._rows(stmt.join(_E, _E.id == _A.entity_id).add_columns(_E.kind))
@@ -48,19 +50,44 @@ class SqlLookup(SqlReads):
         return found
 
     def suggest(self, ref: str, n: int = 3) -> list[str]:
-        """Up to `n` entity ids whose id, name or alias looks most like `ref` (fuzzy)."""
+        """Up to `n` entity ids whose id, name or alias looks most like `ref` (fuzzy).
+
+        Each key scores the better of a weighted fuzzy match on the text and a plain ratio on
+        the normalised form ("Brain-LMM" ~ "brainlm"). Equal scores prefer cards over docs
+        (kind order of `kg.ir.KINDS`), then ids over names over aliases.
+        """
         generation = self.current_generation()
         if self._suggest_cache is None or self._suggest_cache[0] != generation:
-            rows = self._rows(select(_A.alias, _A.entity_id).order_by(_A.id))
-            self._suggest_cache = (generation, [r.alias for r in rows], [r.entity_id for r in rows])
-        _, keys, ids = self._suggest_cache
+            stmt = (
+                select(_A.alias, _A.norm, _A.entity_id, _A.origin, _E.kind)
+                .join(_E, _E.id == _A.entity_id)
+                .order_by(_A.id)
+            )
+            rows = self._rows(stmt)
+            meta = [(r.entity_id, _kind_rank(r.kind), _ORIGIN_RANK.get(r.origin, 3)) for r in rows]
+            self._suggest_cache = (
+                generation,
+                [r.alias for r in rows],
+                [r.norm for r in rows],
+                meta,
+            )
+        _, keys, norms, meta = self._suggest_cache
+        limit = n * 8
+        best: dict[int, float] = {}
+        for _k, score, i in process.extract(
+            ref, keys, scorer=fuzz.WRatio, processor=default_process, limit=limit, score_cutoff=60
+        ):
+            best[i] = score
+        if norm := normalise_key(ref):
+            for _k, score, i in process.extract(
+                norm, norms, scorer=fuzz.ratio, limit=limit, score_cutoff=60
+            ):
+                best[i] = max(score, best.get(i, 0.0))
+        ranked = sorted(best, key=lambda i: (-round(best[i]), meta[i][1], meta[i][2], len(keys[i])))
         out: list[str] = []
-        hits = process.extract(
-            ref, keys, scorer=fuzz.WRatio, processor=default_process, limit=n * 4, score_cutoff=60
-        )
-        for _key, _score, index in hits:
-            if ids[index] not in out:
-                out.append(ids[index])
+        for i in ranked:
+            if meta[i][0] not in out:
+                out.append(meta[i][0])
         return out[:n]
 
     def find_entities(
