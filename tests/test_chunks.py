@@ -238,3 +238,55 @@ def test_prose_detection_skips_code_urls_and_short_values():
         "baselines that we start with."
     )
     assert is_prose(_attr("usage.advice", long_text, 1))
+
+
+def test_reference_corpus_chunks_cite_real_lines_and_are_searchable(corpus, tmp_path):
+    """Over the real parsed and linked corpus: every section part cites the lines its text
+    comes from, card facts are findable by text, and name variants find their card."""
+    from ingest.discover import discover
+    from ingest.kb_config import load_kb_config
+    from ingest.linker import link
+    from ingest.parse import parse_source
+    from ingest.vocab_source import vocabulary_source
+    from retrieval.embed_cache import EmbedCache
+    from retrieval.embedders import HashEmbedder
+    from retrieval.index import RetrievalIndex
+
+    sources, _ = discover(corpus, load_kb_config(corpus), 2_000_000)
+    linked = link([vocabulary_source(), *[parse_source(corpus, s, 2_000_000) for s in sources]])
+    chunks = chunks_for(linked, kb_root=corpus)
+    assert {c.kind for c in chunks} == {"section", "prose", "synopsis"}
+
+    word = re.compile(r"[a-z0-9]+")
+    for c in chunks:
+        src = (corpus / c.source).read_text(encoding="utf-8").split("\n")
+        assert 1 <= c.line_start <= c.line_end <= len(src), (c.source, c.line_start, c.line_end)
+        if c.kind != "section":
+            continue
+        lines = [ln for ln in c.text.split("\n")[1:] if word.search(ln.lower())]
+        first, last = word.findall(lines[0].lower()), word.findall(lines[-1].lower())
+        head = set(word.findall(" ".join(src[c.line_start - 1 : c.line_start + 1]).lower()))
+        tail = set(word.findall(" ".join(src[max(0, c.line_end - 2) : c.line_end]).lower()))
+        where = f"{c.source}:{c.line_start}-{c.line_end}"
+        assert sum(w in head for w in first) >= len(first) / 2, f"{where} starts elsewhere"
+        assert sum(w in tail for w in last) >= len(last) / 2, f"{where} ends elsewhere"
+
+    syn = {c.entity_ids[0]: c for c in chunks if c.kind == "synopsis" and " — " not in c.heading}
+    assert syn["caduceus"].source == "kb/model_cards/caduceus.yaml"
+    assert "Context length: 131072" in syn["caduceus"].text
+    assert (
+        "Used by:" in syn["genomic_benchmarks"].text
+        and "Caduceus" in syn["genomic_benchmarks"].text
+    )
+
+    idx = RetrievalIndex.build(chunks, HashEmbedder(), EmbedCache(None), tmp_path / "idx")
+    for query, card in [
+        ("DNABERT2 tokenizer", "kb/model_cards/dnabert2.yaml"),
+        ("Brain JEPA parcellation ROIs", "kb/model_cards/brainjepa.yaml"),
+        ("Evo2 training dataset", "kb/datasets/opengenome2.yaml"),
+    ]:
+        assert card in [h.chunk.source for h in idx.search(query, k=5, mode="bm25")], query
+    # "context window" shares no word with "Context length": the linked entity carries it.
+    hits = idx.search("DNABERT2 context window", k=3, entity_ids=["dnabert2"])
+    assert hits[0].chunk.source == "kb/model_cards/dnabert2.yaml"
+    assert "Context length: 512" in hits[0].chunk.text
