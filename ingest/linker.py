@@ -46,6 +46,9 @@ def _assign_ids(
                 if (e.parent is not None) != nested:
                     continue
                 new = e.id
+                if nested and e.parent in renames.get(i, {}) and renames[i][e.parent] is None:
+                    renames[i][e.id] = None  # the registry card itself was a duplicate
+                    continue
                 if nested and new in taken:
                     new = f"{renames.get(i, {}).get(e.parent) or e.parent}.{new.rsplit('.', 1)[-1]}"
                 if new in taken:
@@ -100,7 +103,10 @@ def _rekey(p: ParsedSource, mapping: dict[str, str | None]) -> ParsedSource:
         for r in p.references
         if m(r.subject) is not None
     ]
-    return dataclasses.replace(p, entities=ents, attributes=attrs, references=refs)
+    sections = [s for s in p.sections if m(s.doc) is not None]
+    return dataclasses.replace(
+        p, entities=ents, attributes=attrs, references=refs, sections=sections
+    )
 
 
 class _Linker:

@@ -267,3 +267,27 @@ def test_linking_is_linear_in_the_number_of_cards():
         self_refs = sum(1 for i in range(n) if (i * 7) % n == i)  # relations to oneself are skipped
         assert sum(len(ls.relations) for ls in linked) == 3 * n - self_refs
     assert timings[4000] < 10 * timings[1000] + 0.5  # 4x the cards; quadratic would be 16x
+
+
+def test_duplicate_registry_cards_drop_their_entries_too(tmp_path):
+    card = "id: strategies_card\nstrategies:\n  alpha:\n    modality: smri\n"
+    write(
+        tmp_path,
+        {
+            "kb/integration_cards/a.yaml": card,
+            "kb/integration_cards/b.yaml": card,
+            "kb/datasets/alpha.yaml": "id: alpha\n",  # a card id wins over a registry key
+            "docs/x.md": "# X\n",
+            "docs/x.markdown": "# X again\n",
+        },
+    )
+    linked = link_kb(tmp_path)
+    kinds = entities(linked)
+    assert kinds["alpha"] == "dataset" and kinds["strategies_card.alpha"] == "strategy"
+    assert linked["kb/integration_cards/b.yaml"].parsed.entities == []
+    # "docs/x.markdown" sorts before "docs/x.md", so it is the first definition
+    assert linked["docs/x.md"].parsed.sections == [] and linked["docs/x.markdown"].parsed.sections
+    assert {f.source for f in findings(linked, "duplicate-id")} == {
+        "kb/integration_cards/b.yaml",
+        "docs/x.md",
+    }
