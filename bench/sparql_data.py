@@ -20,7 +20,7 @@ from urllib.parse import quote
 from bench.synth.plan import MODS, WORDS, Plan
 from kg.vocab import DEFAULT_BASE_IRI, ONTOLOGY_IRI
 
-FORMAT_VERSION = 4  # bump when the shape changes, so cached files are rebuilt
+FORMAT_VERSION = 5  # bump when the shape changes, so cached files are rebuilt
 TRIPLES_PER_CARD = 92  # measured average of the shapes below; sizes the id ranges
 _NS = {
     "nokg": ONTOLOGY_IRI,

@@ -116,7 +116,7 @@ def dataset_card(r: Refs, k: int, rng: random.Random) -> str:
         "name": f"{cohort.upper()} {mod} collection {k}",
         "description": Block(sentence(rng)),
         "storage_location": {"bucket": f"s3://{cohort}-{mod}-derived", "path": f"v{k}/"},
-        "schema_ref": f"docs/data/schemas.md#{did.replace('_', '-')}",
+        "schema_ref": r(rng, f"{r.plan.doc(k % r.plan.n_docs)}#comparison"),
         "dtypes": "parquet / csv",
         "required_columns": ["eid", f"{mod}_path", "session_id"][: rng.randint(1, 3)],
         "counts": {"subjects": Raw(f"{rng.randint(1, 500)}_{rng.randint(0, 999):03d}")},

@@ -42,7 +42,16 @@ DOMAINS = [
     ("brain", "eeg", ["Conformer", "Transformer encoder"], "channel windows", [1000, 5000]),
     ("multimodal", "multimodal", ["Vision-language decoder", "Mixture-of-Transformers"], "BPE (32k)", [2048, 8192, 32768]),
 ]  # fmt: skip
-MODS = ["genetics", "smri", "fmri", "eeg", "behaviour", "text", "pathology", "fusion"]
+MODS = [
+    "genetics",
+    "smri",
+    "fmri",
+    "eeg",
+    "behaviour",
+    "text",
+    "pathology",
+    "multimodal",
+]  # kg.vocab ids
 PARAMS_M = [8, 35, 111, 150, 350, 650, 1300, 7000, 40000]
 SHARES = {"model": 0.40, "paper": 0.35, "dataset": 0.15, "integration": 0.05}  # experiment = rest
 REGISTRY_EVERY = 20  # integration cards 0, 20, 40, ... are strategy registries; 10, 30, ... methods
