@@ -291,3 +291,20 @@ def test_duplicate_registry_cards_drop_their_entries_too(tmp_path):
         "kb/integration_cards/b.yaml",
         "docs/x.md",
     }
+
+
+def test_paths_with_anchors_resolve_to_the_doc(tmp_path):
+    write(
+        tmp_path,
+        {
+            "docs/guide.md": "# Guide\n## Usage\nText.\n",
+            "kb/model_cards/m.yaml": "id: m\nnotes: see docs/guide.md#usage and docs/guide.md#gone\n",
+        },
+    )
+    linked = link_kb(tmp_path)
+    card = linked["kb/model_cards/m.yaml"]
+    # one relation per line and target; the missing section is reported
+    assert [(r.predicate, r.object, r.ref) for r in card.relations] == [
+        ("documented_in", "docs/guide", "docs/guide.md#usage")
+    ]
+    assert [(f.code, f.line) for f in card.findings] == [("unresolved-anchor", 2)]
