@@ -183,3 +183,14 @@ def test_the_ontology_declares_every_project_term_the_mapping_writes():
     declared = {str(s) for s in ontology.subjects()}
     missing = sorted(t for t in used if t.startswith(NS["nokg"]) and t not in declared)
     assert missing == []
+
+
+def test_a_joined_modality_list_asserts_each_concept():
+    ls = model_source("multi", "Multi")
+    ls.parsed.attributes.append(
+        attr("multi", "modalities", "sMRI + fMRI", "smri,fmri", ls.path, 5, "modality")
+    )
+    store = memory_store(quads_for(ls, BASE))
+    rows = select(store, f"SELECT ?m WHERE {{ <{BASE}/model/multi> nokg:hasModality ?m }}")
+    assert {r["m"].value.rsplit("/", 1)[1] for r in rows} == {"smri", "fmri"}
+    assert ask(store, '?f nokg:yamlPath "modalities" ; nokg:value "smri,fmri"')

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from store_fixtures import (
+    attr,
     dataset_source,
     digests,
     doc_source,
@@ -357,3 +358,18 @@ def test_a_bulk_apply_round_trips_every_type(store):
     assert values["arch.dropout"] == 0.1
     assert store.sections("docs/long.md")[999].heading_path == ["Long", "Part 999"]
     assert store.get_entity("m042").parent is None
+
+
+def test_modality_lists_from_doc_tables_count_once_per_id(store):
+    """The normaliser writes "sMRI + fMRI" as "smri,fmri"; each id filters and counts."""
+    doc = doc_source("docs/table.md", mentions=())
+    doc.parsed.attributes += [
+        attr("brainlm", "table0[1].Modality", "sMRI + fMRI", "smri,fmri", doc.path, 7, "modality"),
+        attr("brainlm", "table0[2].Modality", "CXR", "medical_imaging", doc.path, 8, "modality"),
+    ]
+    ingest(store, small_kb() + [doc], "g1")
+    assert [r.id for r in store.find_entities(modality="smri")[0]] == ["brainlm"]
+    assert store.find_entities(modality="medical_imaging")[1] == 1
+    assert store.find_entities(modality="mri")[1] == 0
+    facets = store.facet_counts("model")["modality"]
+    assert facets == {"fmri": 2, "medical_imaging": 1, "smri": 1}

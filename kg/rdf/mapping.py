@@ -149,9 +149,15 @@ class _Writer:
             self.add(f, VALUE, value)
         if value is None or kind == "ref":
             return
-        if a.property == "name" and names.get(a.entity) not in (None, a.value):
-            self.add(s, ALT_NAME, value)  # one schema:name per entity; others are alternates
-        elif a.property != "name" and (kind != "modality" or isinstance(value, NamedNode)):
+        if kind == "modality":
+            # "smri,fmri" (a list the normaliser joined) asserts each vocabulary concept
+            for mid in str(a.value).split(","):
+                if mid in MODALITIES:
+                    self.add(s, predicate, self.entity(mid, "modality"))
+        elif a.property == "name":
+            if names.get(a.entity) not in (None, a.value):
+                self.add(s, ALT_NAME, value)  # one schema:name per entity; others alternate
+        else:
             self.add(s, predicate, value)
             if a.property == "repo" and isinstance(value, NamedNode):
                 self.add(value, A, CODE)

@@ -6,11 +6,12 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
-from sqlalchemy import Select, func, or_, select, union
+from sqlalchemy import Select, func, or_, select
 
 from kg.ir import KINDS
 from kg.sql.models import AliasRecord, AttributeRecord, EntityRecord, RelationRecord, normalise_key
 from kg.sql.store_read import EntityRow, SqlReads
+from kg.vocab import MODALITIES
 
 _ORIGIN_RANK = {"id": 0, "name": 1, "alias": 2}
 _E, _A, _AT, _R = EntityRecord, AliasRecord, AttributeRecord, RelationRecord
@@ -105,9 +106,7 @@ class SqlLookup(SqlReads):
             stmt = stmt.where(_E.kind == kind)
         if modality:
             by_rel = select(_R.subject).where(_R.predicate == "has_modality", _R.object == modality)
-            by_attr = select(_AT.entity_id).where(
-                _AT.property == "modality", _AT.value_text == modality
-            )
+            by_attr = select(_AT.entity_id).where(_AT.property == "modality", _has_id(modality))
             stmt = stmt.where(or_(_E.id.in_(by_rel), _E.id.in_(by_attr)))
         if tag:
             tagged = select(_AT.entity_id).where(
@@ -140,13 +139,28 @@ class SqlLookup(SqlReads):
             att = att.where(_AT.entity_id.in_(of_kind))
             tags = tags.where(_AT.entity_id.in_(of_kind))
 
-        def count(pairs: Any) -> dict[str, int]:
-            sub = pairs.subquery()
-            stmt = (
-                select(sub.c.v, func.count())
-                .group_by(sub.c.v)
-                .order_by(func.count().desc(), sub.c.v)
-            )
-            return {v: int(n) for v, n in self._rows(stmt)}
+        pairs = {(r.e, r.v) for r in self._rows(rel)}
+        pairs |= {(r.e, m) for r in self._rows(att) for m in r.v.split(",") if m in MODALITIES}
+        modality: dict[str, int] = {}
+        for _e, m in pairs:
+            modality[m] = modality.get(m, 0) + 1
+        sub = tags.distinct().subquery()
+        stmt = select(sub.c.v, func.count()).group_by(sub.c.v)
+        return {"modality": _ordered(modality), "tag": _ordered(dict(self._rows(stmt)))}
 
-        return {"modality": count(union(rel, att)), "tag": count(tags.distinct())}
+
+def _ordered(counts: dict[str, int]) -> dict[str, int]:
+    """Most frequent first, then alphabetical."""
+    return {k: int(n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
+
+
+def _has_id(modality: str) -> Any:
+    """A modality attribute holding `modality`, alone or in a comma-joined list of ids
+    (how the normaliser writes "sMRI + fMRI")."""
+    v = _AT.value_text
+    return or_(
+        v == modality,
+        v.startswith(modality + ",", autoescape=True),
+        v.endswith("," + modality, autoescape=True),
+        v.contains("," + modality + ",", autoescape=True),
+    )
