@@ -15,7 +15,7 @@ from kg.knowledge_base import KnowledgeBase
 from kg.settings import Settings
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line
 
 
 class KGGroup(click.Group):

@@ -192,13 +192,13 @@ def _rank_of(prop: str, a: Attribute) -> int | None:
 
 
 def property_cell(prop: str, attrs: Iterable[Attribute]) -> Cell:
-    """The cell of a canonical property from one entity's attributes.
+    """The cell of a canonical property from one entity's card attributes.
 
     The first vocabulary path present in the card is the primary value (as in kg.vocab);
-    other paths with the same leaf name (`context_length` and `arch.context_length`) and
-    facts from other places (doc tables) join it, and disagreement between them is a
-    conflict. Differently named paths (`license.weights` beside `license.code`) stay out:
-    they are fields of their own.
+    other paths with the same leaf name (`context_length` and `arch.context_length`) join
+    it, and two such paths whose normalised values share nothing are a conflict (list items
+    of one path are several values, never a conflict). Differently named paths
+    (`license.weights` beside `license.code`) stay out: they are fields of their own.
     """
     ranked = [(a, _rank_of(prop, a)) for a in attrs if property_of(a) == prop]
     pats = _patterns(prop)
@@ -211,10 +211,12 @@ def property_cell(prop: str, attrs: Iterable[Attribute]) -> Cell:
     chosen.sort(key=lambda ar: (ar[1] if ar[1] is not None else len(pats), ar[0].prov.line_start))
     groups: dict[Any, set[Any]] = {}
     for a, r in chosen:
-        gkey = r if r is not None else (a.prov.source, _family(a.path))
-        groups.setdefault(gkey, set()).add(value_key(CellValue.of(a)))
-    distinct_sets = {frozenset(s) for s in groups.values()}
-    return Cell([CellValue.of(a) for a, _ in chosen], conflict=len(distinct_sets) > 1)
+        if a.value is not None:  # text the normaliser could not read ("TBD") cannot disagree
+            gkey = r if r is not None else _family(a.path)
+            groups.setdefault(gkey, set()).add(value_key(CellValue.of(a)))
+    sets = list(groups.values())
+    conflict = any(not (x & y) for i, x in enumerate(sets) for y in sets[i + 1 :])
+    return Cell([CellValue.of(a) for a, _ in chosen], conflict=conflict)
 
 
 def path_cell(path: str, attrs: Iterable[Attribute]) -> Cell:
@@ -264,7 +266,8 @@ def build_table(
 
     Args:
         entities: the rows, in order (`EntitySummary`, IR `Entity` or store rows).
-        facts: attributes per entity id (all of them, so YAML paths and defaults work).
+        facts: attributes per entity id (all of them, so YAML paths and defaults work);
+            only those read from the entity's own file are shown, unless in a conflict.
         fields: field names (property, synonym, label or YAML path); None picks defaults.
         conflicts: store-reported conflicts; those of compared entities mark their cells.
         sort: a field to order rows by (need not be shown), or "name"/"id";
@@ -276,7 +279,12 @@ def build_table(
     """
     ents = [EntitySummary.of(e) for e in entities]
     ents = list({e.id: e for e in ents}.values())
-    facts = {e.id: list(facts.get(e.id, [])) for e in ents}
+    # Cells come from the entity's own card; facts other files state about it (doc tables)
+    # enter a cell only through the conflict list, which has judged them comparable.
+    facts = {
+        e.id: [a for a in facts.get(e.id, []) if not e.source or a.prov.source == e.source]
+        for e in ents
+    }
     resolved: list[Field] = []
     for name in fields if fields is not None else ():
         f = resolve_field(name, facts)

@@ -13,13 +13,13 @@ from kg.errors import UnknownEntityError, UnknownFieldError
 from kg.ir import Attribute, Conflict, Provenance
 
 
-def attr(entity, path, raw, value=None, line=1, prop=None, source=None):
+def attr(entity, path, raw, value=..., line=1, prop=None, source=None):
     source = source or f"kb/model_cards/{entity}.yaml"
     return Attribute(
         entity=entity,
         path=path,
         raw=str(raw),
-        value=raw if value is None else value,
+        value=raw if value is ... else value,
         prov=Provenance(source, line, line, path),
         property=prop,
     )
@@ -138,6 +138,31 @@ def test_store_conflict_from_another_source_joins_the_cell(facts):
     assert cell.conflict
     assert ("docs/models/alpha.md", 12) in {(v.source, v.line) for v in cell.values}
     assert cell.text() == "131072 / 1,048,576"
+
+
+def test_facts_from_other_files_show_only_through_conflicts(facts):
+    doc = attr(
+        "gamma", "table0[0].Context", "DNA", None, line=205, prop="context_length",
+        source="docs/index.md",
+    )  # fmt: skip
+    facts["gamma"].append(doc)
+    assert build_table(ENTS, facts, ["context_length"]).cell("gamma", "context_length").missing
+
+
+def test_unreadable_values_do_not_conflict(facts):
+    facts["gamma"] += [
+        attr(
+            "gamma",
+            "arch.context_length",
+            "variable (TR-adaptive tokens)",
+            None,
+            9,
+            "context_length",
+        ),
+        attr("gamma", "context_length", "variable (TR-adaptive)", None, 20, "context_length"),
+    ]
+    cell = build_table(ENTS, facts, ["context_length"]).cell("gamma", "context_length")
+    assert not cell.conflict and len(cell.values) == 2 and cell.value == [None, None]
 
 
 @pytest.mark.parametrize(
