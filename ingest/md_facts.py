@@ -24,6 +24,7 @@ from kg.vocab import PROPERTIES, PROPERTY_SYNONYMS
 _LABELS = {spec["label"].lower(): prop for prop, spec in PROPERTIES.items()}
 # Labels too vague or too free-form to be read as facts in a doc table ("Name", "Summary", "Status" columns
 # hold the doc's own wording, not a comparable property value).
+_TYPED = {"count", "year", "date", "boolean"}
 _SKIP = {"name", "summary", "status", "title", "objective", "tag", "task", "link", "checkpoint"}
 
 
@@ -46,9 +47,17 @@ def entity_text(cell: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def claim(entity: str, prop: str, label: str, raw: str, path: str, prov: Provenance) -> Attribute:
-    """One fact about a named entity, normalised for its property."""
+def claim(
+    entity: str, prop: str, label: str, raw: str, path: str, prov: Provenance
+) -> Attribute | None:
+    """One fact about a named entity, normalised for its property.
+
+    None when a typed property (count, year, date, boolean) cannot be read from the cell:
+    "Context: DNA" in a doc table is the doc's wording, not a context length.
+    """
     value, dtype, unit = normalise(prop, raw, raw)
+    if value is None and PROPERTIES[prop]["type"] in _TYPED:
+        return None
     return Attribute(entity, path, raw, value, prov, prop, unit, dtype)
 
 
@@ -62,7 +71,7 @@ def table_claims(
 ) -> list[Attribute]:
     """Claims from one table: rows are (line, cells) with cells already reduced to text."""
     props = [header_property(h) for h in header]
-    out: list[Attribute] = []
+    out: list[Attribute | None] = []
     if props and props[0] is not None:
         if subject is None or len(rows) != 1:
             return out  # a property sheet about nobody in particular
@@ -80,7 +89,7 @@ def table_claims(
                         prov,
                     )
                 )
-        return out
+        return [c for c in out if c is not None]
     if not any(props[1:]):
         return out
     for r, (line, cells) in enumerate(rows):
@@ -93,7 +102,7 @@ def table_claims(
                 prov = Provenance(source, line, line, heading)
                 path = f"table{index}[{r}].{header[col].strip()}"
                 out.append(claim(name, prop, header[col], cells[col].strip(), path, prov))
-    return out
+    return [c for c in out if c is not None]
 
 
 def label_claim(

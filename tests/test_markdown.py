@@ -100,6 +100,7 @@ def test_tables_become_rows_and_facts(corpus_docs):
     evo = facts[("Evo 2", "context_length")]
     assert (evo.value, evo.raw, evo.prov.line_start) == (1_000_000, "1M context", 207)
     assert facts[("Brain Harmony", "modality")].value == "smri,fmri"
+    assert ("Caduceus", "context_length") not in facts  # "Context: DNA" is wording, not a length
     evo_doc = {
         (c.entity, c.property): c for c in corpus_docs["docs/models/genetics/evo2.md"].claims
     }
