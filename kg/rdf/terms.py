@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -37,6 +38,13 @@ NS = {
 
 # Characters kept as they are in IRI path segments; everything else is percent-encoded.
 _SAFE = "/:@!$&'()*+,;=-._~"
+_ALL_SAFE = re.compile(r"^[A-Za-z0-9/:@!$&'()*+,;=\-._~]*$")
+
+
+@lru_cache(maxsize=1 << 16)
+def _quote(text: str) -> str:
+    # Ids and YAML paths repeat across thousands of facts; most need no escaping at all.
+    return text if _ALL_SAFE.match(text) else quote(text, safe=_SAFE)
 
 
 def iri(curie: str) -> NamedNode:
@@ -47,7 +55,7 @@ def iri(curie: str) -> NamedNode:
 
 def entity_iri(base: str, kind: str, id: str) -> str:
     """Stable IRI of an entity."""
-    return f"{base.rstrip('/')}/{kind}/{quote(id, safe=_SAFE)}"
+    return f"{base.rstrip('/')}/{kind}/{_quote(id)}"
 
 
 def parse_entity_iri(base: str, value: str) -> tuple[str, str] | None:
@@ -61,7 +69,7 @@ def parse_entity_iri(base: str, value: str) -> tuple[str, str] | None:
 
 def source_iri(base: str, path: str) -> str:
     """IRI of a source file, which is also the name of its named graph."""
-    return f"{base.rstrip('/')}/source/{quote(path, safe=_SAFE)}"
+    return f"{base.rstrip('/')}/source/{_quote(path)}"
 
 
 def vocab_graph_iri(base: str) -> str:
@@ -71,7 +79,7 @@ def vocab_graph_iri(base: str) -> str:
 
 def fragment(*parts: str) -> str:
     """A fragment from parts, each percent-encoded (``[``, ``]``, ``#`` are not allowed)."""
-    return "/".join(quote(p, safe=_SAFE) for p in parts)
+    return "/".join(_quote(p) for p in parts)
 
 
 # RDF classes per entity kind; the first is the project class, the rest standard ones.
