@@ -1,7 +1,7 @@
 """The write half of the SQL store: one ingest applied in one transaction.
 
-Rows are built as plain dicts and inserted with executemany (one statement per table and
-batch), never through per-row ORM flushes, so a cold ingest of 100k cards stays fast.
+Rows are built as plain dicts and inserted with executemany (SQLite) or COPY (PostgreSQL),
+never through per-row ORM flushes, so a cold ingest of 100k cards stays fast.
 """
 
 from __future__ import annotations
@@ -31,14 +31,15 @@ from kg.sql.models import (
 # Bound the number of bound parameters per statement (SQLite and psycopg both have limits).
 _IN_CHUNK = 500
 _INSERT_BATCH = 20_000
+_COPY_MIN_ROWS = 1_000
+# After a bulk load the planner's statistics are stale (PostgreSQL picked sequential scans
+# over the alias index until autovacuum caught up); refresh them in the same transaction.
+_ANALYZE_MIN_ROWS = 50_000
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-_COPY_MIN_ROWS = 1_000
 
 
 def _copy(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -286,11 +287,6 @@ def apply_changes(
     conn.execute(insert(state).values(key="generation", value=generation))
     if sum(len(r) for r in rows.by_table.values()) >= _ANALYZE_MIN_ROWS:
         _analyze(conn)
-
-
-# After a bulk load the planner's statistics are stale (PostgreSQL picked sequential scans
-# over the alias index until autovacuum caught up); refresh them in the same transaction.
-_ANALYZE_MIN_ROWS = 50_000
 
 
 def _analyze(conn: Connection) -> None:
