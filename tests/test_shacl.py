@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store_fixtures import BASE, attr, model_source, paper_source, small_kb
+from store_fixtures import BASE, attr, doc_source, model_source, paper_source, small_kb
 
 from kg.rdf.mapping import quads_for, vocabulary_quads
 from kg.rdf.store import RdfStore
@@ -59,8 +59,6 @@ def test_a_stored_generation_validates_through_its_read_only_handle(tmp_path):
 
 
 def test_a_doc_claiming_another_value_is_reported_with_both_sites():
-    from store_fixtures import doc_source
-
     doc = doc_source()
     doc.parsed.attributes.append(
         attr(
