@@ -200,7 +200,11 @@ def property_cell(prop: str, attrs: Iterable[Attribute]) -> Cell:
     of one path are several values, never a conflict). Differently named paths
     (`license.weights` beside `license.code`) stay out: they are fields of their own.
     """
-    ranked = [(a, _rank_of(prop, a)) for a in attrs if property_of(a) == prop]
+    # A path the vocabulary lists for `prop` counts even when the parser gave it a more
+    # specific property: `license.weights` is the license when a card states nothing else.
+    ranked = [
+        (a, r) for a in attrs if (r := _rank_of(prop, a)) is not None or property_of(a) == prop
+    ]
     pats = _patterns(prop)
     present = [r for _, r in ranked if r is not None]
     keep: set[int] = set()
@@ -226,7 +230,9 @@ def path_cell(path: str, attrs: Iterable[Attribute]) -> Cell:
 
 def _apply_conflicts(cell: Cell, f: Field, conflicts: list[Conflict]) -> None:
     for c in conflicts:
-        if f.property is not None and c.property != f.property:
+        shown = {(v.source, v.path) for v in cell.values}
+        other_property = f.property is not None and c.property != f.property
+        if other_property and not any((a.prov.source, a.path) in shown for a in c.values):
             continue
         values = [a for a in c.values if f.property is not None or path_matches(a.path, f.key)]
         if not values:

@@ -117,6 +117,12 @@ def test_differently_named_path_is_not_a_conflict_and_is_its_own_field(facts):
     assert t.cell("alpha", "license.weights").text() == "CC-BY-NC-4.0"
 
 
+def test_later_vocabulary_path_is_the_value_when_earlier_ones_are_absent(facts):
+    facts["gamma"].append(attr("gamma", "license.weights", "MIT", line=12, prop="license_weights"))
+    cell = build_table(ENTS, facts, ["license"]).cell("gamma", "license")
+    assert cell.text() == "MIT" and cell.values[0].path == "license.weights"
+
+
 def test_missing_value_is_marked(facts):
     t = build_table(ENTS, facts, ["license"])
     cell = t.cell("gamma", "license")
