@@ -138,12 +138,12 @@ def show(ref: str, as_json: bool) -> None:
     )
     if facts.aliases:
         out.print("aliases: " + ", ".join(facts.aliases))
-    table = Table()
-    for col in ("path", "property", "value", "source"):
-        table.add_column(col)
+    # Plain lines rather than a table: long values and paths stay readable and grep-able.
     for a in facts.attributes:
-        table.add_row(a.path, a.property or "", a.raw[:80], f"{a.prov.source}:{a.prov.line_start}")
-    out.print(table)
+        prop = f" [{a.property}]" if a.property else ""
+        value = " ".join(a.raw.split())
+        value = value if len(value) <= 100 else value[:97] + "..."
+        out.print(f"  {a.path}{prop} = {value}   ({a.prov.source}:{a.prov.line_start})", markup=False)
     for r in facts.outgoing:
         out.print(
             f"→ {r.predicate} {r.object}   ({r.prov.source}:{r.prov.line_start})", markup=False

@@ -81,7 +81,7 @@ class KnowledgeBase:
             kind=row.kind,
             name=row.name,
             source=row.source,
-            lines=(row.line_start, row.line_end),
+            lines=row.lines,
             aliases=list(row.aliases),
             parent=row.parent,
             attributes=sql.attributes(row.id),
