@@ -61,3 +61,7 @@ class QueryBusyError(QueryError):
 
 class UnauthorizedError(KGError):
     """A write needs the bearer token from settings, and it was missing or wrong."""
+
+
+class SourceNotFoundError(SourceAccessError):
+    """A requested source file does not exist in the KB folder (HTTP 404)."""
