@@ -163,6 +163,7 @@ def _patterns(prop: str) -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)  # paths repeat across cards; called per field per attribute
 def _rank(prop: str, path: str) -> int | None:
     for i, (rx, _leaf) in enumerate(_patterns(prop)):
         if rx.match(path):
@@ -185,10 +186,13 @@ def property_of(a: Attribute) -> str | None:
 
 
 def _rank_of(prop: str, a: Attribute) -> int | None:
-    r = _rank(prop, a.path)
-    return (
-        r if r is not None or a.property is not None else _rank(prop, _LAST_INDEX.sub("", a.path))
-    )
+    return _rank_at(prop, a.path, a.property is not None)
+
+
+@lru_cache(maxsize=65536)
+def _rank_at(prop: str, path: str, has_property: bool) -> int | None:
+    r = _rank(prop, path)
+    return r if r is not None or has_property else _rank(prop, _LAST_INDEX.sub("", path))
 
 
 def property_cell(prop: str, attrs: Iterable[Attribute]) -> Cell:
