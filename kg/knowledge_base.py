@@ -210,6 +210,77 @@ class KnowledgeBase:
             Path(out), kb_root, entities, facts, sql.all_relations(), sql.conflicts()
         )
 
+    # -- listing, search and sources (the REST API's reads) -------------------------------------
+    @cached_property
+    def base_iri(self) -> str:
+        """The base of entity IRIs: settings, else the KB's kg.toml, else the built-in one."""
+        from pathlib import Path
+
+        from ingest.kb_config import load_kb_config
+        from ingest.pipeline import base_iri_for
+
+        return base_iri_for(
+            self.settings, load_kb_config(Path(self.settings.kb).resolve()).base_iri
+        )
+
+    def find(
+        self,
+        kind: str | None = None,
+        modality: str | None = None,
+        tag: str | None = None,
+        q: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ):
+        """One page of entities matching every filter given, and the total match count."""
+        self._require_ingested()
+        return self.stores.sql.find_entities(kind, modality, tag, q, limit, offset)
+
+    def facets(self, kind: str | None = None) -> dict[str, dict[str, int]]:
+        """How many entities (of `kind`) carry each modality and each tag."""
+        self._require_ingested()
+        return self.stores.sql.facet_counts(kind)
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid"):
+        """The k passages that best match `query` (hybrid, dense or bm25), as retrieval Hits."""
+        self._require_ingested()
+        index = self.stores.retrieval_index()
+        if index is None:
+            raise NotIngestedError(
+                "no retrieval index for this generation — run `kg ingest` without --no-embed"
+            )
+        return index.search(query, k=k, mode=mode)
+
+    def source_text(self, path: str, start: int | None = None, end: int | None = None):
+        """Lines `start`..`end` (1-based, inclusive) of an ingested source file.
+
+        Returns:
+            (text, start, end, total lines), the range clamped to the file.
+
+        Raises:
+            SourceAccessError: the path leaves the KB folder (also through a symlink).
+            SourceNotFoundError: no ingested source has that path.
+        """
+        from pathlib import Path
+
+        from kg.errors import SourceAccessError, SourceNotFoundError
+
+        self._require_ingested()
+        root = Path(self.settings.kb).resolve()
+        rel = Path(path)
+        if "\x00" in path or rel.is_absolute() or ".." in rel.parts:
+            raise SourceAccessError(f"{path!r} is not a path inside the KB folder")
+        real = (root / rel).resolve()
+        if not real.is_relative_to(root):
+            raise SourceAccessError(f"{path!r} leads outside the KB folder")
+        known = self.stores.sql.source_states()
+        if rel.as_posix() not in known or not real.is_file():
+            raise SourceNotFoundError(f"{path!r} is not a source file of this KB")
+        lines = real.read_text(encoding="utf-8", errors="replace").splitlines()
+        first = max(1, start or 1)
+        last = min(len(lines), end or len(lines))
+        return "\n".join(lines[first - 1 : last]), first, last, len(lines)
+
     # -- SPARQL -----------------------------------------------------------------------------------
     def sparql(self, query: str, max_rows: int | None = None):
         """Run a read-only SPARQL query on the current generation."""
