@@ -190,3 +190,25 @@ def test_dataframe_when_pandas_is_installed(table):
         "kb/model_cards/a.yaml:4 (context_length)",
         "kb/model_cards/a.yaml:12 (arch.context_length)",
     ]
+
+
+def test_corpus_all_model_cards_on_six_fields_in_every_format(corpus_kb):
+    fields = ["modality", "architecture", "parameters", "context_length", "license", "dataset"]
+    ids = [r.id for r in corpus_kb.stores.sql.find_entities("model", limit=1000)[0]]
+    assert len(ids) == 20
+    table = corpus_kb.compare(ids, fields)
+    assert len(table.rows) == 20 and len(table.columns) == 6
+    assert {len(md_cells(ln)) for ln in render(table, "md")[0].splitlines()} == {7}
+    rows = list(csv.reader(io.StringIO(render(table, "csv")[0])))
+    assert len(rows) == 21 and {len(r) for r in rows} == {7}
+    data = json.loads(render(table, "json")[0])
+    assert [r["key"] for r in data["rows"]] == ids
+    assert all(set(r["cells"]) == set(fields) for r in data["rows"])
+    p = Cells()
+    p.feed(render(table, "html")[0])
+    assert len(p.rows) == 21 and {len(r) for r in p.rows} == {7}
+    tex = render(table, "latex")[0]
+    assert len(tex_rows(tex)) == 21
+    assert {len(re.findall(r"(?<!\\)&", r)) for r in tex_rows(tex)} == {6}
+    conflicts = [c for r in table.rows for c in r.cells if c.conflict]
+    assert conflicts and all(len(c.distinct()) >= 2 for c in conflicts)  # both sides kept
