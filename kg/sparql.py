@@ -1,6 +1,9 @@
-"""Safe SPARQL execution over the RDF store: read-only checks, row caps, result formats.
+"""Safe SPARQL: the prefixes every query gets, update checks, the row cap (a rewrite that
+keeps pyoxigraph's serialisers), parser errors mapped back to the query as sent, and the
+CLI's in-process `execute`.
 
-Shared by the CLI and the HTTP endpoint so both refuse the same queries the same way.
+Shared by the CLI, the HTTP endpoint and its worker processes, so all refuse the same
+queries the same way (the checks themselves live in kg.sparql_shape).
 """
 
 from __future__ import annotations
@@ -11,6 +14,17 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import ForbiddenQueryError, QueryError
+from kg.sparql_shape import (
+    DATASET_CLAUSE,
+    NEVER_IN_UPDATE,
+    VARIABLE,
+    Shape,
+    analyse,
+    keyword,
+    masked,
+)
+
+__all__ = ["PREFIXES", "Shape", "analyse", "capped", "check_update", "execute", "masked"]
 
 PREFIXES = {
     "nokg": "https://neuro-omics-kg.org/ontology#",
@@ -24,47 +38,103 @@ PREFIXES = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
 
-# Strings, IRIs and comments are blanked before keyword checks so that a literal such as
-# "SERVICE desk" or <http://x/load> does not trip them.
-_MASK = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
-)
-_FORBIDDEN = re.compile(r"\b(SERVICE|LOAD)\b", re.IGNORECASE)
-_UPDATE = re.compile(
-    r"\b(INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD|LOAD|WITH)\b(?!\s*\()", re.IGNORECASE
-)
-
-
-def prefix_block() -> str:
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-
-
-def masked(query: str) -> str:
-    return _MASK.sub(" ", query)
-
-
-def check_read_only(query: str) -> None:
-    """Refuse anything that could write or make an outbound request."""
-    m = _FORBIDDEN.search(masked(query))
-    if m:
+def check_update(update: str) -> None:
+    """Refuse update operations that reach out (LOAD, SERVICE) or drop graphs wholesale."""
+    m = masked(update)
+    if (hit := NEVER_IN_UPDATE.search(m)) is not None:
         raise ForbiddenQueryError(
-            f"{m.group(1).upper()} is not allowed: queries may not make outbound requests"
+            f"{hit.group(1).upper()} is not allowed: updates may insert and delete triples only "
+            "(no LOAD/SERVICE outbound requests, no CLEAR/DROP/MOVE/COPY of whole graphs)"
         )
+    if "\\u" in m.lower():
+        raise QueryError("malformed update: \\u escapes are only allowed inside strings and IRIs")
 
 
-def is_update(query: str) -> bool:
-    """True when the request is a SPARQL Update rather than a query."""
-    body = re.sub(r"(?i)\bPREFIX\s+\S*:\s*|\bBASE\s+", " ", masked(query))
-    return bool(_UPDATE.search(body)) and not re.search(
-        r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body
-    )
+def projection(query: str, shape: Shape) -> list[str] | None:
+    """The SELECT clause's variables in order, or None for `SELECT *`."""
+    m = masked(query)
+    ends = [m.find("{", shape.form_at), _find_word(m, "WHERE", shape.form_at)]
+    end = min((i for i in ends if i >= 0), default=len(m))
+    clause = DATASET_CLAUSE.sub(" ", m[shape.form_at + len("SELECT") : end])
+    out: list[str] = []
+    group: list[str] = []
+    depth = 0
+    for tok in re.finditer(r"[()*]|" + VARIABLE.pattern, clause):
+        t = tok.group(0)
+        if t == "(":
+            depth += 1
+            group = group if depth > 1 else []
+        elif t == ")":
+            depth -= 1
+            if depth == 0 and group:
+                out.append(group[-1])  # `(expr AS ?v)` projects its last variable
+        elif t == "*":
+            if depth == 0:
+                return None
+        elif depth == 0:
+            out.append(tok.group(1))
+        else:
+            group.append(tok.group(1))
+    return out
+
+
+def _find_word(m: str, word: str, start: int) -> int:
+    hit = keyword(word).search(m, start)
+    return hit.start() if hit else -1
+
+
+def capped(query: str, shape: Shape, cap: int) -> tuple[str, int] | None:
+    """A SELECT rewritten to return at most `cap` rows (one more reveals truncation), and
+    the width of the text inserted before the query form (to map parser positions back);
+    None when the query needs no cap (not a SELECT, or its own LIMIT is within the cap).
+
+    Without LIMIT and VALUES, a LIMIT is appended. Otherwise the query becomes a
+    sub-select, so every modifier and VALUES clause keeps its meaning; dataset clauses
+    (FROM) move to the outer query, which sub-selects may not carry.
+    """
+    if shape.kind != "select" or (shape.limit is not None and shape.limit <= cap):
+        return None
+    if shape.limit is None and not shape.values:
+        return f"{query}\nLIMIT {cap + 1}", 0
+    m = masked(query)
+    brace = m.find("{", shape.form_at)
+    hits = list(DATASET_CLAUSE.finditer(m, shape.form_at, brace if brace >= 0 else len(m)))
+    dataset = " ".join(query[h.start() : h.end()] for h in hits)
+    inner = query[shape.form_at :]
+    for h in reversed(hits):  # blank them in place, keeping newlines so lines still match
+        a, b = h.start() - shape.form_at, h.end() - shape.form_at
+        inner = inner[:a] + re.sub(r"[^\n]", " ", inner[a:b]) + inner[b:]
+    vars_ = projection(query, shape)
+    head = f"SELECT {'*' if vars_ is None else ' '.join('?' + v for v in vars_)} {dataset} "
+    head = " ".join(head.split()) + " WHERE { { "
+    return f"{query[: shape.form_at]}{head}{inner}\n}} }} LIMIT {cap + 1}", len(head)
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def parse_error(
+    exc: Exception, query: str | None = None, shape: Shape | None = None, width: int = 0
+) -> QueryError:
+    """pyoxigraph's syntax error as a QueryError, its line:column mapped back to the query
+    as sent when the row cap rewrote it (`width` characters inserted at the query form)."""
+    msg = str(exc)
+    hit = _POSITION.search(msg)
+    if hit and query is not None and shape is not None and width:
+        line, col = int(hit.group(1)), int(hit.group(2))
+        form_line = query.count("\n", 0, shape.form_at) + 1
+        form_col = shape.form_at - (query.rfind("\n", 0, shape.form_at) + 1) + 1
+        last = query.count("\n") + 1
+        if line > last:  # inside the closing text added after the query: its end
+            line, col = last, len(query) - (query.rfind("\n") + 1) + 1
+        elif line == form_line and col > form_col:
+            col = max(form_col, col - width)
+        msg = msg[: hit.start()] + f"error at {line}:{col}" + msg[hit.end() :]
+    return QueryError(f"malformed query: {msg}")
+
+
+# -- the CLI's table view: rows of terms ----------------------------------------------------
 
 
 @dataclass
@@ -77,66 +147,44 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[ox.Triple] | None = None
     truncated: bool = False
+    raw: bytes = b""  # TSV (select), JSON (ask) or N-Triples (graph), as pyoxigraph wrote it
 
 
-def execute(store: ox.Store, query: str, max_rows: int, default_union: bool = True) -> QueryResult:
-    """Run a read-only query, materialising at most `max_rows` rows."""
-    check_read_only(query)
-    if is_update(query):
-        raise ForbiddenQueryError("SPARQL Update is not allowed here: the endpoint is read-only")
-    try:
-        res = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=default_union)
-    except SyntaxError as exc:
-        raise QueryError(f"malformed query: {exc}") from exc
-    if isinstance(res, ox.QueryBoolean):
-        return QueryResult("ask", [], [], boolean=bool(res))
-    if isinstance(res, ox.QueryTriples):
-        triples = []
-        for t in res:
-            if len(triples) >= max_rows:
-                return QueryResult("graph", [], [], triples=triples, truncated=True)
-            triples.append(t)
-        return QueryResult("graph", [], [], triples=triples)
-    variables = [v.value for v in res.variables]
-    rows = []
-    for sol in res:
-        if len(rows) >= max_rows:
-            return QueryResult("select", variables, rows, truncated=True)
-        rows.append([sol[v] for v in variables])
-    return QueryResult("select", variables, rows)
+def execute(store: ox.Store, query: str, max_rows: int) -> QueryResult:
+    """Run a read-only query in-process over the union of all graphs (no timeout: for the
+    CLI; the HTTP endpoint runs queries in killable workers), keeping at most `max_rows`."""
+    from kg.sparql_exec import prepare, run
+
+    shape = analyse(query)
+    fmt = {"select": "tsv", "ask": "json", "graph": "ntriples"}.get(shape.kind)
+    out = run(store, prepare(query, max_rows, format_param=fmt))
+    if out.kind == "ask":
+        answer = ox.parse_query_results(out.body, format=ox.QueryResultsFormat.JSON)
+        return QueryResult("ask", [], [], boolean=bool(answer), raw=out.body)
+    if out.kind == "graph":
+        triples = list(ox.parse(out.body, format=ox.RdfFormat.N_TRIPLES))
+        return QueryResult("graph", [], [], triples=triples, truncated=out.truncated, raw=out.body)
+    sols = ox.parse_query_results(out.body, format=ox.QueryResultsFormat.TSV)
+    variables = [v.value for v in sols.variables]
+    rows = [[s[v] for v in variables] for s in sols]
+    return QueryResult("select", variables, rows, truncated=out.truncated, raw=out.body)
 
 
 def term_text(term) -> str:
     """A short human form of an RDF term for tables."""
     if term is None:
         return ""
-    if isinstance(term, ox.Literal):
-        return term.value
-    if isinstance(term, ox.NamedNode):
+    if isinstance(term, ox.Literal | ox.NamedNode):
         return term.value
     return str(term)
 
 
 def serialize_select(result: QueryResult, fmt: str) -> bytes:
-    """Standard SPARQL results serialisation (JSON, XML, CSV, TSV) via pyoxigraph."""
+    """Standard SPARQL results serialisation (json, xml, csv, tsv) via pyoxigraph."""
+    from kg.sparql_exec import RESULT_FORMATS
+
     if fmt not in RESULT_FORMATS:
         raise QueryError(f"unknown result format {fmt!r}; use one of {', '.join(RESULT_FORMATS)}")
-    if result.kind == "ask":
-        return ox.QueryBoolean(result.boolean).serialize(format=RESULT_FORMATS[fmt])  # type: ignore[call-arg]
-    sols = ox.QuerySolutions  # noqa: F841  (kept for the type name in errors)
-    return _serialize_rows(result, RESULT_FORMATS[fmt])
-
-
-def _serialize_rows(result: QueryResult, fmt) -> bytes:
-    # pyoxigraph cannot build QuerySolutions from Python rows, so re-run through a tiny
-    # VALUES query on an empty store: the serialisers stay pyoxigraph's own.
-    store = ox.Store()
-    if not result.variables:
-        return store.query("SELECT * WHERE {} LIMIT 0").serialize(format=fmt)
-    vars_ = " ".join(f"?{v}" for v in result.variables)
-    rows = " ".join(
-        "(" + " ".join("UNDEF" if t is None else str(t) for t in r) + ")" for r in result.rows
-    )
-    return store.query(f"SELECT {vars_} WHERE {{ VALUES ({vars_}) {{ {rows} }} }}").serialize(
-        format=fmt
-    )
+    source = ox.QueryResultsFormat.JSON if result.kind == "ask" else ox.QueryResultsFormat.TSV
+    parsed = ox.parse_query_results(result.raw, format=source)
+    return parsed.serialize(format=RESULT_FORMATS[fmt][1])
