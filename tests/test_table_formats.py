@@ -212,3 +212,13 @@ def test_corpus_all_model_cards_on_six_fields_in_every_format(corpus_kb):
     assert {len(re.findall(r"(?<!\\)&", r)) for r in tex_rows(tex)} == {6}
     conflicts = [c for r in table.rows for c in r.cells if c.conflict]
     assert conflicts and all(len(c.distinct()) >= 2 for c in conflicts)  # both sides kept
+
+
+def test_dataframe_without_pandas_says_how_to_install(table, monkeypatch):
+    import sys
+
+    from kg.table_formats import to_dataframe
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # what an install without the extra sees
+    with pytest.raises(KGError, match=r"neuro-omics-kg\[pandas\]"):
+        to_dataframe(table)
