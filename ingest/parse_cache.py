@@ -6,6 +6,7 @@ the failing file keeps contributing its old entities to linking, as it does in t
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from pathlib import Path
 
@@ -22,26 +23,27 @@ class ParseCache:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def _file(self, sha256: str) -> Path:
-        return self.folder / f"{PARSER_VERSION}-{sha256}.pickle"
+    def _file(self, sha256: str, path: str) -> Path:
+        # The path is part of the key: identical bytes at two paths parse to other ids.
+        where = hashlib.sha256(path.encode()).hexdigest()[:12]
+        return self.folder / f"{PARSER_VERSION}-{sha256}-{where}.pickle"
 
     def get(self, sha256: str, path: str) -> ParsedSource | None:
         """The cached parse of this content at this path, or None."""
-        f = self._file(sha256)
+        f = self._file(sha256, path)
         if not f.exists():
             return None
         try:
             parsed: ParsedSource = pickle.loads(f.read_bytes())
         except Exception:  # a corrupt cache entry is only a cache miss
             return None
-        # Identical bytes at another path parse to other ids and provenance.
         return parsed if parsed.source.path == path else None
 
     def put(self, parsed: ParsedSource) -> None:
         """Store a successful parse (failed ones are never cached)."""
         if not parsed.ok:
             return
-        f = self._file(parsed.source.sha256)
+        f = self._file(parsed.source.sha256, parsed.source.path)
         tmp = f.with_suffix(".tmp")
         tmp.write_bytes(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(f)
@@ -49,5 +51,5 @@ class ParseCache:
     def prune(self, keep: set[str]) -> None:
         """Drop entries whose hash is not in `keep` (the current and last-good versions)."""
         for f in self.folder.glob(f"{PARSER_VERSION}-*.pickle"):
-            if f.stem.split("-", 1)[1] not in keep:
+            if f.stem.split("-")[1] not in keep:
                 f.unlink(missing_ok=True)

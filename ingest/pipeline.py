@@ -118,24 +118,27 @@ class Pipeline:
         conflicts = find_conflicts(linked)
         generation = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         previous = sql.current_generation()
-        self.progress("write", 0, 3)
-        self.stores.stage_rdf(previous, generation, upserts, deleted, base_iri)
-        self.progress("write", 1, 3)
-        report.timings["rdf"] = time.perf_counter() - t
-        t = time.perf_counter()
-        self.stores.stage_index(generation, linked, self.progress)
-        report.timings["index"] = time.perf_counter() - t
-        self.progress("write", 2, 3)
-        t = time.perf_counter()
+        kinds = {e.id: e.kind for ls in linked for e in ls.parsed.entities}
         try:
+            self.progress("write", 0, 3)
+            self.stores.stage_rdf(previous, generation, upserts, deleted, base_iri, kinds)
+            report.timings["rdf"] = time.perf_counter() - t
+            self.progress("write", 1, 3)
+            t = time.perf_counter()
+            self.stores.stage_index(generation, linked, self.progress)
+            report.timings["index"] = time.perf_counter() - t
+            self.progress("write", 2, 3)
+            t = time.perf_counter()
+            # The SQL commit records the new generation: the one switch point for readers.
             sql.apply(upserts, digests, deleted, failed, conflicts, generation)
+            report.timings["sql"] = time.perf_counter() - t
+            self.progress("write", 3, 3)
         except Exception as exc:
             self.stores.discard(generation)
             raise IngestError(
-                f"writing the SQL store failed, the previous graph stays current: {exc}"
+                f"ingest failed while writing ({type(exc).__name__}: {exc}); "
+                "the previous graph stays current in every store"
             ) from exc
-        self.progress("write", 3, 3)
-        report.timings["sql"] = time.perf_counter() - t
         self.stores.collect_garbage(keep={generation, previous} - {None})
         self.cache.prune({s.sha256 for s in sources} | {st.sha256 for st in states.values()})
 
@@ -193,6 +196,6 @@ def _failures_changed(failed, states) -> bool:
     """A failed file is news only when its content (hash) differs from what was recorded."""
     for sf, _ in failed:
         st = states.get(sf.path)
-        if st is None or st.ok or st.sha256 != sf.sha256:
+        if st is None or st.ok or st.failed_sha256 != sf.sha256:
             return True
     return False

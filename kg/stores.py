@@ -29,7 +29,8 @@ class Stores:
         self.state.mkdir(parents=True, exist_ok=True)
         self.sql = SqlStore(settings.sql_url())
         self.sql.migrate()
-        self.rdf = RdfStore(self.state / "rdf")
+        self.base_iri = _base_iri(settings)
+        self.rdf = RdfStore(self.state / "rdf", base_iri=self.base_iri)
         self._index = None
         self._index_generation: str | None = None
 
@@ -41,8 +42,10 @@ class Stores:
         upserts: list[LinkedSource],
         deleted: list[str],
         base_iri: str,
+        kinds: dict[str, str],
     ) -> None:
-        graphs = {ls.path: quads_for(ls, base_iri) for ls in upserts}
+        # `kinds` covers every entity of the KB, so links into other files get the right IRI.
+        graphs = {ls.path: quads_for(ls, base_iri, kinds) for ls in upserts}
         if previous is None or not self.rdf.has_generation(previous):
             graphs["<vocabulary>"] = vocabulary_quads(base_iri)
         self.rdf.stage(
@@ -96,3 +99,13 @@ class Stores:
             self._index = load_generation_index(self.settings, self.index_dir(gen))
             self._index_generation = gen
         return self._index
+
+
+def _base_iri(settings: Settings) -> str:
+    """The KB's base IRI: settings, else kg.toml, else the built-in default."""
+    from ingest.kb_config import load_kb_config
+    from ingest.pipeline import base_iri_for
+
+    kb = Path(settings.kb)
+    config_base = load_kb_config(kb).base_iri if kb.is_dir() else None
+    return base_iri_for(settings, config_base)

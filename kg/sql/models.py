@@ -36,6 +36,7 @@ class SourceRecord(Base):
     ok: Mapped[bool] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     generation: Mapped[str] = mapped_column(String)
+    failed_sha256: Mapped[str | None] = mapped_column(String, nullable=True)
 
 
 class EntityRecord(Base):

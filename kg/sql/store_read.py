@@ -39,6 +39,7 @@ class SourceState:
     sha256: str
     digest: str | None
     ok: bool
+    failed_sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +100,11 @@ class SqlReads:
     def source_states(self) -> dict[str, SourceState]:
         """Every known source by path."""
         s = SourceRecord
-        rows = self._rows(select(s.path, s.kind, s.sha256, s.digest, s.ok))
-        return {r.path: SourceState(r.path, r.kind, r.sha256, r.digest, bool(r.ok)) for r in rows}
+        rows = self._rows(select(s.path, s.kind, s.sha256, s.digest, s.ok, s.failed_sha256))
+        return {
+            r.path: SourceState(r.path, r.kind, r.sha256, r.digest, bool(r.ok), r.failed_sha256)
+            for r in rows
+        }
 
     def _entity_rows(self, rows: list[Any]) -> list[EntityRow]:
         aliases: dict[str, list[str]] = defaultdict(list)

@@ -222,7 +222,7 @@ def _mark_failed(
             conn.execute(
                 update(src)
                 .where(src.c.path == file.path)
-                .values(ok=False, error=error, generation=generation)
+                .values(ok=False, error=error, generation=generation, failed_sha256=file.sha256)
             )
         else:
             new_rows.append(
@@ -234,6 +234,7 @@ def _mark_failed(
                     "ok": False,
                     "error": error,
                     "generation": generation,
+                    "failed_sha256": file.sha256,
                 }
             )
     _insert(conn, src, new_rows)
