@@ -259,7 +259,9 @@ def compare(
     )
     text, _media_type = render(table, fmt)
     sys.stdout.write(text)
-    if table.total is not None:
+    if not table.rows:
+        err.print("(no entity matches that filter)")
+    elif table.total is not None:
         err.print(f"(showing {len(table.rows)} of {table.total}; raise --limit for more)")
 
 

@@ -154,10 +154,13 @@ class KnowledgeBase:
         """
         from kg.compare import build_table
         from kg.errors import KGError
+        from kg.vocab import modality_for
 
         self._require_ingested()
         sql = self.stores.sql
         total = None
+        if modality:
+            modality = modality_for(modality) or modality  # "rs-fMRI" and "DNA" name concepts
         if refs:
             ids = list(dict.fromkeys(self.resolve(r) for r in refs))
             rows = [sql.get_entity(i) for i in ids]
@@ -178,6 +181,8 @@ class KnowledgeBase:
         table = build_table(rows, facts, fields, conflicts, sort=sort, descending=descending)
         if total is not None and total > len(rows):
             table.total = total
+        if kind and not rows:
+            table.corner = kind.capitalize()
         return table.transpose() if transpose else table
 
     def catalog(self, out=None) -> dict[str, str]:

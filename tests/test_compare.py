@@ -371,3 +371,13 @@ def test_cli_compare_errors_exit_2_with_one_line(corpus_kb, args, message):
 def test_cli_compare_unknown_format_is_a_usage_error(corpus_kb):
     res = run_cli(corpus_kb, "compare", "evo2", "--format", "xlsx")
     assert res.exit_code == 2 and "Invalid value for '--format'" in res.stderr
+
+
+def test_cli_compare_filter_with_modality_synonym_and_empty_match(corpus_kb):
+    res = run_cli(
+        corpus_kb, "compare", "--kind", "model", "--modality", "rs-fMRI", "--fields", "license"
+    )
+    assert res.exit_code == 0 and "| SwiFT |" in res.stdout
+    res = run_cli(corpus_kb, "compare", "--kind", "model", "--modality", "nothing-like-it")
+    assert res.exit_code == 0 and "no entity matches that filter" in res.stderr
+    assert res.stdout.startswith("| Model |")
