@@ -145,3 +145,17 @@ def test_corpus_catalog_cli_prints_a_page(corpus_kb):
     )
     assert res.exit_code == 0, res.output
     assert res.output.startswith("# Papers by year")
+
+
+def test_corpus_catalog_cli_writes_pages(corpus_kb, tmp_path):
+    s = corpus_kb.settings
+    out = tmp_path / "site"
+    res = CliRunner().invoke(
+        cli, ["--kb", str(s.kb), "--home", str(s.home), "catalog", "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    assert res.stdout == "" and "wrote 4 pages" in res.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "datasets.md", "index.md", "models.md", "papers.md"
+    ]  # fmt: skip
+    assert (out / "models.md").read_text(encoding="utf-8").startswith("# Models by modality")
