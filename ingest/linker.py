@@ -1,9 +1,10 @@
 """Resolve every Reference across all parsed sources in one pass.
 
 1. Ids: entities are claimed in path order ("<vocab>" first). A later card reusing an id of
-   the *same* kind is dropped with a "duplicate-id" error on the later file (the first
-   definition wins). A later card reusing an id of *another* kind is kept as `{id}.{kind}`
-   with a warning, because entity ids are unique across kinds in the stores. Registry
+   the *same* kind gets a "duplicate-id" error and is kept under its file name (references
+   to the id reach the first definition; nothing of the later card is lost). A later card
+   reusing an id of *another* kind is kept as `{id}.{kind}` with a warning, because entity
+   ids are unique across kinds in the stores. Registry
    entries yield to every card and take `{card}.{key}` when their key is taken.
 2. References resolve against ids, KB paths (from the root, from the file, unique base
    name), dotted registry refs and aliases. Unresolved ones become "unresolved-ref"
@@ -53,27 +54,22 @@ def _assign_ids(
                     new = f"{renames.get(i, {}).get(e.parent) or e.parent}.{new.rsplit('.', 1)[-1]}"
                 if new in taken:
                     kind, where, line = taken[new]
-                    if kind == e.kind or f"{new}.{e.kind}" in taken:
-                        findings[i].append(
-                            Finding(
-                                "error",
-                                "duplicate-id",
-                                p.source.path,
-                                e.prov.line_start,
-                                f"id '{e.id}' is already defined by {where}:{line}; this {e.kind} is ignored",
-                                "give each card a unique id",
-                            )
-                        )
-                        renames.setdefault(i, {})[e.id] = None
-                        continue
-                    alt = f"{new}.{e.kind}"
+                    same_kind = kind == e.kind
+                    alt = _free_id(taken, new, e.kind, p.source.path, same_kind)
+                    detail = (
+                        f"id '{e.id}' is already defined by {where}:{line}; this {e.kind} is kept as '{alt}'"
+                        if same_kind
+                        else f"id '{e.id}' is also the id of the {kind} in {where}:{line}; this {e.kind} is stored as '{alt}'"
+                    )
+                    # Same kind is an error (references to the id reach the first card only);
+                    # either way the card's facts are kept under a new id, so nothing is lost.
                     findings[i].append(
                         Finding(
-                            "warning",
+                            "error" if same_kind else "warning",
                             "duplicate-id",
                             p.source.path,
                             e.prov.line_start,
-                            f"id '{e.id}' is also the id of the {kind} in {where}:{line}; this {e.kind} is stored as '{alt}'",
+                            detail,
                             "give each card a unique id",
                         )
                     )
@@ -82,6 +78,19 @@ def _assign_ids(
                     renames.setdefault(i, {})[e.id] = new
                 taken[new] = (e.kind, p.source.path, e.prov.line_start)
     return renames
+
+
+def _free_id(taken: dict, id_: str, kind: str, path: str, same_kind: bool) -> str:
+    """A new id for a card whose id is taken: its file name for a same-kind duplicate,
+    `{id}.{kind}` for a cross-kind one, numbered if that is taken too."""
+    if kind == "doc":
+        first = path  # doc ids are paths without the extension; the full path is unique
+    else:
+        first = PurePosixPath(path).stem if same_kind else f"{id_}.{kind}"
+    candidate, n = first, 2
+    while candidate in taken or candidate == id_:
+        candidate, n = f"{first}.{n}", n + 1
+    return candidate
 
 
 def _rekey(p: ParsedSource, mapping: dict[str, str | None]) -> ParsedSource:
@@ -103,7 +112,11 @@ def _rekey(p: ParsedSource, mapping: dict[str, str | None]) -> ParsedSource:
         for r in p.references
         if m(r.subject) is not None
     ]
-    sections = [s for s in p.sections if m(s.doc) is not None]
+    sections = [
+        dataclasses.replace(s, doc=m(s.doc), id=f"{m(s.doc)}#{s.id.split('#', 1)[1]}")
+        for s in p.sections
+        if m(s.doc) is not None
+    ]
     return dataclasses.replace(
         p, entities=ents, attributes=attrs, references=refs, sections=sections
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from kg.ir import ParsedSource
 
 # Bump when the parsers change what they emit, so stale parses are not reused.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 class ParseCache:

@@ -51,7 +51,11 @@ def test_bare_ids_paths_and_anchors(corpus):
         "ukb_manifest_stub",
     ) in rels  # bare file name in prose
     anchors = [f for f in findings(corpus, "unresolved-anchor")]
-    assert [(f.source, f.line) for f in anchors] == [("kb/datasets/fms_medical_catalog.yaml", 10)]
+    # The duplicate card is kept under its file name, so its broken anchor is reported too.
+    assert [(f.source, f.line) for f in anchors] == [
+        ("kb/datasets/fms_medical_catalog.yaml", 10),
+        ("kb/datasets/fms_medical_cursor.yaml", 10),
+    ]
 
 
 def test_dotted_registry_refs_and_nested_entities(corpus):
@@ -123,8 +127,12 @@ def test_duplicate_ids(corpus):
         ("kb/datasets/fms_medical_cursor.yaml", "error"),
         ("kb/model_cards/fms_medical_catalog.yaml", "warning"),
     }
-    assert corpus["kb/datasets/fms_medical_cursor.yaml"].parsed.entities == []
-    assert corpus["kb/datasets/fms_medical_cursor.yaml"].parsed.attributes == []
+    # Nothing is lost: the same-kind duplicate is kept under its file name.
+    assert [e.id for e in corpus["kb/datasets/fms_medical_cursor.yaml"].parsed.entities] == [
+        "fms_medical_cursor"
+    ]
+    cursor_attrs = corpus["kb/datasets/fms_medical_cursor.yaml"].parsed.attributes
+    assert cursor_attrs and {a.entity for a in cursor_attrs} == {"fms_medical_cursor"}
     kinds = entities(corpus)
     assert (kinds["fms_medical_catalog"], kinds["fms_medical_catalog.model"]) == (
         "dataset",
@@ -269,7 +277,7 @@ def test_linking_is_linear_in_the_number_of_cards():
     assert timings[4000] < 10 * timings[1000] + 0.5  # 4x the cards; quadratic would be 16x
 
 
-def test_duplicate_registry_cards_drop_their_entries_too(tmp_path):
+def test_duplicate_registry_cards_keep_their_entries_under_the_new_id(tmp_path):
     card = "id: strategies_card\nstrategies:\n  alpha:\n    modality: smri\n"
     write(
         tmp_path,
@@ -284,9 +292,14 @@ def test_duplicate_registry_cards_drop_their_entries_too(tmp_path):
     linked = link_kb(tmp_path)
     kinds = entities(linked)
     assert kinds["alpha"] == "dataset" and kinds["strategies_card.alpha"] == "strategy"
-    assert linked["kb/integration_cards/b.yaml"].parsed.entities == []
+    # The duplicate registry card is kept under its file name, its entries under it.
+    assert [(e.id, e.parent) for e in linked["kb/integration_cards/b.yaml"].parsed.entities] == [
+        ("b", None),
+        ("b.alpha", "b"),
+    ]
     # "docs/x.markdown" sorts before "docs/x.md", so it is the first definition
-    assert linked["docs/x.md"].parsed.sections == [] and linked["docs/x.markdown"].parsed.sections
+    assert [s.doc for s in linked["docs/x.md"].parsed.sections] == ["docs/x.md"]
+    assert [s.doc for s in linked["docs/x.markdown"].parsed.sections] == ["docs/x"]
     assert {f.source for f in findings(linked, "duplicate-id")} == {
         "kb/integration_cards/b.yaml",
         "docs/x.md",
