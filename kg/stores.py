@@ -4,7 +4,7 @@ Layout of the state folder:
     kg.sqlite             SQL store (unless KG_DATABASE_URL points elsewhere)
     rdf/gen-<id>/         one on-disk pyoxigraph store per generation
     index/<id>/           retrieval index (chunks, FAISS, BM25) per generation
-    embeddings.sqlite     embedding cache by content hash (shared by generations)
+    embeddings/           embedding cache by content hash (shared by generations)
     parse-cache/          parsed sources by content hash
 """
 

@@ -8,7 +8,9 @@ from kg.ir import LinkedSource
 from kg.settings import Settings
 
 
-def build_generation_index(settings: Settings, out_dir: Path, linked: list[LinkedSource], progress=None):
+def build_generation_index(
+    settings: Settings, out_dir: Path, linked: list[LinkedSource], progress=None
+):
     """Chunk every linked source and build the index into `out_dir`.
 
     Embeddings come from the content-hash cache in the state folder, so only new text is
@@ -19,10 +21,17 @@ def build_generation_index(settings: Settings, out_dir: Path, linked: list[Linke
     from retrieval.embedders import make_embedder
     from retrieval.index import RetrievalIndex
 
-    chunks = chunks_for(linked)
+    chunks = chunks_for(linked, kb_root=settings.kb)
     embedder = make_embedder(settings.retrieval.embedder)
-    cache = EmbedCache(settings.state_dir() / "embeddings.sqlite")
-    return RetrievalIndex.build(chunks, embedder, cache, out_dir)
+    cache = EmbedCache(settings.state_dir() / "embeddings")
+    return RetrievalIndex.build(
+        chunks,
+        embedder,
+        cache,
+        out_dir,
+        batch_size=settings.retrieval.batch_size,
+        ann_threshold=settings.retrieval.ann_threshold,
+    )
 
 
 def load_generation_index(settings: Settings, out_dir: Path):
