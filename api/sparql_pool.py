@@ -5,27 +5,30 @@ runs: a blocking operator (ORDER BY, GROUP BY, COUNT over a cross join) spends a
 time inside one uninterruptible call. A worker process can be killed, though. Each worker
 opens the current generation read-only, runs one query at a time and answers with
 pyoxigraph's serialised bytes; on timeout the serving process kills it (SIGKILL) and starts
-a fresh one in the background. Workers fork from a forkserver that has already imported
-pyoxigraph, so a respawn costs milliseconds.
+a fresh one in the background. Workers are plain `python -m api.sparql_pool` processes
+talking over two pipes (so they never re-import the server's `__main__`); one starts in
+~50 ms.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
+import os
 import queue
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from kg.errors import KGError, QueryBusyError, QueryError, QueryTimeoutError
+from kg.errors import KGError, QueryBusyError, QueryTimeoutError
 from kg.sparql_exec import Outcome, Prepared
 
 log = logging.getLogger(__name__)
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(requests: Connection, replies: Connection) -> None:
     """Serve (store path, Prepared) requests until the pipe closes."""
     import pyoxigraph as ox
 
@@ -34,7 +37,7 @@ def _worker_main(conn: Connection) -> None:
     opened: tuple[str, ox.Store] | None = None
     while True:
         try:
-            path, wire = conn.recv()
+            path, wire = requests.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
@@ -42,17 +45,22 @@ def _worker_main(conn: Connection) -> None:
                 opened = None  # drop the old generation's handle before opening the new one
                 opened = (path, ox.Store.read_only(path))
             out = run(opened[1], Prepared.from_wire(wire))
-            conn.send(("ok", (out.body, out.fmt, out.kind, out.rows, out.truncated)))
+            replies.send(("ok", (out.body, out.fmt, out.kind, out.rows, out.truncated)))
         except KGError as exc:
-            conn.send(("err", exc))
+            replies.send(("err", exc))
         except Exception as exc:  # reported to the serving process, which logs it
-            conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+            replies.send(("crash", f"{type(exc).__name__}: {exc}"))
 
 
 @dataclass(eq=False)
 class _Worker:
-    proc: mp.process.BaseProcess
-    conn: Connection
+    proc: subprocess.Popen
+    send: Connection
+    recv: Connection
+
+    def close(self) -> None:
+        self.send.close()
+        self.recv.close()
 
 
 class WorkerPool:
@@ -61,8 +69,6 @@ class WorkerPool:
 
     def __init__(self, size: int = 2):
         self.size = max(1, size)
-        self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["kg.sparql_exec"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -70,16 +76,21 @@ class WorkerPool:
         self.kills = 0
 
     def start(self) -> None:
-        """Start the workers (the first start also starts the forkserver, ~0.2 s)."""
+        """Start the workers."""
         for _ in range(self.size - len(self._all)):
             self._idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
-        ours, theirs = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker_main, args=(theirs,), daemon=True)
-        proc.start()
-        theirs.close()
-        w = _Worker(proc, ours)
+        to_r, to_w = os.pipe()
+        from_r, from_w = os.pipe()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "api.sparql_pool", str(to_r), str(from_w)],
+            pass_fds=(to_r, from_w),
+            stdin=subprocess.DEVNULL,
+        )
+        os.close(to_r)
+        os.close(from_w)
+        w = _Worker(proc, Connection(to_w, readable=False), Connection(from_r, writable=False))
         with self._lock:
             self._all.add(w)
         return w
@@ -89,11 +100,11 @@ class WorkerPool:
         with self._lock:
             self._all.discard(w)
         w.proc.kill()
-        w.conn.close()
+        w.close()
         self.kills += 1
 
         def respawn() -> None:
-            w.proc.join(5)
+            w.proc.wait(5)
             if not self._closed:
                 self._idle.put(self._spawn())
 
@@ -113,15 +124,16 @@ class WorkerPool:
             ) from None
         healthy = False
         try:
-            w.conn.send((store_path, prepared.to_wire()))
-            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
+            w.send.send((store_path, prepared.to_wire()))
+            if not w.recv.poll(max(0.0, deadline - time.monotonic())):
                 raise QueryTimeoutError(
                     f"the query ran longer than the {timeout:g} s limit and was stopped"
                 )
-            status, payload = w.conn.recv()
+            status, payload = w.recv.recv()
             healthy = True
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            raise QueryError(f"the query worker died while running the query ({exc})") from exc
+        except (EOFError, OSError) as exc:
+            code = w.proc.poll()
+            raise RuntimeError(f"the query worker died (exit status {code}): {exc}") from exc
         finally:
             if healthy:
                 self._idle.put(w)
@@ -150,6 +162,12 @@ class WorkerPool:
             self._all.clear()
         for w in workers:
             w.proc.kill()
-            w.conn.close()
+            w.close()
         for w in workers:
-            w.proc.join(2)
+            w.proc.wait(2)
+
+
+if __name__ == "__main__":  # a worker: python -m api.sparql_pool READ_FD WRITE_FD
+    _worker_main(
+        Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False)
+    )

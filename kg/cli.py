@@ -288,6 +288,21 @@ def catalog(out: Path | None, page: str) -> None:
     sys.stdout.write("\n".join(pages[n] for n in names))
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--log-level", default="info", show_default=True, help="uvicorn log level.")
+def serve(host: str, port: int, log_level: str) -> None:
+    """Serve the HTTP API (SPARQL endpoint, REST, /ask) for this KB with uvicorn."""
+    import uvicorn
+
+    from api.app import create_app
+
+    kb = _kb()
+    err.print(f"serving {kb.settings.kb} at http://{host}:{port} (API docs at /docs)")
+    uvicorn.run(create_app(kb.settings), host=host, port=port, log_level=log_level)
+
+
 def main() -> None:
     cli(prog_name="kg")
 

@@ -118,17 +118,18 @@ def parse_error(
     exc: Exception, query: str | None = None, shape: Shape | None = None, width: int = 0
 ) -> QueryError:
     """pyoxigraph's syntax error as a QueryError, its line:column mapped back to the query
-    as sent when the row cap rewrote it (`width` characters inserted at the query form)."""
+    as sent when the row cap rewrote it (`width` characters inserted at the query form, or
+    a LIMIT appended after it)."""
     msg = str(exc)
     hit = _POSITION.search(msg)
-    if hit and query is not None and shape is not None and width:
+    if hit and query is not None and shape is not None:
         line, col = int(hit.group(1)), int(hit.group(2))
         form_line = query.count("\n", 0, shape.form_at) + 1
         form_col = shape.form_at - (query.rfind("\n", 0, shape.form_at) + 1) + 1
         last = query.count("\n") + 1
-        if line > last:  # inside the closing text added after the query: its end
+        if line > last:  # inside the text added after the query: point at its end
             line, col = last, len(query) - (query.rfind("\n") + 1) + 1
-        elif line == form_line and col > form_col:
+        elif width and line == form_line and col > form_col:
             col = max(form_col, col - width)
         msg = msg[: hit.start()] + f"error at {line}:{col}" + msg[hit.end() :]
     return QueryError(f"malformed query: {msg}")

@@ -203,7 +203,9 @@ def run(store: ox.Store, p: Prepared) -> Outcome:
     try:
         res = store.query(p.text, **kwargs)
     except SyntaxError as exc:
-        raise parse_error(exc, p.query, p.shape, p.width) from exc
+        raise (
+            parse_error(exc, p.query, p.shape, p.width) if p.is_capped else parse_error(exc)
+        ) from exc
     except (RuntimeError, ValueError) as exc:
         raise QueryError(f"query failed: {exc}") from exc
     if isinstance(res, ox.QueryBoolean):

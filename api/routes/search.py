@@ -1,0 +1,99 @@
+"""`/search` (passages by hybrid retrieval) and `POST /ask` (the assistant's cited answer)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import anyio
+from fastapi import APIRouter, Body, Depends, Query
+
+from api import models
+from api.deps import get_kb
+from api.errors import ERROR_RESPONSES, NotImplementedYetError
+from kg.knowledge_base import KnowledgeBase
+
+router = APIRouter(tags=["Search and questions"])
+
+
+@router.get(
+    "/search",
+    summary="Search passages",
+    description="The passages of cards and docs that best match the text: hybrid (dense "
+    "embeddings fused with BM25), dense or bm25. Each hit names its source lines.",
+    response_model=models.SearchResults,
+    responses=ERROR_RESPONSES,
+)
+def search(
+    q: str = Query(
+        min_length=1, max_length=500, description="Search text.", examples=["UK Biobank fMRI"]
+    ),
+    k: int = Query(10, ge=1, le=50, description="How many passages."),
+    mode: Literal["hybrid", "dense", "bm25"] = Query("hybrid", description="Ranking."),
+    kb: KnowledgeBase = Depends(get_kb),
+) -> models.SearchResults:
+    hits = kb.search(q, k=k, mode=mode)
+    return models.SearchResults(
+        query=q,
+        mode=mode,
+        hits=[
+            models.SearchHit(
+                rank=h.rank,
+                score=float(h.score),
+                text=h.chunk.text,
+                heading=h.chunk.heading,
+                kind=h.chunk.kind,
+                entity_ids=list(h.chunk.entity_ids),
+                where=models.Where(
+                    source=h.chunk.source, lines=(h.chunk.line_start, h.chunk.line_end)
+                ),
+            )  # fmt: skip
+            for h in hits
+        ],
+    )
+
+
+@router.post(
+    "/ask",
+    summary="Ask a question",
+    description="The assistant's answer to a question about the KB, with citations to source "
+    "lines (or an explicit statement that the KB does not know). The body of the answer is "
+    "the assistant's JSON answer.",
+    response_model=dict[str, Any],
+    responses={
+        200: {
+            "description": "The answer with its citations.",
+            "content": {
+                "application/json": {
+                    "example": {
+                        "question": "Which models use the UK Biobank?",
+                        "answer": "BrainLM and ... [1]",
+                        "citations": [
+                            {"n": 1, "source": "kb/model_cards/brainlm.yaml", "lines": [12, 14]}
+                        ],
+                    }
+                }
+            },
+        },
+        501: {"model": models.BaseModel, "description": "The assistant is not available."},
+        **ERROR_RESPONSES,
+    },  # fmt: skip
+)
+async def ask(
+    body: models.AskRequest = Body(), kb: KnowledgeBase = Depends(get_kb)
+) -> dict[str, Any]:
+    answer = getattr(kb, "ask", None)
+    if answer is None:
+        raise NotImplementedYetError("the question answerer is not part of this build yet")
+    result = await anyio.to_thread.run_sync(answer, body.question)
+    return result if isinstance(result, dict) else _as_dict(result)
+
+
+def _as_dict(result: Any) -> dict[str, Any]:
+    for name in ("to_dict", "model_dump", "as_dict"):
+        if callable(fn := getattr(result, name, None)):
+            return fn()
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(result):
+        return asdict(result)
+    return {"answer": str(result)}
