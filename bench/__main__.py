@@ -49,8 +49,9 @@ def render(reports: list[ModuleReport]) -> Table:
         table.add_column(col, justify=just)
     for rep in reports:
         status = "[red]FAILED[/red]" if rep.error else f"{rep.seconds:.1f} s"
+        rss = "?" if math.isnan(rep.peak_rss_mb) else f"{rep.peak_rss_mb:,.0f}"
         table.add_row(f"[bold]{rep.module}[/bold] ({rep.size})", "", "", "", "", "", "",
-                      f"{status}, peak RSS {rep.peak_rss_mb:,.0f} MB", end_section=False)  # fmt: skip
+                      f"{status}, peak RSS {rss} MB", end_section=False)  # fmt: skip
         for r in rep.results:
             ratio = "" if math.isnan(r.ratio) else f"{r.ratio:,.1f}×"
             notes = ", ".join(f"{k}={_metric(v)}" for k, v in r.metrics.items())

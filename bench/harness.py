@@ -20,6 +20,7 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -191,11 +192,11 @@ class ModuleReport:
     error: str | None = None
 
 
-def run_module(name: str, ctx: Context) -> ModuleReport:
-    """Import and run one registered module in this process; errors become a report."""
+def run_module(name: str, ctx: Context, module: str | None = None) -> ModuleReport:
+    """Import and run one module (default: ``REGISTRY[name]``) here; errors become a report."""
     t0 = time.perf_counter()
     try:
-        results = importlib.import_module(REGISTRY[name]).run(ctx)
+        results = importlib.import_module(module or REGISTRY[name]).run(ctx)
         error = None
     except Exception:  # a failing benchmark must not hide the others' numbers
         results, error = [], traceback.format_exc()
@@ -204,8 +205,13 @@ def run_module(name: str, ctx: Context) -> ModuleReport:
 
 def run_isolated(name: str, ctx: Context) -> ModuleReport:
     """Run one module in a fresh process, so its peak RSS and imports are its own."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(run_module, name, ctx).result()
+    t0 = time.perf_counter()
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+            return pool.submit(run_module, name, ctx, REGISTRY[name]).result()
+    except BrokenProcessPool as e:  # killed (out of memory?) or crashed in native code
+        error = f"the benchmark process died: {e} (out of memory? see dmesg)"
+        return ModuleReport(name, ctx.size, [], time.perf_counter() - t0, math.nan, error)
 
 
 def _git_commit() -> str | None:
@@ -226,7 +232,7 @@ def write_json(report: ModuleReport, ctx: Context) -> Path:
         "size": report.size,
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "seconds": round(report.seconds, 3),
-        "peak_rss_mb": round(report.peak_rss_mb, 1),
+        "peak_rss_mb": None if math.isnan(report.peak_rss_mb) else round(report.peak_rss_mb, 1),
         "error": report.error,
         "context": {
             k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(ctx).items()

@@ -134,3 +134,14 @@ def test_unknown_module_is_refused_with_the_registered_names(capsys) -> None:
         main(["--only", "nope"])
     assert e.value.code == 2
     assert "sparql_peers" in capsys.readouterr().err
+
+
+def test_a_module_whose_process_dies_is_reported(tmp_path: Path, monkeypatch, capsys) -> None:
+    (tmp_path / "bench_fake_crash.py").write_text("import os\n\ndef run(ctx):\n    os._exit(9)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))  # the spawned process inherits sys.path
+    monkeypatch.setattr(harness, "REGISTRY", {"crash": "bench_fake_crash"})
+    monkeypatch.setattr("bench.__main__.REGISTRY", harness.REGISTRY)
+    assert main(["--only", "crash", "--results", str(tmp_path / "r")]) == 1
+    assert "process died" in capsys.readouterr().out
+    doc = json.loads((tmp_path / "r" / "crash-smoke.json").read_text())
+    assert "out of memory?" in doc["error"] and doc["peak_rss_mb"] is None
