@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from kg.errors import NotIngestedError, UnknownEntityError
+from kg.errors import KGError, NotIngestedError, UnknownEntityError
 from kg.ir import Attribute, Conflict, Finding, Relation
 from kg.settings import Settings
 
@@ -254,7 +254,65 @@ class KnowledgeBase:
             raise NotIngestedError(
                 "no retrieval index for this generation — run `kg ingest` without --no-embed"
             )
-        return index.search(query, k=k, mode=mode)
+        linked = self.assistant().view.linker.link(query) if mode == "hybrid" else None
+        boost = [e.id for e in linked.entities] if linked else []
+        return index.search(query, k=k, entity_ids=boost, mode=mode)
+
+    # -- questions ----------------------------------------------------------------------------
+    def assistant(self):
+        """The question answerer of the current generation (built once per generation)."""
+        from pathlib import Path
+
+        from retrieval.answer import Assistant
+        from retrieval.kb_view import KBView
+
+        self._require_ingested()
+        gen = self.stores.current_generation()
+        cached = self.__dict__.get("_assistant")
+        if cached is None or cached.view.generation != gen:
+            view = KBView(
+                self.stores.sql, self.stores.retrieval_index(), Path(self.settings.kb), gen
+            )
+            cached = Assistant(view, self.settings.retrieval, self.compare)
+            self.__dict__["_assistant"] = cached
+        return cached
+
+    def ask(self, question: str) -> dict:
+        """Answer a question in plain English, citing the KB lines it rests on.
+
+        Returns:
+            ``{"question", "answer", "citations": [{"source", "lines", "entity", "quote"}],
+            "intent", "entities", "confidence"}``; an answer the KB cannot give with enough
+            confidence says so ("The knowledge base does not contain …").
+        """
+        return self.assistant().ask(question).to_dict()
+
+    def evaluate(self, qa_path, system: str = "assistant"):
+        """Score a system on a QA YAML file: accuracy, citations and retrieval, per type.
+
+        Args:
+            qa_path: the QA set (see retrieval.qa_set).
+            system: 'assistant' (`ask`), or a naive baseline: 'bm25-rag' or 'dense-rag'.
+
+        Returns:
+            a retrieval.evaluate.Report.
+        """
+        from retrieval.baselines import baselines
+        from retrieval.evaluate import evaluate
+        from retrieval.qa_set import load_qa
+
+        items = load_qa(qa_path)
+        index = self.stores.retrieval_index() if self.stores.current_generation() else None
+        if system == "assistant":
+            search = (lambda q: self.search(q, k=10)) if index is not None else None
+            return evaluate(items, self.ask, search, system)
+        if index is None:
+            raise NotIngestedError("baselines need the retrieval index — run `kg ingest`")
+        fns = baselines(index)
+        if system not in fns:
+            raise KGError(f"unknown system {system!r} — use 'assistant', {', '.join(map(repr, fns))}")
+        mode = system.split("-")[0]
+        return evaluate(items, fns[system], lambda q: index.search(q, k=10, mode=mode), system)
 
     def source_text(self, path: str, start: int | None = None, end: int | None = None):
         """Lines `start`..`end` (1-based, inclusive) of an ingested source file.

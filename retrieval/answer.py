@@ -1,0 +1,211 @@
+"""The assistant: question → links → intent → graph facts and/or passages → cited answer.
+
+Structured questions are answered from the graph (each fact cites its card line), others
+from extracted sentences (each cites its lines), both where the graph answers only weakly.
+Confidence comes from how strongly the question was linked and matched; below
+`settings.retrieval.min_confidence` the answer says the KB does not contain it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+from retrieval import graph_answers, graph_compare, text_answers
+from retrieval.evaluate import NOT_IN_KB
+from retrieval.facts import Fact, text_words
+from retrieval.graph_answers import Block, GraphAnswer
+from retrieval.intent import plan as make_plan
+from retrieval.lexicon import property_phrases
+from retrieval.linking import Linked
+
+STRONG_GRAPH = 0.6  # a graph answer this strong stands alone; weaker ones get passages too
+MAX_CITATIONS = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a statement of the answer comes from: a KB file, a line range, the entity."""
+
+    source: str
+    lines: tuple[int, int]
+    entity: str | None
+    quote: str
+
+    def to_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "lines": [self.lines[0], self.lines[1]],
+            "entity": self.entity,
+            "quote": self.quote,
+        }
+
+
+@dataclass(slots=True)
+class Answer:
+    """An answer with its citations, intent, linked entities and confidence (0..1)."""
+
+    question: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    intent: str = "text"
+    entities: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict:
+        """The JSON shape of `kg ask --json` and `/ask`."""
+        d = asdict(self)
+        d["citations"] = [c.to_dict() for c in self.citations]
+        d["confidence"] = round(self.confidence, 3)
+        return d
+
+
+def _where(f) -> str:
+    a, b = f.lines
+    return f"{f.source}:{a}" if a == b else f"{f.source}:{a}-{b}"
+
+
+def _fact_text(f: Fact, with_label: bool) -> str:
+    body = f"{f.label}: {f.text}" if with_label else f.text
+    out = f"{body} ({_where(f)})"
+    if f.others:
+        shown = "; ".join(f"{o.text} ({_where(o)})" for o in f.others[:3])
+        out += f" [{'sources differ' if f.conflict else 'also stated'}: {shown}]"
+    return out
+
+
+def render_block(b: Block) -> str:
+    """One line: the heading, then each fact with where it was read."""
+    same = all(f.label == b.heading for f in b.facts)
+    parts = "; ".join(_fact_text(f, not same) for f in b.facts)
+    return f"{b.heading} — {parts}." if b.heading != "via" else f"Via: {parts}."
+
+
+def _graph_citations(ga: GraphAnswer) -> list[Citation]:
+    out = []
+    for b in ga.blocks:
+        for f in b.facts:
+            out.append(Citation(f.source, f.lines, f.entity or b.entity or None, f.quote))
+            for o in f.others[:2] if f.conflict else ():
+                out.append(Citation(o.source, o.lines, o.entity or None, o.quote))
+    return out
+
+
+def _text_citations(sents) -> list[Citation]:
+    return [Citation(s.source, s.lines, s.entity, s.text) for s in sents]
+
+
+def _render_text(sents) -> str:
+    return " ".join(f"{s.text} ({_where(s)})" for s in sents)
+
+
+def _dedupe(cites: list[Citation]) -> list[Citation]:
+    seen, out = set(), []
+    for c in cites:
+        key = (c.source, c.lines)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out[:MAX_CITATIONS]
+
+
+@lru_cache(maxsize=1)
+def _phrases_by_property() -> dict[str, list[set[str]]]:
+    out: dict[str, list[set[str]]] = {}
+    for phrase, prop in property_phrases().items():
+        out.setdefault(prop, []).append(text_words(phrase))
+    for prop in out:
+        out[prop].append(text_words(prop.replace("_", " ")))
+    return out
+
+
+def supported(sents, linked: Linked, props: list[str]) -> bool:
+    """Whether one extracted sentence names everything the question is about: each name
+    no link resolved ("Enformer") and, when a property is asked, a word for it."""
+    names = [text_words(n) for n in linked.names]
+    phrases = [p for prop in props for p in _phrases_by_property().get(prop, [])]
+    if not names and not phrases:
+        return True
+    for s in sents:
+        words = text_words(s.text)
+        if all(n <= words for n in names) and (not phrases or any(p <= words for p in phrases)):
+            return True
+    return False
+
+
+def text_confidence(sents, linked: Linked, props: list[str]) -> float:
+    """How well the best sentence covers the question's words (0..1), and whether the
+    sentences name what the question is about."""
+    if not sents:
+        return 0.0
+    conf = min(1.0, sents[0].cover * 1.1)
+    return conf if supported(sents, linked, props) else conf * 0.3
+
+
+def not_in_kb(question: str, linked: Linked, intent: str, confidence: float) -> Answer:
+    """The answer for a question the KB cannot answer with enough confidence."""
+    text = f"{NOT_IN_KB} an answer to this question."
+    if linked.unknown:
+        text += f" It has nothing on {', '.join(repr(u) for u in linked.unknown)}."
+    ents = [e.id for e in linked.entities]
+    return Answer(question, text, [], intent, ents, confidence)
+
+
+class Assistant:
+    """Answers questions over one generation's `KBView`.
+
+    Args:
+        view: the generation's read-side caches (retrieval.kb_view.KBView).
+        settings: the retrieval settings (top_k, min_confidence, llm_url, llm_model).
+        compare: `KnowledgeBase.compare`-like callable (refs, fields) -> Table.
+    """
+
+    def __init__(self, view, settings, compare):
+        self.view = view
+        self.settings = settings
+        self.compare = compare
+
+    def ask(self, question: str) -> Answer:
+        """Answer one question (never raises on odd input; says when it does not know)."""
+        question = " ".join(str(question).split())
+        if not question:
+            return Answer(question, f"{NOT_IN_KB} an answer to an empty question.")
+        linked = self.view.linker.link(question)
+        plan = make_plan(linked, self.view)
+        if plan.intent == "compare":
+            ga = graph_compare.answer(plan, linked, self.view, self.compare)
+        else:
+            ga = graph_answers.answer(plan, linked, self.view)
+        g = ga.strength if ga else 0.0
+        sents = []
+        if ga is None or g < STRONG_GRAPH:
+            sents = text_answers.extract(question, linked, self.view, self.settings.top_k)
+        t = text_confidence(sents, linked, plan.properties)
+        intent = ga.intent if ga and g >= t else ("text" if sents else plan.intent)
+        parts, cites = [], []
+        if ga and g >= t:
+            parts = [ga.lead] if ga.lead else []
+            parts += [render_block(b) for b in ga.blocks]
+            cites = _graph_citations(ga)
+            if sents and g < STRONG_GRAPH:
+                parts.append(_render_text(sents[:2]))
+                cites += _text_citations(sents[:2])
+        elif sents:
+            parts = [_render_text(sents)]
+            cites = _text_citations(sents)
+            if ga:
+                parts += [render_block(b) for b in ga.blocks[:2]]
+                cites += _graph_citations(ga)[:3]
+        confidence = max(g, t)
+        text = " ".join(p for p in parts if p)
+        if linked.unknown and not any(u.lower() in text.lower() for u in linked.unknown):
+            confidence *= 0.3  # the question is about a name the KB never mentions
+        ents = list(dict.fromkeys([e.id for e in linked.entities] + (ga.entities if ga else [])))
+        if confidence < self.settings.min_confidence or not text:
+            return not_in_kb(question, linked, intent, confidence)
+        answer = Answer(question, text, _dedupe(cites), intent, ents, confidence)
+        if self.settings.llm_url:
+            from retrieval.llm import rephrase
+
+            answer = rephrase(answer, self.settings)
+        return answer

@@ -1,0 +1,196 @@
+"""Facts for answers: which attributes answer a question, and which entities meet conditions.
+
+`Fact` is one statement the answer makes, with the place it comes from. The functions here
+pick an entity's attributes by property or by the words of the question (matched against
+YAML paths and values), and test entities against `intent.Constraints`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.normalize import is_null
+from kg.compare import property_cell
+from kg.ir import Attribute
+from kg.sql.models import normalise_key
+from kg.vocab import PROPERTIES
+from retrieval.intent import Constraints
+from retrieval.linking import stem
+from retrieval.quantities import quantities
+
+_PATH_WORD = re.compile(r"[a-z]+|\d+")
+_TEXT_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(slots=True)
+class Fact:
+    """One statement of an answer: `label` of `entity` is `text`, read at source:lines."""
+
+    entity: str
+    label: str
+    text: str
+    source: str
+    lines: tuple[int, int]
+    quote: str = ""
+    conflict: bool = False
+    others: tuple[Fact, ...] = ()  # competing values from other sources (conflicts)
+
+
+def attr_fact(a: Attribute, label: str | None = None) -> Fact:
+    """A fact from an attribute: raw text, plus the normalised value when it reads differently."""
+    raw = " ".join(str(a.raw).split())
+    text = raw
+    v = a.value
+    # The normalised number beside the raw text ("45_000 (= 45000)", "~150M (= 150000000)").
+    if isinstance(v, int | float) and not isinstance(v, bool) and str(v) != raw.strip():
+        text = f"{raw} (= {v})"
+    lab = label or _label(a)
+    return Fact(a.entity, lab, text, a.prov.source, (a.prov.line_start, a.prov.line_end), raw)
+
+
+def _label(a: Attribute) -> str:
+    if a.property and a.property in PROPERTIES:
+        return PROPERTIES[a.property]["label"].lower()
+    return a.path
+
+
+def path_words(path: str) -> set[str]:
+    """Stemmed words of a YAML path (`counts.subjects` -> {count, subject})."""
+    return {stem(w) for w in _PATH_WORD.findall(path.lower().replace("_", " "))}
+
+
+def text_words(text: str) -> set[str]:
+    return {stem(w.lower()) for w in _TEXT_WORD.findall(str(text))}
+
+
+def own(attrs: list[Attribute], source: str, prefer_docs: bool = False) -> list[Attribute]:
+    """The entity's own card facts (or, asked about its docs, the doc facts) first."""
+    if prefer_docs:
+        docs = [a for a in attrs if a.prov.source.endswith(".md")]
+        if docs:
+            return docs + [a for a in attrs if a not in docs]
+    mine = [a for a in attrs if a.prov.source == source]
+    return mine + [a for a in attrs if a.prov.source != source]
+
+
+def property_facts(
+    prop: str, attrs: list[Attribute], source: str, prefer_docs: bool = False
+) -> list[Fact]:
+    """The value(s) of one canonical property: primary first, conflicting sources attached."""
+    ordered = own(attrs, source, prefer_docs)
+    cell = property_cell(prop, ordered)
+    if cell.missing:
+        return []
+    by_key = {(a.prov.source, a.prov.line_start, " ".join(str(a.raw).split())): a for a in attrs}
+    facts = []
+    for cv in cell.distinct():
+        a = by_key.get((cv.source, cv.line, cv.raw))
+        if a is not None:
+            facts.append(attr_fact(a, PROPERTIES[prop]["label"].lower()))
+    if not facts:
+        return []
+    mine = [f for f in facts if f.source == source] or facts
+    if prefer_docs:
+        mine = [f for f in facts if f.source.endswith(".md")] or mine
+    head = mine[0]
+    if cell.conflict or len(facts) > 1:
+        head.conflict = cell.conflict
+        head.others = tuple(f for f in facts if f is not head)
+    rest = [f for f in mine[1:] if f.text != head.text][:2]
+    return [head, *rest]
+
+
+def word_facts(
+    words: list[str],
+    attrs: list[Attribute],
+    source: str,
+    limit: int = 3,
+    extra: list[str] = (),
+) -> list[tuple[float, Fact]]:
+    """Attributes whose path (twice as much) or value shares the question's words, best first.
+
+    Scores are the matched share of `words` (0..1, path matches counting double); `extra`
+    words (verbs such as "intended") help to match but are not required.
+    """
+    want = [w for w in dict.fromkeys(words) if len(w) > 1]
+    bonus = [w for w in dict.fromkeys(extra) if len(w) > 1 and w not in want]
+    if not want and not bonus:
+        return []
+    scored = []
+    for a in own(attrs, source):
+        if a.path == "id" or is_null(str(a.raw)):
+            continue
+        pw, tw = path_words(a.path), text_words(a.raw)
+        got = sum(2 if w in pw else 1 if w in tw else 0 for w in [*want, *bonus])
+        s = got / (2 * max(len(want), 1))
+        if s > 0:
+            home = a.prov.source == source
+            scored.append((s + (0.01 if home else 0), a))
+    scored.sort(key=lambda sa: -sa[0])
+    out, seen = [], set()
+    for s, a in scored:
+        key = (a.prov.source, a.prov.line_start)
+        if key in seen or s < scored[0][0] * 0.6:
+            continue
+        seen.add(key)
+        out.append((min(s, 1.0), attr_fact(a)))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def number_of(a: Attribute) -> float | None:
+    """An attribute's numeric value (normalised, else the first number in its text)."""
+    if isinstance(a.value, int | float) and not isinstance(a.value, bool):
+        return float(a.value)
+    found = quantities(str(a.raw))
+    return found[0].value if found else None
+
+
+def numeric_attrs(attrs: list[Attribute], props: list[str], words: list[str]) -> list[Attribute]:
+    """Numeric attributes of the properties asked, else those whose path shares a word."""
+    if props:
+        picked = [a for a in attrs if a.property in props and number_of(a) is not None]
+        if picked:
+            return picked
+    ws = set(words)
+    return [a for a in attrs if path_words(a.path) & ws and number_of(a) is not None]
+
+
+def meets(
+    eid: str,
+    c: Constraints,
+    attrs: list[Attribute],
+    modalities: set[str],
+    props: list[str],
+    words: list[str],
+) -> tuple[bool, list[Attribute]]:
+    """Whether an entity meets the constraints, and the attributes that show it."""
+    evidence: list[Attribute] = []
+    if c.modalities and not (modalities & set(c.modalities)):
+        return False, []
+    for v in c.values:
+        vp = set(v.properties)
+        hits = [
+            a
+            for a in attrs
+            if a.property in vp
+            and v.key in (normalise_key(str(a.raw)), normalise_key(str(a.value)))
+        ]
+        narrowed = [a for a in hits if path_words(a.path) & set(words)]
+        hits = narrowed or hits
+        if not hits:
+            return False, []
+        evidence.extend(hits[:1])
+    for qn in c.quantities:
+        hits = [a for a in numeric_attrs(attrs, props, words) if qn.accepts(number_of(a))]
+        if not hits:
+            return False, []
+        evidence.extend(hits[:1])
+    if c.words:
+        hits = [a for a in attrs if text_words(a.raw) & set(c.words)]
+        if not hits:
+            return False, []
+        evidence.extend(hits[:1])
+    return True, evidence

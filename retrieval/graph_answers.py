@@ -1,0 +1,274 @@
+"""Structured answers from the stores: lookups, filters, relations and chains of them.
+
+A `Plan` (retrieval.intent) is run in three steps: the entities it starts from (the named
+ones, a registry's members, or every entity of a kind that meets the conditions), an
+optional hop along relations to the kind asked for, and the facts reported about the
+result (properties asked, else attributes sharing the question's words). Every fact cites
+the card line (or doc line) it was read from. Comparisons live in `retrieval.graph_compare`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.vocab import RELATIONS
+from retrieval.facts import Fact, meets, number_of, numeric_attrs, property_facts, word_facts
+from retrieval.intent import FILLER, Constraints, Plan
+from retrieval.linking import Linked
+
+MAX_LISTED = 25
+# Relations that say what something is made of or used for (the rest are looser links).
+STRONG = {
+    "uses_dataset",
+    "described_by",
+    "describes",
+    "uses_model",
+    "uses_strategy",
+    "uses_method",
+    "uses_integration",
+    "intended_for",
+    "part_of",
+}
+
+
+@dataclass(slots=True)
+class Block:
+    """Facts about one entity, under a heading (the entity, or how it was reached)."""
+
+    entity: str
+    heading: str
+    facts: list[Fact] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class GraphAnswer:
+    """What the graph says: a one-line lead, blocks of cited facts, and how sure it is."""
+
+    intent: str
+    lead: str
+    blocks: list[Block]
+    entities: list[str]
+    strength: float
+
+
+def label(predicate: str, forward: bool) -> str:
+    """A relation's label as read from the subject (forward) or from the object."""
+    text = RELATIONS.get(predicate, ("", predicate.replace("_", " ")))[1]
+    return text if forward else f"{text} (of)"
+
+
+def members(view, scope: list[str], kind: str | None) -> list[str]:
+    """Entities that are part of the registry cards in `scope` (of `kind`)."""
+    out = []
+    for sid in scope:
+        for r in view.inc.get(sid, []):
+            if r.predicate == "part_of" and (kind is None or view.kind(r.subject) == kind):
+                out.append(r.subject)
+    return list(dict.fromkeys(out))
+
+
+def candidates(view, kind: str, c: Constraints | None) -> list[str]:
+    """Entities of `kind`, narrowed in the store by modality when the question names one."""
+    if c and c.modalities:
+        ids: list[str] = []
+        for m in c.modalities:
+            ids.extend(e.id for e in view.sql.find_entities(kind, m, limit=100_000)[0])
+        return list(dict.fromkeys(ids))
+    return list(view.by_kind.get(kind, []))
+
+
+def select(view, ids: list[str], c: Constraints | None, plan: Plan) -> tuple[list[str], dict]:
+    """Entities among `ids` meeting `c`, with the attributes that show it (per entity)."""
+    if not c:
+        return ids, {}
+    facts = view.attributes_for(ids)
+    props = {p for v in c.values for p in v.properties}
+    if c.values and not any(a.property in props for attrs in facts.values() for a in attrs):
+        # Nobody has such a property: the value words only narrow like other words.
+        c = Constraints(c.modalities, [], c.quantities, c.superlative, c.words)
+    kept, evidence = [], {}
+    for eid in ids:
+        mods = view.modality_ids(eid) if c.modalities else set()
+        ok, ev = meets(eid, c, facts[eid], mods, plan.properties, plan.words)
+        if ok:
+            kept.append(eid)
+            evidence[eid] = ev
+    if c.superlative and kept:
+        direction, implied = c.superlative
+        props_s = plan.properties or ([implied] if implied else [])
+        scored = []
+        for eid in kept:
+            nums = [(number_of(a), a) for a in numeric_attrs(facts[eid], props_s, plan.words)]
+            if nums:
+                scored.append((max(n for n, _ in nums), eid, max(nums, key=lambda na: na[0])[1]))
+        if scored:
+            best = (max if direction == "max" else min)(scored, key=lambda s: s[0])
+            kept, evidence = [best[1]], {best[1]: [*evidence.get(best[1], []), best[2]]}
+    return kept, evidence
+
+
+def hop(view, ids: list[str], kind: str) -> list[tuple[str, str, object]]:
+    """(from, to, relation) for entities of `kind` related to any of `ids`.
+
+    Relations written on the start entity's side win (a pipeline card listing its models
+    beats each model card naming the pipeline); the other direction is used only when
+    there is none.
+    """
+    out = []
+    for b in ids:
+        rels = view.related(b, [kind])
+        forward = [(o, r) for o, r in rels if r.subject == b and r.predicate in STRONG]
+        backward = [(o, r) for o, r in rels if r.object == b and r.predicate in STRONG]
+        chosen = forward or backward or rels
+        out.extend((b, o, r) for o, r in chosen)
+    return out
+
+
+def relation_fact(view, base: str, other: str, rel) -> Fact:
+    forward = rel.subject == base
+    text = f"{view.name(other)} ({other})" if view.name(other) != other else other
+    lines = (rel.prov.line_start, rel.prov.line_end)
+    quote = view.quote(rel.prov.source, *lines) or rel.ref
+    return Fact(other, label(rel.predicate, forward), text, rel.prov.source, lines, quote)
+
+
+def entity_fact(view, eid: str) -> Fact:
+    row = view.entities[eid]
+    return Fact(eid, row.kind, row.name, row.source, tuple(row.lines), row.name)
+
+
+def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
+    """Run a lookup / filter / relation / multi-hop plan; None when the graph has nothing."""
+    if plan.intent in ("text", "compare"):
+        return None
+    cons = plan.constraints
+    evidence: dict[str, list] = {}
+    strength = 1.0
+    kind = None
+    if plan.seeds:
+        base = [e.id for e in plan.seeds]
+        strength = min(e.score for e in plan.seeds)
+    elif plan.scope:
+        kind = plan.target
+        base, evidence = select(view, members(view, plan.scope, kind), cons.get(kind), plan)
+    elif plan.source_kind:
+        kind = plan.source_kind
+        c = cons.get(kind)
+        if not c and plan.target == kind:
+            return None  # "which models" with no condition at all is not a filter
+        base, evidence = select(view, candidates(view, kind, c), c, plan)
+        if not plan.list_answer and len(base) > 3:
+            return None  # a description that fits many entities names none of them
+    else:
+        return None
+    if not base:
+        return None
+    hops: list[tuple[str, str, object]] = []
+    final = base
+    target = plan.target
+    wants_hop = target and (plan.seeds or plan.source_kind != target) and kind != target
+    # "Which model … <named model>" asks for other models, so it hops as well.
+    if wants_hop and (
+        all(view.kind(b) != target for b in base) or (plan.list_answer and plan.seeds)
+    ):
+        hops = [h for h in hop(view, base, target) if h[1] not in base]
+        if plan.scope:
+            inside = set(members(view, plan.scope, target))
+            hops = [h for h in hops if h[1] in inside] or hops
+        if hops:
+            ends = list(dict.fromkeys(o for _, o, _ in hops))
+            final, ev2 = select(view, ends, cons.get(target), plan)
+            evidence.update(ev2)
+            hops = [h for h in hops if h[1] in final]
+            if not final:
+                return None
+        else:
+            alts = [a for e in plan.seeds for a in e.alternatives if view.kind(a) == target]
+            if alts:
+                final = alts
+            elif not plan.seeds:
+                return None
+            # else: no relation leads there; the named entity's own facts may say it
+            # ("the reference of combat_smri" is a field, not a paper card).
+    return _facts(plan, linked, view, base, final, hops, evidence, strength)
+
+
+def _projection_words(plan: Plan, linked: Linked, hopped: bool) -> tuple[list[str], list[str]]:
+    """(required, helping) words to find facts by: the asked words and the question's
+    content words; kind words help when no relation reached the kind they name."""
+    asked = [w for w in linked.asked_words() if w not in FILLER]
+    required = list(dict.fromkeys([*asked, *plan.words]))
+    helping = [w for w in linked.words if w not in required]
+    if not hopped:
+        helping += [linked.tokens[span[0]].stem for _, span in linked.kinds]
+    return required, helping
+
+
+def _facts(plan, linked, view, base, final, hops, evidence, strength):
+    prefer_docs = "doc" in linked.kind_names()
+    blocks: list[Block] = []
+    required, helping = _projection_words(plan, linked, bool(hops))
+    by_words = not plan.list_answer or (plan.seeds and not hops)
+    projected = 0.0
+    for eid in final[:MAX_LISTED]:
+        attrs = view.attributes(eid)
+        facts: list[Fact] = []
+        for p in plan.properties:
+            facts += property_facts(p, attrs, view.source(eid), prefer_docs)
+        score = 1.0 if facts else 0.0
+        if not facts and by_words:
+            words = required or [w for p in plan.properties for w in p.split("_")]
+            scored = word_facts(words, attrs, view.source(eid), extra=helping)
+            facts = [f for _, f in scored]
+            score = scored[0][0] if scored else 0.0
+        projected = max(projected, score)
+        if not facts:
+            facts = [_evidence_fact(view, eid, evidence.get(eid, []))]
+        blocks.append(Block(eid, view.name(eid), facts))
+    via = [relation_fact(view, b, o, r) for b, o, r in hops]
+    asked_values = bool(plan.properties) or (by_words and bool(required or not hops))
+    if asked_values and projected == 0.0:
+        return None
+    intent = plan.intent
+    if hops and (asked_values or plan.source_kind):
+        intent = "multi_hop"
+    elif hops:
+        intent = "relation"
+    elif plan.intent == "relation":
+        intent = "lookup"
+    lead = _lead(view, plan, base, final, hops)
+    if via and not asked_values:
+        blocks = _relation_blocks(view, base, via)
+    elif via:
+        blocks.insert(0, Block(base[0], "via", via[:MAX_LISTED]))
+    ents = list(dict.fromkeys([*base, *final]))
+    conf = strength * (projected if asked_values else 1.0)
+    return GraphAnswer(intent, lead, blocks, ents, conf)
+
+
+def _evidence_fact(view, eid: str, ev: list) -> Fact:
+    from retrieval.facts import attr_fact
+
+    return attr_fact(ev[0]) if ev else entity_fact(view, eid)
+
+
+def _relation_blocks(view, base: list[str], via: list[Fact]) -> list[Block]:
+    by_label: dict[str, Block] = {}
+    for f in via:
+        key = f.label
+        if key not in by_label:
+            by_label[key] = Block(f.entity, key, [])
+        by_label[key].facts.append(f)
+    return list(by_label.values())
+
+
+def _lead(view, plan: Plan, base, final, hops) -> str:
+    names = [view.name(e) for e in final[:MAX_LISTED]]
+    more = f" and {len(final) - MAX_LISTED} more" if len(final) > MAX_LISTED else ""
+    kind = plan.target or (view.kind(final[0]) if final else "entity")
+    if hops and plan.seeds:
+        start = ", ".join(view.name(b) for b in base)
+        return f"{start} → {kind}s: {', '.join(names)}{more}."
+    if plan.seeds and not hops:
+        return ""
+    return f"{kind.capitalize()}s ({len(final)}): {', '.join(names)}{more}."

@@ -1,0 +1,147 @@
+"""Comparison answers: `KnowledgeBase.compare` on the fields a question names, said compactly.
+
+Fields are the properties the question names, else the YAML paths whose words it uses
+("temporal filtering"), else the table's default fields. When the question compares things
+related to the named entities ("the SwiFT and BrainMT embedding recipes", "the HyenaDNA
+paper"), each entity is replaced by its one related entity of that kind; several related
+entities ("the datasets used by A and B") are compared as lists. A question asking which is
+bigger / longer / first gets a one-line verdict before the table.
+"""
+
+from __future__ import annotations
+
+from kg.errors import KGError
+from retrieval.facts import Fact, number_of, path_words, word_facts
+from retrieval.graph_answers import Block, GraphAnswer, relation_fact
+from retrieval.intent import Plan
+from retrieval.linking import Linked
+
+MAX_WORDS = {"bigger", "larger", "longer", "more", "later", "newer", "most", "higher", "latest"}
+MIN_WORDS = {"smaller", "shorter", "first", "earlier", "older", "fewer", "less", "lower"}
+
+
+def _stand_ins(plan: Plan, view) -> tuple[list[str], list[Block]]:
+    """Entities to compare, and relation blocks when each has several related ones."""
+    ids = [e.id for e in plan.seeds]
+    target = plan.target
+    if not target or all(view.kind(i) == target for i in ids):
+        return ids, []
+    mapped, lists, single = [], [], True
+    for e in plan.seeds:
+        if e.kind == target:
+            mapped.append(e.id)
+            continue
+        rel = view.related(e.id, [target])
+        alts = [a for a in e.alternatives if view.kind(a) == target]
+        if len(rel) > 1 and plan.words:
+            # Several related: the one whose facts share the question's words.
+            ranked = sorted(
+                rel,
+                key=lambda orl: (
+                    -max(
+                        (s for s, _ in word_facts(plan.words, view.attributes(orl[0]), "")),
+                        default=0.0,
+                    )
+                ),
+            )
+            rel = ranked[:1]
+        if len(rel) == 1:
+            mapped.append(rel[0][0])
+        elif not rel and alts:
+            mapped.append(alts[0])
+        else:
+            single = False
+            facts = [relation_fact(view, e.id, o, r) for o, r in rel]
+            lists.append(Block(e.id, f"{e.name} — {target}s", facts))
+    if single:
+        return mapped, []
+    return ids, lists
+
+
+def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
+    if plan.properties:
+        return list(plan.properties)
+    words = set(plan.words)
+    if not words:
+        return None
+    paths: dict[str, int] = {}
+    for eid in ids:
+        for a in view.attributes(eid):
+            if a.prov.source != view.source(eid):
+                continue
+            hit = len(path_words(a.path) & words)
+            if hit:
+                key = a.path.split("[")[0]
+                paths[key] = max(paths.get(key, 0), hit)
+    if not paths:
+        return None
+    top = max(paths.values())
+    return [p for p, n in paths.items() if n == top][:4]
+
+
+def _verdict(linked: Linked, table, view) -> str:
+    words = {t.low for t in linked.tokens}
+    if "same" in words:
+        direction = "same"
+    elif words & MAX_WORDS:
+        direction = "max"
+    elif words & MIN_WORDS:
+        direction = "min"
+    else:
+        return ""
+    for ci, col in enumerate(table.columns):
+        nums = []
+        for row in table.rows:
+            vals = [v for v in row.cells[ci].distinct() if v.source == view.source(row.key)]
+            vals = vals or row.cells[ci].distinct()
+            n = next((_num(v) for v in vals if _num(v) is not None), None)
+            if n is not None:
+                nums.append((n, row.label))
+        if len(nums) < 2:
+            continue
+        shown = ", ".join(f"{name}: {n:g}" for n, name in nums)
+        if direction == "same":
+            same = len({n for n, _ in nums}) == 1
+            return f"{'Yes, the same' if same else 'No, they differ in'} {col.label.lower()} ({shown})."
+        pick = (max if direction == "max" else min)(nums)
+        word = "highest" if direction == "max" else "lowest"
+        return f"{pick[1]} has the {word} {col.label.lower()} ({shown})."
+    return ""
+
+
+def _num(v) -> float | None:
+    from kg.ir import Attribute, Provenance
+
+    return number_of(Attribute("", v.path, v.raw, v.value, Provenance(v.source, v.line, v.line)))
+
+
+def answer(plan: Plan, linked: Linked, view, compare) -> GraphAnswer | None:
+    """Compare the named entities; None when the comparison cannot be built."""
+    ids, lists = _stand_ins(plan, view)
+    if lists:
+        lead = " vs ".join(b.heading for b in lists) + "."
+        return GraphAnswer("compare", lead, lists, ids, min(e.score for e in plan.seeds))
+    fields = _fields(plan, view, ids)
+    try:
+        table = compare(ids, fields)
+    except KGError:
+        return None
+    blocks: list[Block] = []
+    for ci, col in enumerate(table.columns):
+        facts = []
+        for row in table.rows:
+            cell = row.cells[ci]
+            vals = cell.distinct()
+            own = [v for v in vals if v.source == view.source(row.key)] or vals
+            for v in own[:2]:
+                text = v.raw if len(v.raw) <= 160 else v.raw[:159] + "…"
+                facts.append(
+                    Fact(row.key, row.label, text, v.source, (v.line, v.line), v.raw, cell.conflict)
+                )
+        if facts:
+            blocks.append(Block("", col.label.lower(), facts))
+    if not blocks:
+        return None
+    lead = _verdict(linked, table, view)
+    strength = min(e.score for e in plan.seeds)
+    return GraphAnswer("compare", lead, blocks, ids, strength)

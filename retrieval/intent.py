@@ -1,0 +1,238 @@
+"""Intent: what kind of answer a question wants, from its form and what was linked.
+
+`plan(linked, view)` returns a `Plan`: the entities the question starts from (or the kind it
+filters), the kind it asks for, the properties and words to report, and how constraints
+(modalities, values, numbers, superlatives, modifier words) attach to the kinds named.
+Intents: lookup | filter | relation | compare | multi_hop | text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from retrieval.lexicon import COMPARE_CUES, EXPLAIN_START, KIND_WORDS, LIST_START
+from retrieval.linking import EntityLink, Linked
+from retrieval.quantities import Quantity
+
+INTENTS = ("lookup", "filter", "relation", "compare", "multi_hop", "text")
+# Properties whose values are other entities: asking for them asks for that kind.
+REF_KINDS = {"dataset": "dataset", "strategy": "strategy", "integration": "integration"}
+# Words that carry no constraint of their own (verbs and fillers of questions).
+FILLER = {
+    "use",
+    "used",
+    "uses",
+    "have",
+    "has",
+    "contain",
+    "support",
+    "released",
+    "release",
+    "according",
+    "there",
+    "kb",
+    "knowledge",
+    "base",
+    "document",
+    "documented",
+    "take",
+    "part",
+    "come",
+    "appear",
+    "appeared",
+    "play",
+    "follow",
+    "list",
+    "describe",
+    "cover",
+    "produced",
+    "applied",
+    "evaluated",
+    "intended",
+    "et",
+    "al",
+    "under",
+    "compare",
+    "differ",
+    "first",
+    "should",
+    "must",
+    "need",
+}
+
+
+@dataclass(slots=True)
+class Constraints:
+    """Conditions on the entities of one kind."""
+
+    modalities: list[str] = field(default_factory=list)
+    values: list = field(default_factory=list)  # ValueLink
+    quantities: list[Quantity] = field(default_factory=list)
+    superlative: tuple[str, str | None] | None = None
+    words: list[str] = field(default_factory=list)  # modifier words ("BPE-tokenized model")
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.modalities or self.values or self.quantities or self.superlative or self.words
+        )
+
+
+@dataclass(slots=True)
+class Plan:
+    """How to answer one question from the graph."""
+
+    intent: str
+    seeds: list[EntityLink] = field(default_factory=list)
+    scope: list[str] = field(default_factory=list)  # registry cards whose members are candidates
+    target: str | None = None  # the kind the answer lists
+    source_kind: str | None = None  # the kind a filter starts from when there are no seeds
+    properties: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # content words to match attribute paths
+    constraints: dict[str, Constraints] = field(default_factory=dict)  # kind -> conditions
+    explain: bool = False
+    list_answer: bool = False  # "Which models …": the answer is entities, not a value
+
+
+def _kind_positions(linked: Linked) -> list[tuple[str, int]]:
+    return [(k, span[0]) for k, span in linked.kinds]
+
+
+def _attach(pos: int, kinds: list[tuple[str, int]], after: bool) -> str | None:
+    """The kind a constraint at token `pos` belongs to: the next kind word for modifiers
+    written before it ("fMRI models"), else the nearest one."""
+    if not kinds:
+        return None
+    if after:
+        following = [(p - pos, k) for k, p in kinds if 0 < p - pos <= 3]
+        if following:
+            return min(following)[1]
+    return min((abs(p - pos), k) for k, p in kinds)[1]
+
+
+def _scope_of(link: EntityLink, linked: Linked, view) -> str | None:
+    """A registry card named by a phrase with a kind word ("harmonization method") stands
+    for its members of that kind."""
+    words = {t.stem for t in linked.tokens[link.span[0] : link.span[1]]}
+    kinds = {KIND_WORDS[w] for w in words if w in KIND_WORDS}
+    members = {view.kind(r.subject) for r in view.inc.get(link.id, []) if r.predicate == "part_of"}
+    hit = kinds & members
+    return next(iter(hit)) if hit else None
+
+
+def _asked_properties(linked: Linked, props: list[str]) -> list[str]:
+    """The properties the question asks for: those in its asked span ("what <licence> …"),
+    none when the asked word is something else ("what <hardware> does the checkpoint
+    need"), all linked ones when the question has no asked span."""
+    asked = set(linked.asked)
+    if not asked:
+        return props
+    hit = [p.property for p in linked.properties if asked & set(range(*p.span))]
+    if hit:
+        return list(dict.fromkeys(hit))
+    kind_hit = any(asked & set(range(*span)) for _, span in linked.kinds)
+    return props if kind_hit else []
+
+
+def plan(linked: Linked, view) -> Plan:
+    """Decide the intent and the graph query for a linked question."""
+    q = linked.question
+    explain = bool(EXPLAIN_START.search(q))
+    props = _asked_properties(linked, linked.property_names())
+    kinds = _kind_positions(linked)
+    for p in linked.properties:
+        if p.property in REF_KINDS and p.span != (0, 0):
+            kinds.append((REF_KINDS[p.property], p.span[0]))
+    value_props = [p for p in props if p not in REF_KINDS]
+    seeds = list(linked.entities)
+    scope: list[str] = []
+    scope_kind = None
+    for e in linked.entities:
+        sk = _scope_of(e, linked, view)
+        if sk is None or scope:
+            continue
+        listed = {r.subject for r in view.inc.get(e.id, []) if r.predicate == "part_of"}
+        seeds.remove(e)
+        if not any(s.id in listed for s in seeds):  # "the combat_smri harmonization method"
+            scope.append(e.id)
+            scope_kind = sk
+            kinds.append((sk, e.span[0]))
+    kinds.sort(key=lambda kp: kp[1])
+    first_kind = kinds[0][1] if kinds else 99
+    list_answer = bool(LIST_START.search(q)) and first_kind <= 3
+    if seeds and not (list_answer and kinds[0][0] == "doc"):
+        # "according to its model doc" says where to read, not what to list.
+        kinds = [kp for kp in kinds if kp[0] != "doc"]
+    list_kind = kinds[0][0] if list_answer and kinds else None
+    seed_kinds = {e.kind for e in seeds}
+    free_kinds = [(k, p) for k, p in kinds if k not in seed_kinds or scope or k == list_kind]
+    cons = _constraints(linked, free_kinds)
+    words = [w for w in linked.words if w not in FILLER]
+    out = Plan("lookup", seeds, scope, None, None, value_props, words, cons, explain)
+    out.list_answer = list_answer
+    if COMPARE_CUES.search(q) and len(seeds) >= 2:
+        out.intent = "compare"
+        out.target = next((k for k, _ in kinds if k not in seed_kinds), None)
+        return out
+    if (explain or _definition(linked, value_props)) and not (seeds and value_props):
+        out.intent = "text"
+        return out
+    target = list_kind or next((k for k, _ in kinds if k not in seed_kinds), None)
+    if scope:
+        target = scope_kind
+    out.target = target
+    if seeds:
+        # graph_answers says multi_hop when a relation leads to the facts reported
+        out.intent = "relation" if target else "lookup"
+        return out
+    if target is None:
+        out.intent = "text" if not value_props else "lookup"
+        return out
+    # No named entity: filter a kind; a second kind word means a hop between two kinds.
+    other = [k for k, _ in kinds if k != target]
+    out.source_kind = other[0] if other and not scope else target
+    out.intent = "multi_hop" if out.source_kind != target else "filter"
+    return out
+
+
+def _definition(linked: Linked, value_props: list[str]) -> bool:
+    """ "What is the LOGO protocol?": a named thing and at most one more word, no property."""
+    lows = [t.low for t in linked.tokens[:2]]
+    if value_props or lows not in (["what", "is"], ["what", "are"]) or not linked.entities:
+        return False
+    return len([w for w in linked.words if w not in FILLER]) <= 1
+
+
+def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str, Constraints]:
+    """Attach modalities, values, numbers, superlatives and modifier words to kinds."""
+    cons: dict[str, Constraints] = {}
+    toks = linked.tokens
+
+    def add(kind: str | None, attr: str, item) -> None:
+        if kind is None:
+            return
+        c = cons.setdefault(kind, Constraints())
+        if attr == "superlative":
+            c.superlative = item
+        else:
+            getattr(c, attr).append(item)
+
+    def token_at(offset: int) -> int:
+        return next((i for i, t in enumerate(toks) if t.end > offset), len(toks) - 1)
+
+    for m, span in linked.modality_spans:
+        add(_attach(span[0], free_kinds, after=True), "modalities", m)
+    for v in linked.values:
+        add(_attach(v.span[0], free_kinds, after=True), "values", v)
+    for qn in linked.quantities:
+        add(_attach(token_at(qn.start), free_kinds, after=False), "quantities", qn)
+    if linked.superlative:
+        add(free_kinds[-1][0] if free_kinds else None, "superlative", linked.superlative)
+    words = [w for w in linked.words if w not in FILLER]
+    # Words right before a kind word modify it ("BPE-tokenized model").
+    for k, p in free_kinds:
+        for i in range(max(0, p - 2), p):
+            if toks[i].stem in words and not any(
+                e.span[0] <= i < e.span[1] for e in linked.entities
+            ):
+                add(k, "words", toks[i].stem)
+    return cons

@@ -1,0 +1,165 @@
+"""What the assistant keeps in memory for one generation: names, relations, values, quotes.
+
+Built once per generation (the `KnowledgeBase` caches it and rebuilds it when the current
+generation changes), so answering a question never scans the store: entity attributes are
+read by id (indexed) and remembered, relations are indexed by subject and object here.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from kg.ir import Attribute, Conflict, Relation
+from retrieval.lexical import tokenize
+from retrieval.linking import Linker
+
+# Properties whose stored values questions name as filters ("MIT", "NeurIPS 2023", "public").
+VALUE_PROPS = ("license", "license_weights", "access", "tag", "venue", "year", "last_updated")
+# Relations that say what an entity is made of or built from (not prose mentions or links).
+STRUCTURAL = (
+    "uses_dataset",
+    "described_by",
+    "describes",
+    "uses_model",
+    "uses_strategy",
+    "uses_method",
+    "uses_integration",
+    "intended_for",
+    "part_of",
+    "related_to",
+    "documented_in",
+    "refers_to",
+)
+_ATTR_CACHE = 2048
+_QUOTE_CHARS = 240
+
+
+class KBView:
+    """Read-side caches of one generation of the stores.
+
+    Args:
+        sql: the SQL store (reads only).
+        index: the retrieval index of the generation, or None when ingested without one.
+        kb_root: the KB folder, for quoting cited lines.
+        generation: the generation these caches describe.
+    """
+
+    def __init__(self, sql, index, kb_root: Path, generation: str | None):
+        self.sql = sql
+        self.index = index
+        self.kb_root = Path(kb_root)
+        self.generation = generation
+        rows = sql.all_entities()
+        self.entities = {r.id: r for r in rows}
+        self.out: dict[str, list[Relation]] = defaultdict(list)
+        self.inc: dict[str, list[Relation]] = defaultdict(list)
+        for r in sql.all_relations():
+            self.out[r.subject].append(r)
+            self.inc[r.object].append(r)
+        self.by_kind: dict[str, list[str]] = defaultdict(list)
+        for r in rows:
+            self.by_kind[r.kind].append(r.id)
+        ids = [r.id for r in rows if r.kind not in ("doc", "modality")]
+        values: dict[str, set[str]] = defaultdict(set)
+        for attrs in sql.attributes_for(ids, VALUE_PROPS).values():
+            for a in attrs:
+                values[a.property].add(str(a.raw))
+                if a.value is not None:
+                    values[a.property].add(str(a.value))
+        self.conflicts: dict[tuple[str, str], Conflict] = {
+            (c.entity, c.property): c for c in sql.conflicts()
+        }
+        vocab = getattr(getattr(index, "bm25", None), "retriever", None)
+        vocab = getattr(vocab, "vocab_dict", None) if vocab is not None else None
+        known = None
+        if vocab:
+
+            def known(word: str) -> bool:
+                return any(t in vocab for t in tokenize(word))
+
+        self.linker = Linker(rows, values, known)
+        self._idf: dict[str, float] | None = None
+        self._attrs: OrderedDict[str, list[Attribute]] = OrderedDict()
+        self._lines: OrderedDict[str, list[str]] = OrderedDict()
+
+    # -- entities and facts -----------------------------------------------------------------
+    def name(self, eid: str) -> str:
+        """Display name of an entity (its id when unknown)."""
+        row = self.entities.get(eid)
+        return row.name if row else eid
+
+    def kind(self, eid: str) -> str:
+        row = self.entities.get(eid)
+        return row.kind if row else ""
+
+    def attributes(self, eid: str) -> list[Attribute]:
+        """Every attribute of one entity (cards and doc claims), remembered."""
+        return self.attributes_for([eid])[eid]
+
+    def attributes_for(self, ids: Iterable[str]) -> dict[str, list[Attribute]]:
+        """Attributes of several entities, reading only those not remembered yet."""
+        ids = list(dict.fromkeys(ids))
+        missing = [i for i in ids if i not in self._attrs]
+        if missing:
+            for eid, attrs in self.sql.attributes_for(missing).items():
+                self._attrs[eid] = attrs
+            while len(self._attrs) > _ATTR_CACHE:
+                self._attrs.popitem(last=False)
+        return {i: self._attrs.get(i, []) for i in ids}
+
+    def related(
+        self, eid: str, kinds: Iterable[str] | None = None, predicates: Iterable[str] = STRUCTURAL
+    ) -> list[tuple[str, Relation]]:
+        """Entities related to `eid` in either direction: (other id, relation), file order."""
+        kinds = set(kinds) if kinds else None
+        preds = set(predicates)
+        out: list[tuple[str, Relation]] = []
+        seen: set[tuple[str, str]] = set()
+        edges = [(r.object, r) for r in self.out.get(eid, [])]
+        edges += [(r.subject, r) for r in self.inc.get(eid, [])]
+        for other, r in edges:
+            if r.predicate not in preds or (kinds is not None and self.kind(other) not in kinds):
+                continue
+            if (other, r.predicate) not in seen and other != eid:
+                seen.add((other, r.predicate))
+                out.append((other, r))
+        return out
+
+    def modality_ids(self, eid: str) -> set[str]:
+        """Modalities of an entity: has_modality relations and modality attributes."""
+        mods = {r.object for r in self.out.get(eid, []) if r.predicate == "has_modality"}
+        for a in self.attributes(eid):
+            if a.property == "modality" and a.value and a.prov.source == self.source(eid):
+                mods.add(str(a.value))
+        return mods
+
+    def source(self, eid: str) -> str:
+        row = self.entities.get(eid)
+        return row.source if row else ""
+
+    def idf(self) -> dict[str, float]:
+        """Word IDF over the retrieval chunks of this generation (computed on first use)."""
+        if self._idf is None:
+            from retrieval.text_answers import idf_table
+
+            self._idf = idf_table(self.index.chunks if self.index is not None else [])
+        return self._idf
+
+    # -- quoting ------------------------------------------------------------------------------
+    def quote(self, source: str, start: int, end: int) -> str:
+        """The text of lines [start, end] of a KB file, one line, cut to a readable length."""
+        lines = self._lines.get(source)
+        if lines is None:
+            try:
+                text = (self.kb_root / source).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            lines = text.split("\n")
+            self._lines[source] = lines
+            while len(self._lines) > 256:
+                self._lines.popitem(last=False)
+        picked = " ".join(ln.strip() for ln in lines[max(start, 1) - 1 : max(end, start)])
+        picked = " ".join(picked.split())
+        return picked if len(picked) <= _QUOTE_CHARS else picked[: _QUOTE_CHARS - 1] + "…"

@@ -1,0 +1,157 @@
+"""The words questions use for kinds, properties and question forms.
+
+Everything here is about the *language* of questions (and comes from kg.vocab where the
+vocabulary already says it), never about particular entities: entity names and values are
+read from the store by `retrieval.linking`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.vocab import MODALITIES, PROPERTIES, PROPERTY_SYNONYMS
+
+# Words naming an entity kind (singular, lower case; plurals are folded before lookup).
+KIND_WORDS: dict[str, str] = {
+    "model": "model",
+    "foundation model": "model",
+    "fm": "model",
+    "model card": "model",
+    "dataset": "dataset",
+    "data set": "dataset",
+    "corpus": "dataset",
+    "corpora": "dataset",
+    "benchmark": "dataset",
+    "cohort": "dataset",
+    "paper": "paper",
+    "publication": "paper",
+    "article": "paper",
+    "paper card": "paper",
+    "experiment": "experiment",
+    "strategy": "strategy",
+    "strategie": "strategy",
+    "embedding recipe": "strategy",
+    "method": "method",
+    "pipeline": "pipeline",
+    "integration pattern": "integration",
+    "pattern": "integration",
+    "integration card": "integration",
+    "doc": "doc",
+    "documentation": "doc",
+    "model doc": "doc",
+    "model documentation": "doc",
+    "model page": "doc",
+    "walkthrough": "doc",
+    "guide": "doc",
+}
+
+# Extra question phrasings of canonical properties, beyond kg.vocab.PROPERTY_SYNONYMS.
+# A phrase in WEAK_CUES names a property only when no stronger cue names another one.
+PROPERTY_CUES: dict[str, str] = {
+    "licence": "license",
+    "licensed": "license",
+    "licenses": "license",
+    "licences": "license",
+    "weights license": "license_weights",
+    "weights licence": "license_weights",
+    "weight license": "license_weights",
+    "parameter": "parameters",
+    "parameter counts": "parameters",
+    "bigger": "parameters",
+    "larger": "parameters",
+    "smaller": "parameters",
+    "context length": "context_length",
+    "context lengths": "context_length",
+    "maximum sequence length": "context_length",
+    "longer context": "context_length",
+    "venue": "venue",
+    "first author": "author",
+    "who": "author",
+    "built on": "architecture",
+    "based on": "architecture",
+    "tokenized": "tokenizer",
+    "tokenizers": "tokenizer",
+    "trained on": "dataset",
+    "pretrained on": "dataset",
+    "pre-trained on": "dataset",
+    "data": "dataset",
+    "updated": "last_updated",
+    "last updated": "last_updated",
+    "access": "access",
+    "accessible": "access",
+    "access level": "access",
+    "access levels": "access",
+    "public": "access",
+    "publicly": "access",
+    "restricted": "access",
+    "controlled": "access",
+    "tagged": "tag",
+    "repo": "repo",
+    "code repository": "repo",
+    "year": "year",
+    "came out": "year",
+    "published first": "year",
+}
+WEAK_CUES = {"code", "size", "data", "context", "who", "larger", "bigger", "smaller"}
+
+# Question openings that ask for an explanation rather than a value.
+EXPLAIN_START = re.compile(
+    r"^\s*(why|explain|describe|how (should|is|are|do|does|can|to|would|must)|"
+    r"what (should|happens|does .* stand for|is the (role|purpose|idea|rationale|point))|"
+    r"when (should|does|do|is|to)|what (are|is) the (risks?|pitfalls?|steps?|options?))\b",
+    re.IGNORECASE,
+)
+# Words that ask for a comparison between the named entities.
+COMPARE_CUES = re.compile(
+    r"\b(compare|comparison|differ|difference|differences|versus|vs\.?|same|"
+    r"which (is|has|was|came|one)\b.*\b(or|first|bigger|larger|smaller|longer|shorter|"
+    r"earlier|later|older|newer)\b)",
+    re.IGNORECASE,
+)
+LIST_START = re.compile(r"^\s*(which|what|list|name|show|give)\b", re.IGNORECASE)
+
+# Broader modality words: a question about "brain" models means every brain modality.
+BROADER_MODALITIES = {
+    "brain": ("brain", "fmri", "smri", "eeg"),
+    "medical_imaging": ("medical_imaging", "smri", "fmri", "pathology"),
+}
+# Words too general to name an entity on their own (entity keys equal to one are skipped).
+GENERIC = {
+    "model",
+    "models",
+    "dataset",
+    "datasets",
+    "paper",
+    "papers",
+    "data",
+    "code",
+    "readme",
+    "index",
+    "overview",
+    "none",
+    "baseline",
+    "template",
+    "method",
+    "pipeline",
+    "strategy",
+    "experiment",
+}
+
+
+def property_phrases() -> dict[str, str]:
+    """Every phrase (lower case) that names a canonical property, longest first."""
+    out: dict[str, str] = {}
+    for prop, spec in PROPERTIES.items():
+        out[prop.replace("_", " ")] = prop
+        out[spec["label"].lower()] = prop
+    out.update(PROPERTY_SYNONYMS)
+    out.update(PROPERTY_CUES)
+    # "name"/"title"/"summary" are how questions are phrased, not what they ask for.
+    for word in ("name", "title", "summary", "description", "model", "related", "link", "status"):
+        out.pop(word, None)
+    return dict(sorted(out.items(), key=lambda kv: -len(kv[0].split())))
+
+
+def modality_words() -> set[str]:
+    """Every synonym of every modality (lower case)."""
+    return {s for spec in MODALITIES.values() for s in spec["synonyms"]} | set(MODALITIES)

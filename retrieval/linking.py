@@ -1,0 +1,513 @@
+"""Entity and attribute linking: what a question names, read against the store's own words.
+
+Entities are found by their ids, names and aliases (exact after normalisation, plural-folded,
+by distinctive-word overlap for long names, and fuzzily for typos of words the KB never
+uses); properties by kg.vocab's names and synonyms plus question phrasings
+(`retrieval.lexicon`); values (licences, venues, tags, access levels, dates) from the
+values the store holds; modalities by kg.vocab; kinds by kind words; numbers and
+superlatives by `retrieval.quantities`. A `Linker` is built once per generation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from kg.ir import KINDS
+from kg.sql.models import normalise_key
+from kg.vocab import modality_for
+from retrieval.lexical import STOPWORDS, _stem
+from retrieval.lexicon import (
+    BROADER_MODALITIES,
+    GENERIC,
+    KIND_WORDS,
+    WEAK_CUES,
+    modality_words,
+    property_phrases,
+)
+from retrieval.quantities import Quantity, quantities, superlative
+
+MAX_NGRAM = 8
+FUZZY_CUTOFF = 80.0
+PARTIAL_MIN = 0.6
+_WORD = re.compile(r"[^\W_]+")
+_QWORDS = {"how", "many", "much", "what", "which", "who", "where", "when", "why", "does"}
+_ORIGIN = {"id": 0, "name": 1, "alias": 2}
+
+
+def stem(word: str) -> str:
+    """Plural folding for names too ("ROIs" ~ "ROI"), on top of the BM25 tokenizer's."""
+    w = _stem(word)
+    if len(w) == 4 and w.endswith("s") and w[-2] not in "su" and w.isalpha():
+        return w[:-1]
+    return w
+
+
+# Words that say what sort of thing is meant, not which one: never enough to name an entity.
+_COMMON = {stem(w) for w in (*KIND_WORDS, *modality_words(), *GENERIC) if " " not in w} | {
+    "foundation",
+    "fm",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of the question with its character offsets."""
+
+    text: str
+    low: str
+    stem: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntityLink:
+    """An entity the question names; `score` is 1.0 for exact name matches, less if fuzzy."""
+
+    id: str
+    kind: str
+    name: str
+    text: str
+    span: tuple[int, int]  # token indices [start, end)
+    score: float
+    alternatives: tuple[str, ...] = ()  # other entities with the same name, best first
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyLink:
+    """A canonical property the question asks about (kg.vocab.PROPERTIES)."""
+
+    property: str
+    text: str
+    span: tuple[int, int]
+    weak: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ValueLink:
+    """A stored value the question mentions ("MIT", "NeurIPS 2023"), with its properties."""
+
+    properties: tuple[str, ...]
+    key: str
+    text: str
+    span: tuple[int, int]
+
+
+@dataclass(slots=True)
+class Linked:
+    """Everything linked in one question."""
+
+    question: str
+    tokens: list[Token]
+    entities: list[EntityLink] = field(default_factory=list)
+    properties: list[PropertyLink] = field(default_factory=list)
+    values: list[ValueLink] = field(default_factory=list)
+    modalities: list[str] = field(default_factory=list)
+    modality_spans: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+    kinds: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    superlative: tuple[str, str | None] | None = None
+    unknown: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # name-like words no link consumed
+    words: list[str] = field(default_factory=list)  # content stems no link consumed
+    asked: list[int] = field(default_factory=list)  # token indices of what is asked for
+
+    def asked_words(self) -> list[str]:
+        """Stems of the words naming what the question asks for ("how many ROIs")."""
+        return [self.tokens[i].stem for i in self.asked]
+
+    def property_names(self) -> list[str]:
+        """Linked properties in question order; weak cues only when nothing stronger."""
+        strong = [p.property for p in self.properties if not p.weak]
+        names = strong or [p.property for p in self.properties]
+        return list(dict.fromkeys(names))
+
+    def kind_names(self) -> list[str]:
+        return list(dict.fromkeys(k for k, _ in self.kinds))
+
+
+def tokenize_question(text: str) -> list[Token]:
+    """Words (letters and digits) with offsets; `stem` folds plurals."""
+    return [
+        Token(m.group(0), m.group(0).lower(), stem(m.group(0).lower()), m.start(), m.end())
+        for m in _WORD.finditer(text)
+    ]
+
+
+def _name_like(tok: Token, position: int) -> bool:
+    """Written like a name: capitals past the first letter, or letters mixed with digits."""
+    t = tok.text
+    if len(t) < 3:
+        return False
+    inner_caps = any(c.isupper() for c in t[1:])
+    return inner_caps or (t[0].isupper() and position > 0) or (t.isalnum() and not t.isalpha())
+
+
+_ASK_START = {"what", "which", "many", "much"}
+_ASK_SKIP = {"is", "are", "was", "were", "the", "a", "an", "kind", "type", "sort"}
+_ASK_STOP = {
+    "does",
+    "do",
+    "did",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "of",
+    "for",
+    "in",
+    "on",
+    "at",
+    "by",
+    "from",
+    "to",
+    "with",
+    "and",
+    "or",
+    "can",
+    "should",
+    "would",
+    "will",
+}
+
+
+def asked_span(toks: list[Token]) -> list[int]:
+    """Token indices of the thing asked for: "how many <ROIs>", "what <hardware> does",
+    "what is the <maximum context length> of", "number of <records>"."""
+    lows = [t.low for t in toks]
+    for i, w in enumerate(lows):
+        starts = w in _ASK_START and (w not in ("many", "much") or (i and lows[i - 1] == "how"))
+        if w == "of" and i and lows[i - 1] == "number":
+            starts = True
+        if not starts:
+            continue
+        j = i + 1
+        while j < len(toks) and lows[j] in _ASK_SKIP:
+            j += 1
+        out = []
+        while j < len(toks) and lows[j] not in _ASK_STOP and len(out) < 4:
+            out.append(j)
+            j += 1
+        if out:
+            return out
+    return []
+
+
+def _fold(key: str) -> str:
+    return key[:-1] if len(key) > 4 and key.endswith("s") and not key.endswith("ss") else key
+
+
+class Linker:
+    """Links questions against one generation's entities and values.
+
+    Args:
+        entities: rows with id, kind, name and aliases (modality concepts are linked through
+            kg.vocab instead).
+        values: property -> stored values (raw and normalised texts) that questions may
+            name as filters.
+        known_word: whether a word occurs anywhere in the KB text; unknown words are the
+            ones worth fuzzy-matching (typos) or reporting as names the KB lacks.
+    """
+
+    def __init__(
+        self,
+        entities: Iterable,
+        values: dict[str, Iterable[str]] | None = None,
+        known_word: Callable[[str], bool] | None = None,
+    ):
+        self.entities = {e.id: e for e in entities if e.kind != "modality"}
+        self.known_word = known_word
+        self._keys: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        self._sets: list[tuple[frozenset[str], str]] = []
+        df: dict[str, int] = defaultdict(int)
+        for e in self.entities.values():
+            kind_rank = KINDS.index(e.kind) if e.kind in KINDS else len(KINDS)
+            names = [("id", e.id), ("name", e.name), *(("alias", a) for a in e.aliases)]
+            words_seen: set[str] = set()
+            for origin, text in names:
+                key = normalise_key(text)
+                if len(key) < 2 or key in GENERIC or key in STOPWORDS:
+                    continue
+                for k in {key, _fold(key)}:
+                    entry = (_ORIGIN[origin], kind_rank, e.id)
+                    if entry not in self._keys[k]:
+                        self._keys[k].append(entry)
+                full = frozenset(stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
+                # Ids are file paths for docs and repeat the aliases for cards: names only.
+                if origin != "id" and len(full) >= 2 and full - _COMMON:
+                    self._sets.append((full, e.id))
+                words_seen |= full
+            for w in words_seen:
+                df[w] += 1
+        n = max(len(self.entities), 1)
+        self._df = dict(df)
+        self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        self._fuzzy_keys = [k for k in self._keys if len(k) >= 5 and not k.isdigit()]
+        self._values: dict[str, set[str]] = defaultdict(set)
+        self._props = property_phrases()
+        # A value spelled like a kind, modality or property word names that, not the value.
+        taken = {normalise_key(w) for w in (*KIND_WORDS, *modality_words(), *self._props)}
+        for prop, vals in (values or {}).items():
+            for v in vals:
+                key = normalise_key(str(v))
+                if len(key) >= 2 and key not in STOPWORDS and key not in GENERIC | taken:
+                    if key.isdigit() and prop not in ("year", "last_updated"):
+                        continue
+                    self._values[key].add(prop)
+
+    # -- the whole question -------------------------------------------------------------------
+    def link(self, question: str) -> Linked:
+        """Link every entity, property, value, modality, kind and number in `question`."""
+        toks = tokenize_question(question)
+        out = Linked(question, toks)
+        used = [False] * len(toks)
+        out.entities = self._exact(toks, used, question)
+        out.entities += self._partial(toks, used, question)
+        out.entities += self._fuzzy(toks, used, question)
+        out.kinds = self._link_kinds(toks, used)
+        out.values = self._link_values(toks, used, question)
+        out.properties = self._link_properties(toks, used, question)
+        out.modality_spans = self._link_modalities(toks, used)
+        out.modalities = list(dict.fromkeys(m for m, _ in out.modality_spans))
+        skip = [(toks[a].start, toks[b - 1].end) for e in out.entities for a, b in [e.span]]
+        skip += [(toks[a].start, toks[b - 1].end) for v in out.values for a, b in [v.span]]
+        out.quantities = quantities(question, skip)
+        out.superlative = superlative([t.low for t in toks])
+        for i, t in enumerate(toks):
+            if used[i] or t.low in STOPWORDS or t.low in _QWORDS:
+                continue
+            if _name_like(t, i):
+                out.names.append(t.text)
+                if not self._known(t.low):
+                    out.unknown.append(t.text)
+            out.words.append(t.stem)
+        out.asked = asked_span(toks)
+        out.entities.sort(key=lambda e: e.span)
+        return out
+
+    def _known(self, word: str) -> bool:
+        if self.known_word is None or word in STOPWORDS or word.isdigit():
+            return True
+        return self.known_word(word)
+
+    @staticmethod
+    def _text(question: str, toks: list[Token], i: int, j: int) -> str:
+        return question[toks[i].start : toks[j - 1].end]
+
+    def _make(self, cands, toks, question, i, j, score, prefer: str | None) -> EntityLink:
+        ranked = sorted(cands, key=lambda c: (self.entities[c[2]].kind != prefer, c[0], c[1]))
+        ids = list(dict.fromkeys(c[2] for c in ranked))
+        e = self.entities[ids[0]]
+        return EntityLink(
+            e.id, e.kind, e.name, self._text(question, toks, i, j), (i, j), score, tuple(ids[1:])
+        )
+
+    def _kind_near(self, toks: list[Token], i: int, j: int) -> str | None:
+        """A kind word right after (or 'the X of' before) a name prefers entities of it."""
+        for k in (j, j + 1):
+            if k < len(toks) and toks[k].stem in KIND_WORDS:
+                return KIND_WORDS[toks[k].stem]
+        if i >= 2 and toks[i - 1].low in ("of", "behind", "describing"):
+            return KIND_WORDS.get(toks[i - 2].stem)
+        return None
+
+    # -- entities -----------------------------------------------------------------------------
+    def _exact(self, toks, used, question) -> list[EntityLink]:
+        found = []
+        for i in range(len(toks)):
+            key = ""
+            for j in range(i + 1, min(len(toks), i + MAX_NGRAM) + 1):
+                key += toks[j - 1].low
+                hit = self._keys.get(key) or self._keys.get(_fold(key))
+                if hit and not (j - i == 1 and (toks[i].low in STOPWORDS or key in GENERIC)):
+                    found.append((len(key), i, j, hit))
+        out = []
+        for _n, i, j, hit in sorted(found, key=lambda f: (-f[0], f[1])):
+            if any(used[i:j]):
+                continue
+            end, longer = self._extend(toks, used, i, j, [h[2] for h in hit])
+            if longer is not None:
+                hit, j = [(0, 0, longer)], end
+            elif self._modifier(toks, i, j, hit):
+                continue
+            used[i:j] = [True] * (j - i)
+            out.append(self._make(hit, toks, question, i, j, 1.0, self._kind_near(toks, i, j)))
+        return out
+
+    def _partial(self, toks, used, question) -> list[EntityLink]:
+        """Long names written in part ("the CCA gene × sMRI experiment"), by rare-word overlap.
+
+        At least two matched words must be more than kind or modality words, and the matched
+        words must sit together (one other content word between them at most). A single word
+        counts only when it is written like a name and only one entity's names contain it.
+        """
+        content = [i for i, t in enumerate(toks) if t.low not in STOPWORDS]
+        pos = {toks[i].stem: p for p, i in enumerate(content) if not used[i]}
+        idf = self._idf
+        best: dict[str, tuple[float, float, list[int]]] = {}
+        for full, eid in self._sets:
+            hits = sorted(pos[w] for w in full if w in pos)
+            strong = [w for w in full if w in pos and w not in _COMMON]
+            if not strong or hits[-1] - hits[0] + 1 - len(hits) > 1:
+                continue
+            mass = sum(idf.get(w, 1.0) for w in full if w in pos)
+            cover = mass / sum(idf.get(w, 1.0) for w in full)
+            if len(strong) == 1:
+                i = content[pos[strong[0]]]
+                t = toks[i]
+                lower = sum(c.islower() for c in t.text)
+                if self._df.get(strong[0]) != 1 or not _name_like(t, i) or 2 * lower < len(t.text):
+                    continue
+                cover = min(cover, 0.5)
+            elif cover < PARTIAL_MIN:
+                continue
+            kind = self._kind_near(toks, content[hits[0]], content[hits[-1]] + 1)
+            if kind is not None and kind != self.entities[eid].kind:
+                continue  # "the ABCD dataset" is not the ABCD pipeline
+            if (cover, mass) > best.get(eid, (0.0, 0.0, []))[:2]:
+                best[eid] = (cover, mass, [content[h] for h in hits])
+        out = []
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+        for eid, (cover, _mass, hits) in ranked:
+            if any(used[k] for k in hits):
+                continue
+            for k in hits:
+                used[k] = True
+            i, j = hits[0], hits[-1] + 1
+            e = self.entities[eid]
+            score = 0.6 + 0.3 * cover
+            out.append(
+                EntityLink(e.id, e.kind, e.name, self._text(question, toks, i, j), (i, j), score)
+            )
+        return out
+
+    def _modifier(self, toks, i: int, j: int, hit) -> bool:
+        """A name of common words before a kind word of another kind ("genetics embedding
+        strategy") describes that kind; it does not name the entity."""
+        kind = KIND_WORDS.get(toks[j].stem) if j < len(toks) else None
+        if kind is None or any(self.entities[h[2]].kind == kind for h in hit):
+            return False
+        return all(
+            toks[x].stem in _COMMON
+            or (toks[x].text.islower() and self._df.get(toks[x].stem, 0) > 1)
+            for x in range(i, j)
+        )
+
+    def _extend(self, toks, used, i: int, j: int, ids: list[str]) -> tuple[int, str | None]:
+        """A name followed by a word of a longer name ("Caduceus walkthrough") means that one."""
+        k = j
+        while k < len(toks) and toks[k].low in STOPWORDS:
+            k += 1
+        if k >= len(toks) or used[k]:
+            return j, None
+        words = {toks[x].stem for x in range(i, j)} | {toks[k].stem}
+        for full, eid in self._sets:
+            if words <= full and eid not in ids:
+                return k + 1, eid
+        return j, None
+
+    def _fuzzy(self, toks, used, question) -> list[EntityLink]:
+        """Typos: words the KB never uses, matched to the closest entity name."""
+        if self.known_word is None:
+            return []
+        out = []
+        for n in (3, 2, 1):
+            for i in range(len(toks) - n + 1):
+                j = i + n
+                span = toks[i:j]
+                if any(used[i:j]) or not all(t.text.isalnum() for t in span):
+                    continue
+                if not any(t.text.isalpha() and not self._known(t.low) for t in span):
+                    continue
+                key = "".join(t.low for t in span)
+                if len(key) < 5:
+                    continue
+                hit = process.extractOne(
+                    key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+                )
+                if hit is None:
+                    continue
+                used[i:j] = [True] * n
+                score = 0.9 * hit[1] / 100
+                out.append(self._make(self._keys[hit[0]], toks, question, i, j, score, None))
+        return out
+
+    # -- values, properties, modalities, kinds ----------------------------------------------
+    def _link_values(self, toks, used, question) -> list[ValueLink]:
+        found = []
+        for i in range(len(toks)):
+            key = ""
+            for j in range(i + 1, min(len(toks), i + 6) + 1):
+                key += toks[j - 1].low
+                if key in self._values and not any(used[i:j]):
+                    found.append((len(key), i, j, key))
+        out, taken = [], [False] * len(toks)
+        for _n, i, j, key in sorted(found, key=lambda f: (-f[0], f[1])):
+            if any(taken[i:j]):
+                continue
+            taken[i:j] = [True] * (j - i)
+            props = tuple(sorted(self._values[key]))
+            out.append(ValueLink(props, key, self._text(question, toks, i, j), (i, j)))
+        return out
+
+    def _link_properties(self, toks, used, question) -> list[PropertyLink]:
+        stems = [t.stem for t in toks]
+        lows = [t.low for t in toks]
+        out = []
+        for phrase, prop in self._props.items():
+            words = phrase.split()
+            n = len(words)
+            for i in range(len(toks) - n + 1):
+                j = i + n
+                if any(used[i:j]):
+                    continue
+                if lows[i:j] == words or stems[i:j] == [stem(w) for w in words]:
+                    used[i:j] = [True] * n
+                    weak = phrase in WEAK_CUES
+                    out.append(PropertyLink(prop, self._text(question, toks, i, j), (i, j), weak))
+        low = question.lower()
+        if re.search(r"\bwhere\b", low) and re.search(r"\bpublish|\bappear", low):
+            out.append(PropertyLink("venue", "where … published", (0, 0)))
+        if re.search(r"\b(when|what year|which year)\b", low) and re.search(r"\bpublish", low):
+            out.append(PropertyLink("year", "when … published", (0, 0)))
+        out.sort(key=lambda p: p.span)
+        return out
+
+    def _link_modalities(self, toks, used) -> list[tuple[str, tuple[int, int]]]:
+        out: list[tuple[str, tuple[int, int]]] = []
+        for n in (3, 2, 1):
+            for i in range(len(toks) - n + 1):
+                j = i + n
+                if any(used[i:j]):
+                    continue
+                mid = modality_for(" ".join(t.low for t in toks[i:j]))
+                if mid is None and n > 1:
+                    mid = modality_for("-".join(t.low for t in toks[i:j]))
+                if mid is None:
+                    continue
+                used[i:j] = [True] * n
+                out.extend((m, (i, j)) for m in BROADER_MODALITIES.get(mid, (mid,)))
+        return sorted(out, key=lambda ms: ms[1])
+
+    def _link_kinds(self, toks, used) -> list[tuple[str, tuple[int, int]]]:
+        out = []
+        for n in (2, 1):
+            for i in range(len(toks) - n + 1):
+                j = i + n
+                if any(used[i:j]):
+                    continue
+                phrase = " ".join(t.stem for t in toks[i:j])
+                kind = KIND_WORDS.get(phrase) or KIND_WORDS.get(" ".join(t.low for t in toks[i:j]))
+                if kind:
+                    used[i:j] = [True] * n
+                    out.append((kind, (i, j)))
+        return sorted(out, key=lambda k: k[1])
