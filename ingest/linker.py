@@ -83,10 +83,8 @@ def _assign_ids(
 def _free_id(taken: dict, id_: str, kind: str, path: str, same_kind: bool) -> str:
     """A new id for a card whose id is taken: its file name for a same-kind duplicate,
     `{id}.{kind}` for a cross-kind one, numbered if that is taken too."""
-    if kind == "doc":
-        first = path  # doc ids are paths without the extension; the full path is unique
-    else:
-        first = PurePosixPath(path).stem if same_kind else f"{id_}.{kind}"
+    # Doc ids are paths without the extension, so the full path is a unique fallback.
+    first = path if kind == "doc" else PurePosixPath(path).stem if same_kind else f"{id_}.{kind}"
     candidate, n = first, 2
     while candidate in taken or candidate == id_:
         candidate, n = f"{first}.{n}", n + 1

@@ -48,7 +48,8 @@ def test_every_model_fills_eight_comparison_fields(bundled):
         filled = {
             a.property
             for a in facts.get(m.id, [])
-            if a.property in COMPARISON_FIELDS and a.prov.source.startswith("model_cards/")
+            if a.property in COMPARISON_FIELDS
+            and a.prov.source.startswith("model_cards/")
             and a.value not in (None, "")
         }
         if len(filled) < 8:

@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from store_fixtures import (
     attr,
     dataset_source,
