@@ -48,7 +48,7 @@ _GRAPH_ALIASES = {
     "application/ld+json": "jsonld", "application/x-json+ld": "jsonld",
     "application/json": "jsonld", "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
     "application/rdf+xml": "rdfxml", "application/xml": "rdfxml", "text/xml": "rdfxml",
-    "rdfxml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml",
+    "rdfxml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml", "rdf+xml": "rdfxml",
 }  # fmt: skip
 _DEFAULT = {"select": "json", "ask": "json", "graph": "turtle"}
 # The fewest bytes one solution takes in a format: `{}` plus a comma, `<result></result>`.

@@ -85,6 +85,11 @@ def _one(params: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+def _format(params: dict[str, list[str]]) -> str | None:
+    # Some clients (SPARQLWrapper) repeat `format` with a name and a media type, or blank.
+    return next((v for v in params.get("format", []) if v.strip()), None)
+
+
 def results_response(out: Outcome, svc: SparqlService) -> Response:
     headers = {"Vary": "Accept"}
     if out.truncated:
@@ -98,7 +103,7 @@ async def _answer(request: Request, svc: SparqlService, params: dict, query: str
     p = svc.prepare(
         query,
         accept=request.headers.get("accept"),
-        format_param=_one(params, "format"),
+        format_param=_format(params),
         default_graphs=params.get("default-graph-uri", []),
         named_graphs=params.get("named-graph-uri", []),
     )
