@@ -78,7 +78,9 @@ def render_block(b: Block) -> str:
     """One line: the heading, then each fact with where it was read."""
     same = all(f.label == b.heading for f in b.facts)
     parts = "; ".join(_fact_text(f, not same) for f in b.facts)
-    return f"{b.heading} — {parts}." if b.heading != "via" else f"Via: {parts}."
+    if b.heading == "via":
+        return f"Via: {parts}."
+    return f"{b.heading}: {parts}." if same else f"{b.heading} — {parts}."
 
 
 def _graph_citations(ga: GraphAnswer) -> list[Citation]:
@@ -181,9 +183,10 @@ class Assistant:
         if ga is None or g < STRONG_GRAPH:
             sents = text_answers.extract(question, linked, self.view, self.settings.top_k)
         t = text_confidence(sents, linked, plan.properties)
-        intent = ga.intent if ga and g >= t else ("text" if sents else plan.intent)
+        graph_first = ga is not None and (g >= t or plan.intent != "text")
+        intent = ga.intent if graph_first else ("text" if sents else plan.intent)
         parts, cites = [], []
-        if ga and g >= t:
+        if graph_first:
             parts = [ga.lead] if ga.lead else []
             parts += [render_block(b) for b in ga.blocks]
             cites = _graph_citations(ga)

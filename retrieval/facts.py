@@ -21,6 +21,7 @@ from retrieval.quantities import quantities
 
 _PATH_WORD = re.compile(r"[a-z]+|\d+")
 _TEXT_WORD = re.compile(r"[^\W_]+")
+_LIST_ITEM = re.compile(r"^(.*)\[\d+\]$")
 
 
 @dataclass(slots=True)
@@ -52,12 +53,49 @@ def attr_fact(a: Attribute, label: str | None = None) -> Fact:
 def _label(a: Attribute) -> str:
     if a.property and a.property in PROPERTIES:
         return PROPERTIES[a.property]["label"].lower()
+    if f".{a.entity}." in a.path:  # a registry member: its own key is the row already
+        return a.path.split(f".{a.entity}.", 1)[1]
     return a.path
 
 
-def path_words(path: str) -> set[str]:
-    """Stemmed words of a YAML path (`counts.subjects` -> {count, subject})."""
+def plural(kind: str) -> str:
+    """'strategy' -> 'strategies', 'model' -> 'models'."""
+    return kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
+
+
+def list_parent(path: str) -> str | None:
+    """`methods.models_used[1]` -> `methods.models_used`; None for a non-list path."""
+    m = _LIST_ITEM.match(path)
+    return m.group(1) if m else None
+
+
+def path_words(path: str, eid: str = "") -> set[str]:
+    """Stemmed words of a YAML path (`counts.subjects` -> {count, subject}); for a registry
+    member, only the part below its own key (`strategies.<id>.projector.dim` -> {projector, dim})."""
+    if eid and f".{eid}." in path:
+        path = path.split(f".{eid}.", 1)[1]
     return {stem(w) for w in _PATH_WORD.findall(path.lower().replace("_", " "))}
+
+
+def same_word(q: str, w: str, abbrev: bool = False) -> bool:
+    """Whether a question word and a KB word are the same word: equal, sharing a long enough
+    stem ("parcellation" ~ "parcellated", "filtering" ~ "filter"), or, for YAML keys
+    (`abbrev`), the key abbreviating it ("dim" ~ "dimension")."""
+    if q == w:
+        return True
+    n = 0
+    for a, b in zip(q, w, strict=False):
+        if a != b:
+            break
+        n += 1
+    if n >= 4 and n >= min(len(q), len(w)) - 3:
+        return True
+    return abbrev and len(w) >= 3 and w.isalpha() and q.startswith(w)
+
+
+def has_word(q: str, words: set[str], abbrev: bool = False) -> bool:
+    """Whether `q` matches any of `words` (see `same_word`)."""
+    return q in words or any(same_word(q, w, abbrev) for w in words)
 
 
 def text_words(text: str) -> set[str]:
@@ -121,8 +159,10 @@ def word_facts(
     for a in own(attrs, source):
         if a.path == "id" or is_null(str(a.raw)):
             continue
-        pw, tw = path_words(a.path), text_words(a.raw)
-        got = sum(2 if w in pw else 1 if w in tw else 0 for w in [*want, *bonus])
+        pw, tw = path_words(a.path, a.entity), text_words(a.raw)
+        got = sum(
+            2 if has_word(w, pw, True) else 1 if has_word(w, tw) else 0 for w in [*want, *bonus]
+        )
         s = got / (2 * max(len(want), 1))
         if s > 0:
             home = a.prov.source == source
@@ -133,11 +173,22 @@ def word_facts(
         key = (a.prov.source, a.prov.line_start)
         if key in seen or s < scored[0][0] * 0.6:
             continue
-        seen.add(key)
-        out.append((min(s, 1.0), attr_fact(a)))
+        parent = list_parent(a.path)
+        items = [b for b in attrs if parent and list_parent(b.path) == parent] or [a]
+        seen.update((b.prov.source, b.prov.line_start) for b in items)
+        out.append((min(s, 1.0), _list_fact(items) if len(items) > 1 else attr_fact(a)))
         if len(out) >= limit:
             break
     return out
+
+
+def _list_fact(items: list[Attribute]) -> Fact:
+    """The items of one YAML list as one fact ("models used: Caduceus; DNABERT-2")."""
+    first = attr_fact(items[0])
+    label = first.label.rsplit("[", 1)[0]
+    text = "; ".join(" ".join(str(b.raw).split()) for b in items)
+    lines = (min(b.prov.line_start for b in items), max(b.prov.line_end for b in items))
+    return Fact(first.entity, label, text, first.source, lines, text)
 
 
 def number_of(a: Attribute) -> float | None:
@@ -154,8 +205,12 @@ def numeric_attrs(attrs: list[Attribute], props: list[str], words: list[str]) ->
         picked = [a for a in attrs if a.property in props and number_of(a) is not None]
         if picked:
             return picked
-    ws = set(words)
-    return [a for a in attrs if path_words(a.path) & ws and number_of(a) is not None]
+    return [
+        a
+        for a in attrs
+        if any(has_word(w, path_words(a.path, a.entity), True) for w in words)
+        and number_of(a) is not None
+    ]
 
 
 def meets(
@@ -178,7 +233,7 @@ def meets(
             if a.property in vp
             and v.key in (normalise_key(str(a.raw)), normalise_key(str(a.value)))
         ]
-        narrowed = [a for a in hits if path_words(a.path) & set(words)]
+        narrowed = [a for a in hits if any(has_word(w, path_words(a.path, eid)) for w in words)]
         hits = narrowed or hits
         if not hits:
             return False, []
@@ -189,7 +244,7 @@ def meets(
             return False, []
         evidence.extend(hits[:1])
     if c.words:
-        hits = [a for a in attrs if text_words(a.raw) & set(c.words)]
+        hits = [a for a in attrs if all(has_word(w, text_words(a.raw)) for w in c.words)]
         if not hits:
             return False, []
         evidence.extend(hits[:1])

@@ -12,7 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.vocab import RELATIONS
-from retrieval.facts import Fact, meets, number_of, numeric_attrs, property_facts, word_facts
+from retrieval.facts import (
+    Fact,
+    meets,
+    number_of,
+    numeric_attrs,
+    plural,
+    property_facts,
+    word_facts,
+)
 from retrieval.intent import FILLER, Constraints, Plan
 from retrieval.linking import Linked
 
@@ -226,7 +234,10 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength):
             facts = [_evidence_fact(view, eid, evidence.get(eid, []))]
         blocks.append(Block(eid, view.name(eid), facts))
     via = [relation_fact(view, b, o, r) for b, o, r in hops]
-    asked_values = bool(plan.properties) or (by_words and bool(required or not hops))
+    # A list question is answered by the entities; facts found about them are evidence.
+    asked_values = not plan.list_answer and (
+        bool(plan.properties) or (by_words and bool(required or not hops))
+    )
     if asked_values and projected == 0.0:
         return None
     intent = plan.intent
@@ -238,12 +249,27 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength):
         intent = "lookup"
     lead = _lead(view, plan, base, final, hops)
     if via and not asked_values:
-        blocks = _relation_blocks(view, base, via)
+        blocks = _relation_blocks(view, hops[: MAX_LISTED * 2])
+        blocks += _seed_fields(view, linked, base)
     elif via:
         blocks.insert(0, Block(base[0], "via", via[:MAX_LISTED]))
     ents = list(dict.fromkeys([*base, *final]))
     conf = strength * (projected if asked_values else 1.0)
     return GraphAnswer(intent, lead, blocks, ents, conf)
+
+
+def _seed_fields(view, linked: Linked, base: list[str]) -> list[Block]:
+    """Fields of the named entity whose key is a word of the question ("intended for" ->
+    `intended_use`): a card may list what a relation would, as plain values."""
+    kind_words = {linked.tokens[span[0]].stem for _, span in linked.kinds}
+    words = [w for w in linked.words if w not in kind_words]
+    out = []
+    for b in base:
+        scored = word_facts([], view.attributes(b), view.source(b), limit=2, extra=words)
+        facts = [f for s, f in scored if s >= 1.0]
+        if facts:
+            out.append(Block(b, view.name(b), facts))
+    return out
 
 
 def _evidence_fact(view, eid: str, ev: list) -> Fact:
@@ -252,14 +278,18 @@ def _evidence_fact(view, eid: str, ev: list) -> Fact:
     return attr_fact(ev[0]) if ev else entity_fact(view, eid)
 
 
-def _relation_blocks(view, base: list[str], via: list[Fact]) -> list[Block]:
-    by_label: dict[str, Block] = {}
-    for f in via:
-        key = f.label
-        if key not in by_label:
-            by_label[key] = Block(f.entity, key, [])
-        by_label[key].facts.append(f)
-    return list(by_label.values())
+def _relation_blocks(view, hops) -> list[Block]:
+    """One block per starting entity and relation: "Caduceus — uses dataset: A; B"."""
+    blocks: dict[tuple[str, str], Block] = {}
+    for b, o, r in hops:
+        f = relation_fact(view, b, o, r)
+        key = (b, f.label)
+        if key not in blocks:
+            blocks[key] = Block(b, f"{view.name(b)} — {f.label}", [])
+        if all(x.entity != o for x in blocks[key].facts):
+            f.label = blocks[key].heading
+            blocks[key].facts.append(f)
+    return list(blocks.values())
 
 
 def _lead(view, plan: Plan, base, final, hops) -> str:
@@ -268,7 +298,7 @@ def _lead(view, plan: Plan, base, final, hops) -> str:
     kind = plan.target or (view.kind(final[0]) if final else "entity")
     if hops and plan.seeds:
         start = ", ".join(view.name(b) for b in base)
-        return f"{start} → {kind}s: {', '.join(names)}{more}."
+        return f"{start} → {plural(kind)}: {', '.join(names)}{more}."
     if plan.seeds and not hops:
         return ""
-    return f"{kind.capitalize()}s ({len(final)}): {', '.join(names)}{more}."
+    return f"{plural(kind).capitalize()} ({len(final)}): {', '.join(names)}{more}."

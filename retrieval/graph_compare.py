@@ -121,6 +121,11 @@ def answer(plan: Plan, linked: Linked, view, compare) -> GraphAnswer | None:
     if lists:
         lead = " vs ".join(b.heading for b in lists) + "."
         return GraphAnswer("compare", lead, lists, ids, min(e.score for e in plan.seeds))
+    strength = min(e.score for e in plan.seeds)
+    if not plan.properties and plan.words:
+        blocks = _word_blocks(plan, view, ids)
+        if blocks:
+            return GraphAnswer("compare", "", blocks, ids, strength)
     fields = _fields(plan, view, ids)
     try:
         table = compare(ids, fields)
@@ -133,7 +138,7 @@ def answer(plan: Plan, linked: Linked, view, compare) -> GraphAnswer | None:
             cell = row.cells[ci]
             vals = cell.distinct()
             own = [v for v in vals if v.source == view.source(row.key)] or vals
-            for v in own[:2]:
+            for v in own[:6]:
                 text = v.raw if len(v.raw) <= 160 else v.raw[:159] + "…"
                 facts.append(
                     Fact(row.key, row.label, text, v.source, (v.line, v.line), v.raw, cell.conflict)
@@ -143,5 +148,15 @@ def answer(plan: Plan, linked: Linked, view, compare) -> GraphAnswer | None:
     if not blocks:
         return None
     lead = _verdict(linked, table, view)
-    strength = min(e.score for e in plan.seeds)
     return GraphAnswer("compare", lead, blocks, ids, strength)
+
+
+def _word_blocks(plan: Plan, view, ids: list[str]) -> list[Block]:
+    """Per entity, the fields sharing the question's words (registry members keep their
+    fields under their own key, so a table column would hold one entity only)."""
+    blocks = []
+    for eid in ids:
+        scored = word_facts(plan.words, view.attributes(eid), view.source(eid), limit=2)
+        if scored and scored[0][0] >= 0.5:
+            blocks.append(Block(eid, view.name(eid), [f for _, f in scored]))
+    return blocks if len(blocks) == len(ids) else []

@@ -275,7 +275,12 @@ class Linker:
         out.entities += self._fuzzy(toks, used, question)
         out.kinds = self._link_kinds(toks, used)
         out.values = self._link_values(toks, used, question)
-        out.properties = self._link_properties(toks, used, question)
+        in_value = {i for v in out.values for i in range(*v.span)}
+        out.properties = [
+            p
+            for p in self._link_properties(toks, used, question)
+            if not (p.weak and in_value & set(range(*p.span)))
+        ]
         out.modality_spans = self._link_modalities(toks, used)
         out.modalities = list(dict.fromkeys(m for m, _ in out.modality_spans))
         skip = [(toks[a].start, toks[b - 1].end) for e in out.entities for a, b in [e.span]]
