@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 
 from api import saved_queries
 from api.deps import get_kb, get_sparql, run_query
-from api.errors import ERROR_RESPONSES, UnknownQueryError
+from api.errors import ERROR_RESPONSES, ErrorEnvelope, UnknownQueryError
 from api.models import SavedQuery
 from api.routes.sparql import QUERY_ERRORS, RESULT_CONTENT, results_response
 from api.sparql_service import SparqlService
@@ -39,7 +39,11 @@ def list_queries(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> list[
     description="Runs `queries/{name}.rq` with its parameters taken from the query string "
     "(`?modality=fMRI`), bound as RDF terms of their declared types (never spliced into the "
     "text). Same formats, timeout and row cap as /sparql.",
-    responses={200: {"content": RESULT_CONTENT, "description": "Query results."}, **QUERY_ERRORS},
+    responses={
+        200: {"content": RESULT_CONTENT, "description": "Query results."},
+        **QUERY_ERRORS,
+        404: {"model": ErrorEnvelope, "description": "No saved query, or entity, by that name."},
+    },
 )
 async def run_saved(
     request: Request,
