@@ -213,6 +213,8 @@ def _projection_words(plan: Plan, linked: Linked, hopped: bool) -> tuple[list[st
 
 
 def _facts(plan, linked, view, base, final, hops, evidence, strength):
+    if not plan.properties and all(view.kind(e) == "doc" for e in final):
+        return None  # a doc's facts are its passages: text answers read those
     prefer_docs = "doc" in linked.kind_names()
     blocks: list[Block] = []
     required, helping = _projection_words(plan, linked, bool(hops))

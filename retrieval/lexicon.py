@@ -110,6 +110,30 @@ COMPARE_CUES = re.compile(
 )
 LIST_START = re.compile(r"^\s*(which|what|list|name|show|give)\b", re.IGNORECASE)
 
+# Words that frame a question rather than name its subject ("what role does X play").
+FRAME_WORDS = {
+    "role",
+    "play",
+    "purpose",
+    "reason",
+    "way",
+    "list",
+    "mention",
+    "say",
+    "state",
+    "describe",
+    "explain",
+    "advise",
+    "recommend",
+    "warn",
+    "suggest",
+    "according",
+    "documentation",
+    "doc",
+    "kb",
+    "project",
+}
+
 # Broader modality words: a question about "brain" models means every brain modality.
 BROADER_MODALITIES = {
     "brain": ("brain", "fmri", "smri", "eeg"),

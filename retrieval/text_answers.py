@@ -1,10 +1,12 @@
 """Extractive answers from retrieved passages: the best sentences, each with its lines.
 
 Passages come from the hybrid index (boosted towards the entities the question names).
-Each sentence is scored by how much of the question's rarer words it contains (IDF over
-the generation's chunks), plus a little for its passage's rank and for naming a linked
-entity; the answer is the best sentence and the next ones close to it, each cited to the
-exact source lines it stands on.
+A passage is cut into units: sentences, whole bullet items, and "label: item; item" units
+where a short label line ("Pitfalls", "Defer until:") introduces a list; sibling sections
+under one heading also form a unit ("Phase 3: Option A; Option B; Option C"). A unit is
+scored by how much of the question's rarer words it holds (IDF over the generation's
+chunks, with its own heading), how much its whole passage holds, and the passage's rank.
+The answer is the best unit and those close to it, each cited to its exact source lines.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ import math
 import re
 from dataclasses import dataclass
 
-from retrieval.facts import text_words
+from retrieval.facts import has_word, text_words
 from retrieval.lexical import STOPWORDS
+from retrieval.lexicon import FRAME_WORDS
 from retrieval.linking import Linked
 
 MAX_SENTENCES = 3
-CLOSE = 0.6  # further sentences must score this share of the best one
+CLOSE = 0.6  # further units must score this share of the best one
+MAX_UNIT_CHARS = 420
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9`*])")
 _TABLE_RULE = re.compile(r"^[\s|:-]+$")
+_BULLET = re.compile(r"^([-*+•]|\d+[.)])\s+")
 # Emphasis and code marks around words, heading and quote marks at line starts.
 _MARKUP = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|(?<!\w)\*(?!\s))")
 _QUANTITY = re.compile(r"\bhow (many|much|large|big|long)\b|\bnumber of\b|\bthreshold\b", re.I)
@@ -29,14 +34,14 @@ _QUESTION_WORDS = {"what", "which", "why", "how", "when", "where", "who", "does"
 
 @dataclass(slots=True)
 class Sentence:
-    """One extracted sentence and where it stands."""
+    """One extracted unit (sentence, bullet or labelled list) and where it stands."""
 
     text: str
     source: str
     lines: tuple[int, int]
     entity: str | None
     score: float
-    cover: float  # share of the question's word weight it contains
+    cover: float  # share of the question's word weight it holds (with its heading)
     chunk: object = None
 
 
@@ -51,48 +56,80 @@ def idf_table(chunks) -> dict[str, float]:
 
 
 def question_weights(linked: Linked, idf: dict[str, float]) -> dict[str, float]:
-    """Words of the question worth finding in an answer, by IDF; names count half."""
+    """Words of the question worth finding in an answer, by IDF; names and question-frame
+    words ("role", "advise") count less."""
     in_entity = {i for e in linked.entities for i in range(e.span[0], e.span[1])}
+    top = max(idf.values(), default=1.0)
     out: dict[str, float] = {}
     for i, t in enumerate(linked.tokens):
-        if t.low in STOPWORDS or t.low in _QUESTION_WORDS or len(t.low) < 2 and not t.low.isdigit():
+        if (
+            t.low in STOPWORDS
+            or t.low in _QUESTION_WORDS
+            or (len(t.low) < 2 and not t.low.isdigit())
+        ):
             continue
-        w = idf.get(t.stem, max(idf.values(), default=1.0))
-        out[t.stem] = max(out.get(t.stem, 0.0), w * (0.5 if i in in_entity else 1.0))
+        w = idf.get(t.stem, top)
+        if i in in_entity:
+            w *= 0.5
+        elif t.stem in FRAME_WORDS or t.low in FRAME_WORDS:
+            w *= 0.3
+        out[t.stem] = max(out.get(t.stem, 0.0), w)
     return out
 
 
-def _units(chunk) -> list[str]:
-    """Sentences of a chunk body (the heading context line is not one)."""
+def _clean(line: str) -> str:
+    return _MARKUP.sub("", line).strip(" |")
+
+
+def _units(chunk) -> list[tuple[str, str]]:
+    """(unit text, local heading) pairs of a chunk body (the heading context line is not one)."""
     text = chunk.text
     if chunk.kind == "section" and "\n" in text:
         text = text.split("\n", 1)[1]
-    out = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line or _TABLE_RULE.match(line):
+    local = chunk.heading.split(" > ")[-1] if chunk.heading else ""
+    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln and not _TABLE_RULE.match(ln)]
+    out: list[tuple[str, str]] = []
+    for i, line in enumerate(lines):
+        bullet = bool(_BULLET.match(line))
+        clean = _clean(_BULLET.sub("", line))
+        if not clean:
             continue
-        line = _MARKUP.sub("", line).strip(" -•|")
-        out.extend(s.strip() for s in _SPLIT.split(line) if len(s.split()) >= 3)
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if not bullet and _BULLET.match(nxt) and len(clean.split()) <= 8 and clean[-1] != ".":
+            items = []
+            for follow in lines[i + 1 :]:
+                if not _BULLET.match(follow):
+                    break
+                items.append(_clean(_BULLET.sub("", follow)))
+            unit = f"{clean.rstrip(':')}: " + "; ".join(x for x in items if x)
+            out.append((unit[:MAX_UNIT_CHARS], clean))
+            continue
+        if bullet and len(clean.split()) <= 50:
+            if len(clean.split()) >= 3:
+                out.append((clean, local))
+            continue
+        out.extend((s.strip(), local) for s in _SPLIT.split(clean) if len(s.split()) >= 3)
     return out
 
 
-def locate(view, chunk, sentence: str) -> tuple[int, int]:
-    """The source lines a sentence stands on, found inside its chunk's line range."""
-    words = [w for w in re.findall(r"\w+", sentence.lower()) if len(w) > 2]
-    if not words or view is None:
-        return (chunk.line_start, chunk.line_end)
-    lo, hi = chunk.line_start, chunk.line_end
-    head, tail = set(words[:6]), set(words[-6:])
-    best_start, best_end, s1, s2 = lo, hi, 0, 0
-    for n in range(lo, hi + 1):
-        line = set(re.findall(r"\w+", view.quote(chunk.source, n, n).lower()))
-        a, b = len(head & line), len(tail & line)
-        if a > s1:
-            best_start, s1 = n, a
-        if b > s2 and n >= best_start:
-            best_end, s2 = n, b
-    return (best_start, max(best_start, best_end))
+def _sibling_units(hits) -> list[tuple[str, str, object, tuple[int, int]]]:
+    """Sections under one heading found together form a unit listing their headings."""
+    groups: dict[tuple[str, str], list] = {}
+    for h in hits:
+        c = h.chunk
+        parts = c.heading.split(" > ") if c.heading else []
+        if c.kind == "section" and len(parts) >= 3:
+            groups.setdefault((c.source, " > ".join(parts[:-1])), []).append(c)
+    out = []
+    for (_src, parent), chunks in groups.items():
+        if len(chunks) < 2:
+            continue
+        chunks.sort(key=lambda c: c.line_start)
+        names = "; ".join(c.heading.split(" > ")[-1] for c in chunks)
+        lines = (chunks[0].line_start, max(c.line_end for c in chunks))
+        out.append((f"{parent.split(' > ')[-1]}: {names}", parent, chunks[0], lines))
+    return out
 
 
 def _heading_like(s: str, heading: str) -> bool:
@@ -112,54 +149,72 @@ def boost_ids(linked: Linked, view) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def extract(question: str, linked: Linked, view, k: int = 8) -> list[Sentence]:
-    """The best sentences of the top-k passages for `question`, best first.
+def locate(view, chunk, sentence: str) -> tuple[int, int]:
+    """The source lines a unit stands on, found inside its chunk's line range."""
+    words = [w for w in re.findall(r"\w+", sentence.lower()) if len(w) > 2]
+    if not words or view is None:
+        return (chunk.line_start, chunk.line_end)
+    lo, hi = chunk.line_start, chunk.line_end
+    head, tail = set(words[:6]), set(words[-6:])
+    best_start, best_end, s1, s2 = lo, hi, 0, 0
+    for n in range(lo, hi + 1):
+        line = set(re.findall(r"\w+", view.quote(chunk.source, n, n).lower()))
+        a, b = len(head & line), len(tail & line)
+        if a > s1:
+            best_start, s1 = n, a
+        if b > s2 and n >= best_start:
+            best_end, s2 = n, b
+    return (best_start, max(best_start, best_end))
 
-    A sentence's score mixes the share of the question's word weight found in it (with
-    its section heading), the same share over its whole passage, and the passage's rank;
-    questions asking "how many" prefer sentences with numbers.
-    """
+
+def extract(question: str, linked: Linked, view, k: int = 8) -> list[Sentence]:
+    """The best units of the top-k passages for `question`, best first."""
     index = view.index if view is not None else None
     if index is None or not len(index):
         return []
     boost = boost_ids(linked, view)
     hits = index.search(question, k=k, entity_ids=boost)
-    idf = view.idf()
-    weights = question_weights(linked, idf)
+    weights = question_weights(linked, view.idf())
     total = sum(weights.values()) or 1.0
     quantity = bool(_QUANTITY.search(question))
     wants_doc = "doc" in linked.kind_names()
 
     def cover(words: set[str]) -> float:
-        return sum(w for t, w in weights.items() if t in words) / total
+        return sum(w for t, w in weights.items() if has_word(t, words)) / total
 
     scored: list[Sentence] = []
     seen: set[str] = set()
+
+    def add(text, local, c, rank, chunk_cover, about, lines=None):
+        key = " ".join(text.lower().split())
+        if key in seen:
+            return
+        seen.add(key)
+        own = cover(text_words(text) | text_words(local))
+        score = 0.55 * own + 0.35 * chunk_cover + 0.1 / (rank + 1)
+        score += 0.05 if about else 0.0
+        score += 0.05 if wants_doc and c.source.endswith(".md") else 0.0
+        if quantity and not re.search(r"\d", text):
+            score *= 0.7
+        if _heading_like(text, local):
+            score *= 0.5
+        span = lines or (c.line_start, c.line_end)
+        scored.append(Sentence(text, c.source, span, about, score, own, c))
+
     for rank, hit in enumerate(hits):
         c = hit.chunk
-        head = text_words(c.heading)
-        chunk_cover = cover(text_words(c.text) | head)
+        chunk_cover = cover(text_words(c.text) | text_words(c.heading))
         about = next((e for e in boost if e in c.entity_ids), None)
-        for s in _units(c):
-            key = " ".join(s.lower().split())
-            if key in seen:
-                continue
-            seen.add(key)
-            own = cover(text_words(s) | head)
-            score = 0.55 * own + 0.35 * chunk_cover + 0.1 / (rank + 1)
-            score += 0.05 if about else 0.0
-            score += 0.05 if wants_doc and c.source.endswith(".md") else 0.0
-            if quantity and not re.search(r"\d", s):
-                score *= 0.7
-            if _heading_like(s, c.heading):
-                score *= 0.5
-            lines = (c.line_start, c.line_end)
-            scored.append(Sentence(s, c.source, lines, about, score, own, c))
+        for text, local in _units(c):
+            add(text, local, c, rank, chunk_cover, about)
+    for text, parent, c, lines in _sibling_units(hits):
+        add(text, parent, c, 0, cover(text_words(text) | text_words(parent)), None, lines)
     scored.sort(key=lambda s: -s.score)
     out: list[Sentence] = []
     for s in scored:
         if out and (s.score < CLOSE * out[0].score or len(out) >= MAX_SENTENCES):
             break
-        s.lines = locate(view, s.chunk, s.text)
+        if s.lines == (s.chunk.line_start, s.chunk.line_end):
+            s.lines = locate(view, s.chunk, s.text)
         out.append(s)
     return out
