@@ -9,13 +9,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
 from kg.settings import Settings
 
 
 @contextmanager
-def serving(settings: Settings, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serving(
+    settings: Settings, host: str = "127.0.0.1", port: int = 0, app: FastAPI | None = None
+) -> Iterator[str]:
     """Serve the API of `settings` until the block ends; yields the base URL.
 
     Args:
@@ -23,11 +26,14 @@ def serving(settings: Settings, host: str = "127.0.0.1", port: int = 0) -> Itera
         host: interface to bind.
         port: port to bind; 0 picks a free one (bound before the server starts, so no
             other process can take it in between).
+        app: serve this app instead of `create_app(settings)`.
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets whose proto says TCP,
+    # and without it keep-alive responses wait 40 ms for a delayed ACK (Nagle).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
+    config = uvicorn.Config(app or create_app(settings), log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="api-server", daemon=True
