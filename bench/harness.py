@@ -30,6 +30,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 # name -> module import path; each module has `run(ctx) -> list[Result]`. Order = run order.
 REGISTRY: dict[str, str] = {
     "sparql_peers": "bench.sparql_peers",
+    "sparql_endpoint": "bench.sparql_endpoint",
     "compare": "bench.compare_bench",
 }
 
