@@ -21,22 +21,11 @@ from retrieval.facts import (
     property_facts,
     word_facts,
 )
+from retrieval.hops import KIND_FIELDS, guided, hop, value_hops
 from retrieval.intent import FILLER, Constraints, Plan
 from retrieval.linking import Linked
 
 MAX_LISTED = 25
-# Relations that say what something is made of or used for (the rest are looser links).
-STRONG = {
-    "uses_dataset",
-    "described_by",
-    "describes",
-    "uses_model",
-    "uses_strategy",
-    "uses_method",
-    "uses_integration",
-    "intended_for",
-    "part_of",
-}
 
 
 @dataclass(slots=True)
@@ -115,23 +104,6 @@ def select(view, ids: list[str], c: Constraints | None, plan: Plan) -> tuple[lis
     return kept, evidence
 
 
-def hop(view, ids: list[str], kind: str) -> list[tuple[str, str, object]]:
-    """(from, to, relation) for entities of `kind` related to any of `ids`.
-
-    Relations written on the start entity's side win (a pipeline card listing its models
-    beats each model card naming the pipeline); the other direction is used only when
-    there is none.
-    """
-    out = []
-    for b in ids:
-        rels = view.related(b, [kind])
-        forward = [(o, r) for o, r in rels if r.subject == b and r.predicate in STRONG]
-        backward = [(o, r) for o, r in rels if r.object == b and r.predicate in STRONG]
-        chosen = forward or backward or rels
-        out.extend((b, o, r) for o, r in chosen)
-    return out
-
-
 def relation_fact(view, base: str, other: str, rel) -> Fact:
     forward = rel.subject == base
     text = f"{view.name(other)} ({other})" if view.name(other) != other else other
@@ -145,58 +117,58 @@ def entity_fact(view, eid: str) -> Fact:
     return Fact(eid, row.kind, row.name, row.source, tuple(row.lines), row.name)
 
 
-def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
-    """Run a lookup / filter / relation / multi-hop plan; None when the graph has nothing."""
-    if plan.intent in ("text", "compare"):
-        return None
+def _start(plan: Plan, view) -> tuple[list[str], dict, float, str | None] | None:
+    """The entities a plan starts from, the attributes showing why, link strength, kind."""
     cons = plan.constraints
-    evidence: dict[str, list] = {}
-    strength = 1.0
-    kind = None
     if plan.seeds:
-        base = [e.id for e in plan.seeds]
-        strength = min(e.score for e in plan.seeds)
-    elif plan.scope:
-        kind = plan.target
-        base, evidence = select(view, members(view, plan.scope, kind), cons.get(kind), plan)
-    elif plan.source_kind:
-        kind = plan.source_kind
+        return [e.id for e in plan.seeds], {}, min(e.score for e in plan.seeds), None
+    kind = plan.source_kind or plan.target
+    if plan.scope:
+        base, ev = select(view, members(view, plan.scope, kind), cons.get(kind), plan)
+    elif kind:
         c = cons.get(kind)
         if not c and plan.target == kind:
             return None  # "which models" with no condition at all is not a filter
-        base, evidence = select(view, candidates(view, kind, c), c, plan)
+        base, ev = select(view, candidates(view, kind, c), c, plan)
         if not plan.list_answer and len(base) > 3:
             return None  # a description that fits many entities names none of them
     else:
         return None
-    if not base:
+    return (base, ev, 1.0, kind) if base else None
+
+
+def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
+    """Run a lookup / filter / relation / multi-hop plan; None when the graph has nothing."""
+    if plan.intent in ("text", "compare"):
         return None
-    hops: list[tuple[str, str, object]] = []
+    start = _start(plan, view)
+    if start is None:
+        return None
+    base, evidence, strength, kind = start
+    hops: list = []
     final = base
     target = plan.target
-    wants_hop = target and (plan.seeds or plan.source_kind != target) and kind != target
+    wants_hop = target and kind != target
     # "Which model … <named model>" asks for other models, so it hops as well.
     if wants_hop and (
         all(view.kind(b) != target for b in base) or (plan.list_answer and plan.seeds)
     ):
-        hops = [h for h in hop(view, base, target) if h[1] not in base]
-        if plan.scope:
+        hops = hop(view, base, target) or value_hops(view, base, target)
+        hops = guided(view, hops, linked.asked_words() + plan.words)
+        if plan.scope and plan.seeds:
             inside = set(members(view, plan.scope, target))
             hops = [h for h in hops if h[1] in inside] or hops
         if hops:
             ends = list(dict.fromkeys(o for _, o, _ in hops))
-            final, ev2 = select(view, ends, cons.get(target), plan)
+            final, ev2 = select(view, ends, plan.constraints.get(target), plan)
             evidence.update(ev2)
             hops = [h for h in hops if h[1] in final]
             if not final:
                 return None
         else:
             alts = [a for e in plan.seeds for a in e.alternatives if view.kind(a) == target]
-            if alts:
-                final = alts
-            elif not plan.seeds:
-                return None
-            # else: no relation leads there; the named entity's own facts may say it
+            final = alts or base
+            # else: no relation leads there; the start entity's own fields may say it
             # ("the reference of combat_smri" is a field, not a paper card).
     return _facts(plan, linked, view, base, final, hops, evidence, strength)
 
@@ -205,10 +177,12 @@ def _projection_words(plan: Plan, linked: Linked, hopped: bool) -> tuple[list[st
     """(required, helping) words to find facts by: the asked words and the question's
     content words; kind words help when no relation reached the kind they name."""
     asked = [w for w in linked.asked_words() if w not in FILLER]
-    required = list(dict.fromkeys([*asked, *plan.words]))
+    used = {w for c in plan.constraints.values() for w in c.words}
+    required = [w for w in dict.fromkeys([*asked, *plan.words]) if w not in used]
     helping = [w for w in linked.words if w not in required]
     if not hopped:
-        helping += [linked.tokens[span[0]].stem for _, span in linked.kinds]
+        for k, span in linked.kinds:
+            helping += [linked.tokens[span[0]].stem, *KIND_FIELDS.get(k, [])]
     return required, helping
 
 
@@ -216,9 +190,10 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength):
     if not plan.properties and all(view.kind(e) == "doc" for e in final):
         return None  # a doc's facts are its passages: text answers read those
     prefer_docs = "doc" in linked.kind_names()
-    blocks: list[Block] = []
     required, helping = _projection_words(plan, linked, bool(hops))
     by_words = not plan.list_answer or (plan.seeds and not hops)
+    blocks: list[Block] = []
+    asked_blocks: list[Block] = []
     projected = 0.0
     for eid in final[:MAX_LISTED]:
         attrs = view.attributes(eid)
@@ -231,11 +206,19 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength):
             scored = word_facts(words, attrs, view.source(eid), extra=helping)
             facts = [f for _, f in scored]
             score = scored[0][0] if scored else 0.0
+        if facts and hops and not plan.list_answer:
+            # "…, and what does that method do?": say what the entity reached is.
+            summary = property_facts("summary", attrs, view.source(eid))[:1]
+            facts = [
+                *summary,
+                *(f for f in facts if summary and f.text != summary[0].text),
+            ] or facts
         projected = max(projected, score)
-        if not facts:
-            facts = [_evidence_fact(view, eid, evidence.get(eid, []))]
-        blocks.append(Block(eid, view.name(eid), facts))
-    via = [relation_fact(view, b, o, r) for b, o, r in hops]
+        if facts:
+            asked_blocks.append(Block(eid, view.name(eid), facts))
+        blocks.append(
+            Block(eid, view.name(eid), facts or [_evidence_fact(view, eid, evidence.get(eid, []))])
+        )
     # A list question is answered by the entities; facts found about them are evidence.
     asked_values = not plan.list_answer and (
         bool(plan.properties) or (by_words and bool(required or not hops))
@@ -243,21 +226,22 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength):
     if asked_values and projected == 0.0:
         return None
     intent = plan.intent
-    if hops and (asked_values or plan.source_kind):
+    if hops and (asked_values or plan.source_kind or plan.properties):
         intent = "multi_hop"
     elif hops:
         intent = "relation"
     elif plan.intent == "relation":
         intent = "lookup"
-    lead = _lead(view, plan, base, final, hops)
-    if via and not asked_values:
-        blocks = _relation_blocks(view, hops[: MAX_LISTED * 2])
-        blocks += _seed_fields(view, linked, base)
-    elif via:
+    if hops and not asked_values:
+        blocks = _relation_blocks(view, hops[: MAX_LISTED * 2]) + _seed_fields(view, linked, base)
+        if plan.properties:  # "…, and what is its code license?"
+            blocks += asked_blocks
+    elif hops:
+        via = [relation_fact(view, b, o, r) for b, o, r in hops]
         blocks.insert(0, Block(base[0], "via", via[:MAX_LISTED]))
     ents = list(dict.fromkeys([*base, *final]))
     conf = strength * (projected if asked_values else 1.0)
-    return GraphAnswer(intent, lead, blocks, ents, conf)
+    return GraphAnswer(intent, _lead(view, plan, base, final, hops), blocks, ents, conf)
 
 
 def _seed_fields(view, linked: Linked, base: list[str]) -> list[Block]:
@@ -297,7 +281,7 @@ def _relation_blocks(view, hops) -> list[Block]:
 def _lead(view, plan: Plan, base, final, hops) -> str:
     names = [view.name(e) for e in final[:MAX_LISTED]]
     more = f" and {len(final) - MAX_LISTED} more" if len(final) > MAX_LISTED else ""
-    kind = plan.target or (view.kind(final[0]) if final else "entity")
+    kind = view.kind(final[0]) if final else plan.target or "entity"
     if hops and plan.seeds:
         start = ", ".join(view.name(b) for b in base)
         return f"{start} → {plural(kind)}: {', '.join(names)}{more}."

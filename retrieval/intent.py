@@ -58,6 +58,8 @@ FILLER = {
     "should",
     "must",
     "need",
+    "behind",
+    "describing",
 }
 
 
@@ -178,7 +180,9 @@ def plan(linked: Linked, view) -> Plan:
         return out
     target = list_kind or next((k for k, _ in kinds if k not in seed_kinds), None)
     if scope:
-        target = scope_kind
+        others = [k for k, _ in kinds if k != scope_kind]
+        target = list_kind or (others[0] if others else scope_kind)
+        out.source_kind = scope_kind
     out.target = target
     if seeds:
         # graph_answers says multi_hop when a relation leads to the facts reported
@@ -188,8 +192,9 @@ def plan(linked: Linked, view) -> Plan:
         out.intent = "text" if not value_props else "lookup"
         return out
     # No named entity: filter a kind; a second kind word means a hop between two kinds.
-    other = [k for k, _ in kinds if k != target]
-    out.source_kind = other[0] if other and not scope else target
+    if not scope:
+        other = [k for k, _ in kinds if k != target]
+        out.source_kind = other[0] if other else target
     out.intent = "multi_hop" if out.source_kind != target else "filter"
     return out
 
@@ -219,12 +224,24 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
     def token_at(offset: int) -> int:
         return next((i for i, t in enumerate(toks) if t.end > offset), len(toks) - 1)
 
+    named = [e.span for e in linked.entities]
+
+    def owner(pos: int, after: bool) -> str | None:
+        kind = _attach(pos, free_kinds, after)
+        if kind is None:
+            return None
+        kpos = min(abs(p - pos) for k, p in free_kinds if k == kind)
+        # "the model from the Yoon et al. MDD study": MDD describes the study, not the model.
+        if any(min(abs(a - pos), abs(b - 1 - pos)) < kpos for a, b in named):
+            return None
+        return kind
+
     for m, span in linked.modality_spans:
-        add(_attach(span[0], free_kinds, after=True), "modalities", m)
+        add(owner(span[0], True), "modalities", m)
     for v in linked.values:
-        add(_attach(v.span[0], free_kinds, after=True), "values", v)
+        add(owner(v.span[0], True), "values", v)
     for qn in linked.quantities:
-        add(_attach(token_at(qn.start), free_kinds, after=False), "quantities", qn)
+        add(owner(token_at(qn.start), False), "quantities", qn)
     if linked.superlative:
         add(free_kinds[-1][0] if free_kinds else None, "superlative", linked.superlative)
     words = [w for w in linked.words if w not in FILLER]

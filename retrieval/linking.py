@@ -264,6 +264,14 @@ class Linker:
                         continue
                     self._values[key].add(prop)
 
+    def resolve(self, text: str) -> list[str]:
+        """Ids of the entities whose id, name or alias is exactly `text` (normalised)."""
+        key = normalise_key(text)
+        if len(key) < 2 or key in GENERIC or key in STOPWORDS:
+            return []
+        hit = self._keys.get(key) or self._keys.get(_fold(key)) or []
+        return [c[2] for c in sorted(hit)]
+
     # -- the whole question -------------------------------------------------------------------
     def link(self, question: str) -> Linked:
         """Link every entity, property, value, modality, kind and number in `question`."""

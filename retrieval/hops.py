@@ -1,0 +1,81 @@
+"""Hops: from the entities a question starts at to the kind of entity it asks about.
+
+Relations are followed in the direction the start entity's own card states them (a
+pipeline card listing its models beats model cards naming the pipeline). When the
+question names a field of the start entity ("the *default harmonization* of X"), only the
+relations written on that field's lines are followed. When no relation leads to the kind
+asked, values that name an entity exactly ("models_used: [Caduceus, DNABERT-2]") count.
+"""
+
+from __future__ import annotations
+
+from kg.ir import Provenance, Relation
+from retrieval.facts import has_word, path_words
+
+# Relations that say what something is made of or used for (the rest are looser links).
+STRONG = {
+    "uses_dataset",
+    "described_by",
+    "describes",
+    "uses_model",
+    "uses_strategy",
+    "uses_method",
+    "uses_integration",
+    "intended_for",
+    "part_of",
+}
+# Card fields that point at an entity of a kind without being a resolved relation.
+KIND_FIELDS = {
+    "paper": ["reference", "citation", "publication", "paper", "doi", "venue"],
+    "dataset": ["dataset", "data", "corpus", "training"],
+    "model": ["model", "backbone", "encoder"],
+    "method": ["method", "harmonization"],
+    "strategy": ["strategy", "embedding"],
+    "pipeline": ["pipeline", "preprocessing"],
+}
+
+
+def hop(view, ids: list[str], kind: str) -> list[tuple[str, str, Relation]]:
+    """(from, to, relation) for entities of `kind` related to any of `ids`."""
+    out = []
+    for b in ids:
+        rels = view.related(b, [kind])
+        forward = [(o, r) for o, r in rels if r.subject == b and r.predicate in STRONG]
+        backward = [(o, r) for o, r in rels if r.object == b and r.predicate in STRONG]
+        chosen = forward or backward or rels
+        out.extend((b, o, r) for o, r in chosen if o not in ids)
+    return out
+
+
+def guided(view, hops: list, words: list[str]) -> list:
+    """Only the hops written on lines of a start-entity field the question names, if any."""
+    words = list(dict.fromkeys(words))
+    if not words or len(hops) < 2:
+        return hops
+    lines: set[tuple[str, int]] = set()
+    for b in {h[0] for h in hops}:
+        for a in view.attributes(b):
+            pw = path_words(a.path, b)
+            if sum(any(has_word(w, {p}, True) for p in pw) for w in words) >= min(2, len(words)):
+                lines.update(
+                    (a.prov.source, n) for n in range(a.prov.line_start, a.prov.line_end + 1)
+                )
+    if not lines:
+        return hops
+    kept = [h for h in hops if (h[2].prov.source, h[2].prov.line_start) in lines]
+    return kept or hops
+
+
+def value_hops(view, ids: list[str], kind: str) -> list[tuple[str, str, Relation]]:
+    """Hops through field values that name an entity of `kind` exactly."""
+    out = []
+    for b in ids:
+        for a in view.attributes(b):
+            if a.prov.source != view.source(b) or len(str(a.raw)) > 80:
+                continue
+            for other in view.linker.resolve(str(a.raw)):
+                if view.kind(other) == kind and other != b:
+                    prov = Provenance(a.prov.source, a.prov.line_start, a.prov.line_end, a.path)
+                    out.append((b, other, Relation(b, "refers_to", other, prov, str(a.raw))))
+                    break
+    return out
