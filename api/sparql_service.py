@@ -86,7 +86,7 @@ class SparqlService:
     def __init__(self, settings: SparqlSettings, locate: Callable[[], Path | None]):
         self.settings = settings
         self._locate = locate
-        self.pool = WorkerPool(getattr(settings, "workers", 2))
+        self.pool = WorkerPool(settings.workers)
         self._gate = _Gate()
         self._located: tuple[float, str | None] = (-1.0, None)
         self._local: tuple[str, ox.Store] | None = None

@@ -23,6 +23,12 @@ class SparqlSettings(BaseModel):
     update_token: str | None = Field(
         None, description="Bearer token that enables SPARQL UPDATE; None keeps the endpoint read-only."
     )
+    workers: int = Field(
+        2,
+        ge=1,
+        description="Query worker processes of the HTTP endpoint; each runs one query at a time "
+        "and is killed (and replaced) when a query overruns the timeout.",
+    )
     remote_url: str | None = Field(
         None,
         description="Base URL of a remote SPARQL server (e.g. `oxigraph serve`) used as the RDF store "
