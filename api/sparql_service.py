@@ -230,6 +230,8 @@ class SparqlService:
                 raise QueryError(f"update failed: {exc}") from exc
             finally:
                 del store
+                self._fan.pop(path, None)  # the fan-outs may have grown: measure again
+                self._bounds.clear()
 
     def close(self) -> None:
         """Stop the worker processes."""

@@ -268,3 +268,13 @@ def test_saved_queries_run_by_name_with_typed_parameters(small_url):
     assert httpx.get(f"{small_url}/queries/long_context", params={"nope": "1"}).status_code == 400
     assert httpx.get(f"{small_url}/queries/models_by_modality").status_code == 400  # required
     assert httpx.get(f"{small_url}/queries/no_such_query").status_code == 404
+
+
+def test_a_kb_not_yet_ingested_is_served_with_a_clear_503(tmp_path):
+    kb_dir = write_kb(tmp_path / "kb", {"kb/model_cards/a.yaml": "id: a\nname: A\n"})
+    with serving(make_settings(kb_dir, tmp_path / "home")) as url:
+        assert httpx.get(f"{url}/health").json()["generation"] is None
+        for path in ("/entities", "/sparql?query=ASK%20%7B%7D"):
+            r = httpx.get(url + path)
+            assert r.status_code == 503 and r.json()["error"]["code"] == "not-ingested"
+            assert "kg ingest" in r.json()["error"]["hint"]
