@@ -13,10 +13,11 @@ from functools import lru_cache
 
 from retrieval import graph_answers, graph_compare, text_answers
 from retrieval.evaluate import NOT_IN_KB
-from retrieval.facts import Fact, text_words
+from retrieval.facts import Fact, has_word, text_words
 from retrieval.graph_answers import Block, GraphAnswer
+from retrieval.intent import FILLER
 from retrieval.intent import plan as make_plan
-from retrieval.lexicon import property_phrases
+from retrieval.lexicon import FRAME_WORDS, property_phrases
 from retrieval.linking import Linked
 
 STRONG_GRAPH = 0.6  # a graph answer this strong stands alone; weaker ones get passages too
@@ -129,19 +130,40 @@ def supported(sents, linked: Linked, props: list[str]) -> bool:
     if not names and not phrases:
         return True
     for s in sents:
-        words = text_words(s.text)
+        words = s.words()
         if all(n <= words for n in names) and (not phrases or any(p <= words for p in phrases)):
             return True
     return False
 
 
-def text_confidence(sents, linked: Linked, props: list[str]) -> float:
-    """How well the best sentence covers the question's words (0..1), and whether the
-    sentences name what the question is about."""
+def names_asked(sents, linked: Linked) -> bool:
+    """Whether some sentence holds every word naming what is asked ("learning rate")."""
+    kinds = {linked.tokens[span[0]].stem for _, span in linked.kinds}
+    asked = [w for w in linked.asked_words() if w not in FRAME_WORDS | FILLER | kinds]
+    if not asked:
+        return True
+    return any(all(has_word(w, s.words()) for w in asked) for s in sents)
+
+
+def about_named(sents, ids: list[str], view) -> bool:
+    """Whether a sentence comes from a passage about, or names, an entity the question names."""
+    if not ids:
+        return True
+    names = [text_words(view.name(i)) for i in ids]
+    return any(s.entity in ids or any(n and n <= s.words() for n in names) for s in sents)
+
+
+def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], view) -> float:
+    """How well the best sentence covers the question's words (0..1), lowered when no
+    sentence names what the question is about or what it asks for."""
     if not sents:
         return 0.0
     conf = min(1.0, sents[0].cover * 1.1)
-    return conf if supported(sents, linked, props) else conf * 0.3
+    if not supported(sents, linked, props) or not about_named(sents, seeds, view):
+        conf *= 0.3
+    elif not names_asked(sents, linked):
+        conf *= 0.6
+    return conf
 
 
 def not_in_kb(question: str, linked: Linked, intent: str, confidence: float) -> Answer:
@@ -182,7 +204,8 @@ class Assistant:
         sents = []
         if ga is None or g < STRONG_GRAPH:
             sents = text_answers.extract(question, linked, self.view, self.settings.top_k)
-        t = text_confidence(sents, linked, plan.properties)
+        seeds = [e.id for e in plan.seeds if e.kind != "doc"]
+        t = text_confidence(sents, linked, plan.properties, seeds, self.view)
         graph_first = ga is not None and (g >= t or plan.intent != "text")
         intent = ga.intent if graph_first else ("text" if sents else plan.intent)
         parts, cites = [], []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from ingest.normalize import is_null
 from kg.compare import property_cell
@@ -16,6 +17,8 @@ from kg.ir import Attribute
 from kg.sql.models import normalise_key
 from kg.vocab import PROPERTIES
 from retrieval.intent import Constraints
+from retrieval.lexical import STOPWORDS
+from retrieval.lexicon import UNIT_WORDS
 from retrieval.linking import stem
 from retrieval.quantities import quantities
 
@@ -90,7 +93,7 @@ def same_word(q: str, w: str, abbrev: bool = False) -> bool:
         n += 1
     if n >= 4 and n >= min(len(q), len(w)) - 3:
         return True
-    return abbrev and len(w) >= 3 and w.isalpha() and q.startswith(w)
+    return (abbrev or w not in STOPWORDS) and len(w) >= 3 and w.isalpha() and q.startswith(w)
 
 
 def has_word(q: str, words: set[str], abbrev: bool = False) -> bool:
@@ -140,46 +143,72 @@ def property_facts(
 
 
 def word_facts(
+    asked: list[str],
     words: list[str],
     attrs: list[Attribute],
     source: str,
     limit: int = 3,
     extra: list[str] = (),
+    substitutes: list[str] = (),
 ) -> list[tuple[float, Fact]]:
-    """Attributes whose path (twice as much) or value shares the question's words, best first.
+    """Attributes whose YAML key or value shares the question's words, best first.
 
-    Scores are the matched share of `words` (0..1, path matches counting double); `extra`
-    words (verbs such as "intended") help to match but are not required.
+    Args:
+        asked: words naming what is asked ("learning rate"): 60 % of the score.
+        words: the question's other content words: 40 % (all of it without `asked`).
+        attrs, source: the entity's attributes and its card (whose facts come first).
+        limit: how many facts to return (a list's items count as one fact).
+        extra: words that only break ties (verbs such as "intended").
+        substitutes: key words that stand for what is asked ("reference" for a paper).
+
+    Returns:
+        (score 0..1, fact) pairs; a word found in the key counts fully, in the value half.
     """
-    want = [w for w in dict.fromkeys(words) if len(w) > 1]
-    bonus = [w for w in dict.fromkeys(extra) if len(w) > 1 and w not in want]
-    if not want and not bonus:
+    asked = [w for w in dict.fromkeys(asked) if len(w) > 1]
+    words = [w for w in dict.fromkeys(words) if len(w) > 1 and w not in asked]
+    extra = [w for w in dict.fromkeys(extra) if len(w) > 1 and w not in asked + words]
+    if not (asked or words or extra or substitutes):
         return []
     scored = []
     for a in own(attrs, source):
         if a.path == "id" or is_null(str(a.raw)):
             continue
         pw, tw = path_words(a.path, a.entity), text_words(a.raw)
-        got = sum(
-            2 if has_word(w, pw, True) else 1 if has_word(w, tw) else 0 for w in [*want, *bonus]
-        )
-        s = got / (2 * max(len(want), 1))
-        if s > 0:
-            home = a.prov.source == source
-            scored.append((s + (0.01 if home else 0), a))
+        m = partial(_match, pw=pw, tw=tw)
+        part_a = sum(map(m, asked)) / len(asked) if asked else 0.0
+        if any(has_word(w, pw, True) for w in substitutes):
+            part_a = 1.0
+        part_o = sum(map(m, words)) / len(words) if words else 0.0
+        if (asked or substitutes) and words:
+            score = 0.6 * part_a + 0.4 * part_o
+        else:
+            score = part_a if asked or substitutes else part_o
+        score += min(0.15, 0.05 * sum(m(w) > 0 for w in extra))
+        if score > 0:
+            scored.append((score + (0.01 if a.prov.source == source else 0), a))
     scored.sort(key=lambda sa: -sa[0])
     out, seen = [], set()
-    for s, a in scored:
+    for score, a in scored:
         key = (a.prov.source, a.prov.line_start)
-        if key in seen or s < scored[0][0] * 0.6:
+        if key in seen or score < scored[0][0] * 0.6:
             continue
         parent = list_parent(a.path)
         items = [b for b in attrs if parent and list_parent(b.path) == parent] or [a]
         seen.update((b.prov.source, b.prov.line_start) for b in items)
-        out.append((min(s, 1.0), _list_fact(items) if len(items) > 1 else attr_fact(a)))
+        out.append((min(score, 1.0), _list_fact(items) if len(items) > 1 else attr_fact(a)))
         if len(out) >= limit:
             break
     return out
+
+
+def _match(w: str, pw: set[str], tw: set[str]) -> float:
+    """1 when a word is in the key, 0.5 when only in the value (or the value carries a unit
+    of what the word asks for: "frequency" ~ "Hz"), else 0."""
+    if has_word(w, pw, True):
+        return 1.0
+    if has_word(w, tw) or any(u in tw for u in UNIT_WORDS.get(w, ())):
+        return 0.5
+    return 0.0
 
 
 def _list_fact(items: list[Attribute]) -> Fact:

@@ -26,6 +26,7 @@ from retrieval.intent import FILLER, Constraints, Plan
 from retrieval.linking import Linked
 
 MAX_LISTED = 25
+FALLBACK = 0.6  # facts read from the start entity when no relation reached the kind asked
 
 
 @dataclass(slots=True)
@@ -168,29 +169,39 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
         else:
             alts = [a for e in plan.seeds for a in e.alternatives if view.kind(a) == target]
             final = alts or base
+            if not alts:
+                strength *= FALLBACK
             # else: no relation leads there; the start entity's own fields may say it
             # ("the reference of combat_smri" is a field, not a paper card).
     return _facts(plan, linked, view, base, final, hops, evidence, strength)
 
 
-def _projection_words(plan: Plan, linked: Linked, hopped: bool) -> tuple[list[str], list[str]]:
-    """(required, helping) words to find facts by: the asked words and the question's
-    content words; kind words help when no relation reached the kind they name."""
-    asked = [w for w in linked.asked_words() if w not in FILLER]
-    used = {w for c in plan.constraints.values() for w in c.words}
-    required = [w for w in dict.fromkeys([*asked, *plan.words]) if w not in used]
-    helping = [w for w in linked.words if w not in required]
+def _projection_words(plan: Plan, linked: Linked, hopped: bool, names: set[str], have: set[str]):
+    """(asked, other, helping, substitutes) words to find facts by: the asked words, the
+    question's other content words except those naming the entity (`names`) or used to
+    choose it, verbs that only break ties, and, when no relation reached the kind asked,
+    key words standing for that kind ("reference" for a paper)."""
+    kinds = {linked.tokens[span[0]].stem for _, span in linked.kinds}
+    asked = [w for w in linked.asked_words() if w not in FILLER and w not in kinds]
+    used = {w for c in plan.constraints.values() for w in c.words} | set(names)
+    rest = [w for w in plan.words if w not in used and w not in asked]
+    helping = [w for w in linked.words if w not in asked and w not in rest]
+    subst: list[str] = []
     if not hopped:
         for k, span in linked.kinds:
-            helping += [linked.tokens[span[0]].stem, *KIND_FIELDS.get(k, [])]
-    return required, helping
+            if k not in have:  # the kind asked was not reached: its fields stand in for it
+                subst += [linked.tokens[span[0]].stem, *KIND_FIELDS.get(k, [])]
+    return asked, rest, helping, subst
 
 
 def _facts(plan, linked, view, base, final, hops, evidence, strength):
     if not plan.properties and all(view.kind(e) == "doc" for e in final):
         return None  # a doc's facts are its passages: text answers read those
     prefer_docs = "doc" in linked.kind_names()
-    required, helping = _projection_words(plan, linked, bool(hops))
+    names = {w for e in final for w in _name_words(view, e)}
+    have = {view.kind(e) for e in final}
+    asked, rest, helping, subst = _projection_words(plan, linked, bool(hops), names, have)
+    required = asked + rest
     by_words = not plan.list_answer or (plan.seeds and not hops)
     blocks: list[Block] = []
     asked_blocks: list[Block] = []
@@ -202,8 +213,9 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength):
             facts += property_facts(p, attrs, view.source(eid), prefer_docs)
         score = 1.0 if facts else 0.0
         if not facts and by_words:
-            words = required or [w for p in plan.properties for w in p.split("_")]
-            scored = word_facts(words, attrs, view.source(eid), extra=helping)
+            if not required:
+                asked = [w for p in plan.properties for w in p.split("_")]
+            scored = word_facts(asked, rest, attrs, view.source(eid), 3, helping, subst)
             facts = [f for _, f in scored]
             score = scored[0][0] if scored else 0.0
         if facts and hops and not plan.list_answer:
@@ -244,6 +256,15 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength):
     return GraphAnswer(intent, _lead(view, plan, base, final, hops), blocks, ents, conf)
 
 
+def _name_words(view, eid: str) -> set[str]:
+    row = view.entities.get(eid)
+    if row is None:
+        return set()
+    from retrieval.facts import text_words
+
+    return text_words(" ".join([row.name, *row.aliases]))
+
+
 def _seed_fields(view, linked: Linked, base: list[str]) -> list[Block]:
     """Fields of the named entity whose key is a word of the question ("intended for" ->
     `intended_use`): a card may list what a relation would, as plain values."""
@@ -251,7 +272,7 @@ def _seed_fields(view, linked: Linked, base: list[str]) -> list[Block]:
     words = [w for w in linked.words if w not in kind_words]
     out = []
     for b in base:
-        scored = word_facts([], view.attributes(b), view.source(b), limit=2, extra=words)
+        scored = word_facts([], [], view.attributes(b), view.source(b), 2, substitutes=words)
         facts = [f for s, f in scored if s >= 1.0]
         if facts:
             out.append(Block(b, view.name(b), facts))

@@ -39,7 +39,7 @@ def _stand_ins(plan: Plan, view) -> tuple[list[str], list[Block]]:
                 rel,
                 key=lambda orl: (
                     -max(
-                        (s for s, _ in word_facts(plan.words, view.attributes(orl[0]), "")),
+                        (s for s, _ in word_facts([], plan.words, view.attributes(orl[0]), "")),
                         default=0.0,
                     )
                 ),
@@ -156,7 +156,7 @@ def _word_blocks(plan: Plan, view, ids: list[str]) -> list[Block]:
     fields under their own key, so a table column would hold one entity only)."""
     blocks = []
     for eid in ids:
-        scored = word_facts(plan.words, view.attributes(eid), view.source(eid), limit=2)
+        scored = word_facts([], plan.words, view.attributes(eid), view.source(eid), limit=2)
         if scored and scored[0][0] >= 0.5:
             blocks.append(Block(eid, view.name(eid), [f for _, f in scored]))
     return blocks if len(blocks) == len(ids) else []

@@ -128,9 +128,12 @@ def _asked_properties(linked: Linked, props: list[str]) -> list[str]:
     asked = set(linked.asked)
     if not asked:
         return props
-    hit = [p.property for p in linked.properties if asked & set(range(*p.span))]
-    if hit:
-        return list(dict.fromkeys(hit))
+    links = [p for p in linked.properties if asked & set(range(*p.span))]
+    covered = {i for p in links for i in range(*p.span)}
+    if links and all(p.weak for p in links) and asked - covered:
+        return []  # "vocabulary size" is not the model size
+    if links:
+        return list(dict.fromkeys(p.property for p in links))
     kind_hit = any(asked & set(range(*span)) for _, span in linked.kinds)
     return props if kind_hit else []
 

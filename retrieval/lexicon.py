@@ -134,6 +134,20 @@ FRAME_WORDS = {
     "project",
 }
 
+# Units a value carries when it answers a question word ("which frequency band" -> "Hz").
+UNIT_WORDS = {
+    "frequency": ("hz", "khz", "mhz"),
+    "band": ("hz",),
+    "bandpass": ("hz",),
+    "memory": ("gb", "mb", "tb", "gib", "vram", "80gb", "40gb", "24gb"),
+    "hardware": ("gpu", "gpus", "gb", "a100", "h100", "cpu", "tpu"),
+    "vram": ("gb",),
+    "duration": ("s", "sec", "ms", "min", "hours", "h"),
+    "time": ("s", "sec", "ms", "min", "hours", "h"),
+    "displacement": ("mm",),
+    "resolution": ("mm",),
+}
+
 # Broader modality words: a question about "brain" models means every brain modality.
 BROADER_MODALITIES = {
     "brain": ("brain", "fmri", "smri", "eeg"),

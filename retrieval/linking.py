@@ -151,7 +151,9 @@ def _name_like(tok: Token, position: int) -> bool:
 
 _ASK_START = {"what", "which", "many", "much"}
 _ASK_SKIP = {"is", "are", "was", "were", "the", "a", "an", "kind", "type", "sort"}
+_COUNT_WORDS = {"number", "amount", "count", "size"}
 _ASK_STOP = {
+    "per",
     "does",
     "do",
     "did",
@@ -197,6 +199,9 @@ def asked_span(toks: list[Token]) -> list[int]:
         while j < len(toks) and lows[j] not in _ASK_STOP and len(out) < 4:
             out.append(j)
             j += 1
+        # "the maximum number of samples": the samples are what is counted.
+        if out and lows[out[-1]] in _COUNT_WORDS and j + 1 < len(toks) and lows[j] == "of":
+            out = out[:-1] + [j + 1]
         if out:
             return out
     return []

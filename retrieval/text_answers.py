@@ -43,6 +43,11 @@ class Sentence:
     score: float
     cover: float  # share of the question's word weight it holds (with its heading)
     chunk: object = None
+    heading: str = ""  # the heading or label it stands under
+
+    def words(self) -> set[str]:
+        """Its words and its heading's."""
+        return text_words(self.text) | text_words(self.heading)
 
 
 def idf_table(chunks) -> dict[str, float]:
@@ -59,6 +64,7 @@ def question_weights(linked: Linked, idf: dict[str, float]) -> dict[str, float]:
     """Words of the question worth finding in an answer, by IDF; names and question-frame
     words ("role", "advise") count less."""
     in_entity = {i for e in linked.entities for i in range(e.span[0], e.span[1])}
+    asked = set(linked.asked)
     top = max(idf.values(), default=1.0)
     out: dict[str, float] = {}
     for i, t in enumerate(linked.tokens):
@@ -73,6 +79,8 @@ def question_weights(linked: Linked, idf: dict[str, float]) -> dict[str, float]:
             w *= 0.5
         elif t.stem in FRAME_WORDS or t.low in FRAME_WORDS:
             w *= 0.3
+        elif i in asked:
+            w *= 2.0
         out[t.stem] = max(out.get(t.stem, 0.0), w)
     return out
 
@@ -87,8 +95,10 @@ def _units(chunk) -> list[tuple[str, str]]:
     if chunk.kind == "section" and "\n" in text:
         text = text.split("\n", 1)[1]
     local = chunk.heading.split(" > ")[-1] if chunk.heading else ""
-    lines = [ln.strip() for ln in text.split("\n")]
-    lines = [ln for ln in lines if ln and not _TABLE_RULE.match(ln)]
+    raw = [ln.rstrip() for ln in text.split("\n")]
+    raw = [ln for ln in raw if ln.strip() and not _TABLE_RULE.match(ln)]
+    indent = [len(ln) - len(ln.lstrip()) for ln in raw]
+    lines = [ln.strip() for ln in raw]
     out: list[tuple[str, str]] = []
     for i, line in enumerate(lines):
         bullet = bool(_BULLET.match(line))
@@ -96,12 +106,14 @@ def _units(chunk) -> list[tuple[str, str]]:
         if not clean:
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if not bullet and _BULLET.match(nxt) and len(clean.split()) <= 8 and clean[-1] != ".":
+        # A short line introducing a list ("Pitfalls", "- Dimensionality" over sub-items).
+        opens = _BULLET.match(nxt) and (not bullet or indent[i + 1] > indent[i])
+        if opens and len(clean.split()) <= 8 and clean[-1] != ".":
             items = []
-            for follow in lines[i + 1 :]:
-                if not _BULLET.match(follow):
+            for k in range(i + 1, len(lines)):
+                if not _BULLET.match(lines[k]) or (bullet and indent[k] <= indent[i]):
                     break
-                items.append(_clean(_BULLET.sub("", follow)))
+                items.append(_clean(_BULLET.sub("", lines[k])))
             unit = f"{clean.rstrip(':')}: " + "; ".join(x for x in items if x)
             out.append((unit[:MAX_UNIT_CHARS], clean))
             continue
@@ -190,7 +202,9 @@ def extract(question: str, linked: Linked, view, k: int = 8) -> list[Sentence]:
         if key in seen:
             return
         seen.add(key)
-        own = cover(text_words(text) | text_words(local))
+        mine = text_words(text) | text_words(local)
+        own = cover(mine)
+        own += 0.5 * (cover(mine | text_words(c.heading)) - own)  # the headings above it
         score = 0.55 * own + 0.35 * chunk_cover + 0.1 / (rank + 1)
         score += 0.05 if about else 0.0
         score += 0.05 if wants_doc and c.source.endswith(".md") else 0.0
@@ -199,7 +213,7 @@ def extract(question: str, linked: Linked, view, k: int = 8) -> list[Sentence]:
         if _heading_like(text, local):
             score *= 0.5
         span = lines or (c.line_start, c.line_end)
-        scored.append(Sentence(text, c.source, span, about, score, own, c))
+        scored.append(Sentence(text, c.source, span, about, score, own, c, local))
 
     for rank, hit in enumerate(hits):
         c = hit.chunk
