@@ -28,9 +28,24 @@ from kg.sparql_exec import Outcome, Prepared
 log = logging.getLogger(__name__)
 
 
+def _isolate_network() -> bool:
+    """Move this worker into a network namespace of its own (no interface up), so that even
+    a query that slipped past the SERVICE check could not reach out. Linux, and needs
+    CAP_SYS_ADMIN (root, or root in a container); elsewhere the query checks stand alone."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).unshare(0x40000000) == 0  # CLONE_NEWNET
+    except (OSError, AttributeError):
+        return False
+
+
 def _worker_main(requests: Connection, replies: Connection) -> None:
     """Serve (store path, Prepared) requests until the pipe closes."""
     import pyoxigraph as ox
+
+    if not _isolate_network():
+        log.debug("query worker %d shares the host's network", os.getpid())
 
     from kg.sparql_exec import Prepared, run
 

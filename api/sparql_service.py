@@ -154,6 +154,8 @@ class SparqlService:
         """True when a query's work is bounded, so it may run in this process."""
         if self._inline_since and self._overrunning():
             return False
+        if "service" in p.query.lower():
+            return False  # never in-process, only in a (network-isolated) worker
         if p.shape.fast:
             return True
         if not p.shape.plain:

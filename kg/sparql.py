@@ -20,6 +20,7 @@ from kg.sparql_shape import (
     VARIABLE,
     Shape,
     analyse,
+    bare_words,
     keyword,
     masked,
 )
@@ -42,9 +43,9 @@ PREFIXES = {
 def check_update(update: str) -> None:
     """Refuse update operations that reach out (LOAD, SERVICE) or drop graphs wholesale."""
     m = masked(update)
-    if (hit := NEVER_IN_UPDATE.search(m)) is not None:
+    if bad := [k for w, _ in bare_words(m) for k in NEVER_IN_UPDATE if k in w]:
         raise ForbiddenQueryError(
-            f"{hit.group(1).upper()} is not allowed: updates may insert and delete triples only "
+            f"{bad[0]} is not allowed: updates may insert and delete triples only "
             "(no LOAD/SERVICE outbound requests, no CLEAR/DROP/MOVE/COPY of whole graphs)"
         )
     if "\\u" in m.lower():

@@ -14,11 +14,13 @@ from functools import lru_cache
 
 from kg.errors import ForbiddenQueryError, QueryError
 
-# Lexical tokens that may hide keywords: long strings first, then short strings, IRIREFs (the
-# grammar's own character class, so `?a<?b` stays an operator), then comments.
+# Lexical tokens that may hide keywords, as the grammar defines them: long strings, short
+# strings (no raw CR/LF), IRIREFs (their own character class plus \u escapes, so `?a<?b`
+# stays an operator), and comments, which end at CR *or* LF (`# x\rSERVICE <y> {}` is a
+# comment and a SERVICE clause to the parser).
 _MASK = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*'
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\''
+    r'|<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>|#[^\n\r]*'
 )
 _PROLOGUE = re.compile(r"\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*", re.I)
 
@@ -32,15 +34,27 @@ _FORM = keyword("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _UPDATE_OPS = keyword(
     "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"
 )
-_NEVER = keyword("SERVICE")
-NEVER_IN_UPDATE = keyword("SERVICE", "LOAD", "CLEAR", "DROP", "MOVE", "COPY")
+NEVER_IN_UPDATE = {"SERVICE", "LOAD", "CLEAR", "DROP", "MOVE", "COPY"}
+# The lexer's view of a masked query: variables, blank nodes, prefixed names, language tags
+# and numbers are taken whole first (the parser reads them greedily too), so the bare words
+# left are keywords and function names. The parser matches keywords without word
+# boundaries (`?s ?p 1SERVICE <x> {}` and `?s ?p trueSERVICE <x> {}` both parse, and would
+# fetch <x>), so a forbidden keyword anywhere inside a bare word counts.
+_LEX = re.compile(
+    r"[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+"  # variable
+    r"|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"  # language tag
+    r"|_:[\w.\-\u00b7\u0300-\u036f\u203f-\u2040]+"  # blank node
+    r"|(?:[A-Za-z_][\w.\-]*)?:[\w.\-:%\\]*"  # prefixed name
+    r"|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?"  # number
+    r"|([A-Za-z_]\w*)"  # bare word
+    r"|\S"
+)
 # Words that make a query not a bounded lookup (SELECT: a second one is a sub-select).
 _SLOW = {
     "DISTINCT", "REDUCED", "FILTER", "OPTIONAL", "MINUS", "GRAPH", "BIND", "VALUES", "ORDER",
     "GROUP", "HAVING", "EXISTS", "FROM", "LATERAL", "COUNT", "SUM", "MIN", "MAX", "AVG",
     "SAMPLE", "GROUP_CONCAT", "OFFSET", "SERVICE", "CONSTRUCT", "DESCRIBE",
 }  # fmt: skip
-_WORD = re.compile(r"(?<![?$:\w])[A-Za-z_]+(?![:\w])")
 _UNION_OF_GROUPS = re.compile(r"\s*\{[^{}]*\}(?:\s*UNION\s*\{[^{}]*\})*\s*", re.I)
 _GROUP = re.compile(r"\{([^{}]*)\}")
 # Triple-pattern tokens: separators (`;` `,` and a `.` before a space), or terms.
@@ -93,10 +107,12 @@ def analyse(query: str) -> Shape:
     the ~30 µs of reading a lookup's text.
     """
     m = masked(query)
-    words = [w.upper() for w in _WORD.findall(m)]  # one scan instead of one regex per check
-    if "SERVICE" in words and (hit := _NEVER.search(m)) is not None:
+    found = bare_words(m)
+    words = [w for w, _ in found]
+    if any("SERVICE" in w for w in words):
+        at = next(at for w, at in found if "SERVICE" in w)
         raise ForbiddenQueryError(
-            f"SERVICE is not allowed (at character {hit.start() + 1}): queries may not make "
+            f"SERVICE is not allowed (at character {at + 1}): queries may not make "
             "outbound requests"
         )
     if "\\u" in m or "\\U" in m:
@@ -119,6 +135,11 @@ def analyse(query: str) -> Shape:
     limit = _top_limit(m) if "LIMIT" in words else None
     frozen = None if groups is None else tuple(tuple(g) for g in groups)
     return Shape(kind, form.start(), fast, limit, "VALUES" in words, groups is not None, frozen)
+
+
+def bare_words(m: str) -> list[tuple[str, int]]:
+    """The keywords (and function names) of a masked query, upper-cased, with positions."""
+    return [(t.group(1).upper(), t.start()) for t in _LEX.finditer(m) if t.group(1)]
 
 
 def _top_limit(m: str) -> int | None:

@@ -73,6 +73,10 @@ def _rows(out) -> list[dict]:
         "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
         "SELECT * WHERE { ?s ?p ?o OPTIONAL { service\n<http://x/> { ?s ?q ?r } } }",
         "SELECT * WHERE { #comment\n SeRvIcE SILENT <http://x/> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p 1SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }",  # parses!
+        "SELECT * WHERE { ?s ?p 1e1SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }",
+        "SELECT * WHERE { ?s ?p trueSERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }",  # too
+        "SELECT * WHERE { ?s ?p ?o }SERVICE",
     ],
 )
 def test_service_is_refused_however_it_is_written(query):
@@ -90,6 +94,10 @@ def test_updates_sent_as_queries_are_refused_with_a_hint(op):
 def test_keywords_inside_strings_iris_and_variables_are_not_refused(store):
     q = 'SELECT ?service ?load WHERE { ?service ?p "SERVICE desk" . OPTIONAL { ?load <http://x/load> ?x } }'
     assert run(store, prepare(q, 10)).kind == "select"
+    q = "PREFIX service: <http://x/> SELECT ?x1SERVICE WHERE { ?x1SERVICE service:SERVICE _:b1SERVICE }"
+    assert run(store, prepare(q, 10)).kind == "select"
+    q = 'SELECT ?s WHERE { ?s ?p "x"@en-service }'  # a language tag is not a keyword
+    assert run(store, prepare(q, 10)).kind == "select"
 
 
 def test_escaped_keywords_outside_strings_are_refused():
@@ -105,6 +113,8 @@ def test_updates_never_load_clear_drop_or_reach_out(update):
     with pytest.raises(ForbiddenQueryError):
         check_update(update)
     check_update('INSERT DATA { <a:b> <a:c> "LOAD and DROP are words here" }')
+    with pytest.raises(ForbiddenQueryError):
+        check_update("INSERT DATA { <a:b> <a:c> 1 } ; 1LOAD <http://x/a.ttl>")
 
 
 # -- the row cap --------------------------------------------------------------------------------
@@ -295,3 +305,29 @@ def test_pool_stops_a_runaway_query_on_time_and_keeps_serving(pool, store_path):
     for t in both:
         t.join(10)
     assert len(outs) == 2
+
+
+def test_workers_cannot_reach_the_network_where_namespaces_are_allowed(pool, store_path):
+    """Defense in depth behind the SERVICE check (skipped without CAP_SYS_ADMIN)."""
+    import ctypes
+    import os
+    import socket
+
+    pid = os.fork()
+    if pid == 0:  # probe whether this machine lets a process take its own network namespace
+        os._exit(0 if ctypes.CDLL(None, use_errno=True).unshare(0x40000000) == 0 else 1)
+    if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+        pytest.skip("network namespaces need CAP_SYS_ADMIN here")
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(1.5)
+    port = listener.getsockname()[1]
+    from kg.sparql_exec import Prepared, Shape
+
+    # Bypass the checks on purpose, as a query the checks missed would.
+    q = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    p = Prepared(q, q, Shape("select", 0, False, None), "json", 10)
+    with pytest.raises(RuntimeError, match="unreachable"):
+        pool.run(store_path, p, 5)
+    with pytest.raises(TimeoutError):  # nothing ever connected
+        listener.accept()
+    listener.close()
