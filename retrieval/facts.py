@@ -19,8 +19,8 @@ from kg.vocab import PROPERTIES
 from retrieval.intent import Constraints
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import UNIT_WORDS
-from retrieval.linking import stem
 from retrieval.quantities import quantities
+from retrieval.question import stem
 
 _PATH_WORD = re.compile(r"[a-z]+|\d+")
 _TEXT_WORD = re.compile(r"[^\W_]+")

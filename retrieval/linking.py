@@ -20,17 +20,32 @@ from rapidfuzz import fuzz, process
 
 from kg.ir import KINDS
 from kg.sql.models import normalise_key
-from kg.vocab import modality_for
-from retrieval.lexical import STOPWORDS, _stem
+from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
-    BROADER_MODALITIES,
     GENERIC,
     KIND_WORDS,
-    WEAK_CUES,
     modality_words,
     property_phrases,
 )
 from retrieval.quantities import Quantity, quantities, superlative
+from retrieval.question import (
+    Token,
+    asked_span,
+    name_like,
+    stem,
+    tokenize_question,
+    us_spelling,
+)
+from retrieval.terms import (
+    PropertyLink,
+    ValueLink,
+    link_kinds,
+    link_modalities,
+    link_properties,
+    link_values,
+    span_text,
+    value_index,
+)
 
 MAX_NGRAM = 8
 FUZZY_CUTOFF = 80.0
@@ -40,30 +55,11 @@ _QWORDS = {"how", "many", "much", "what", "which", "who", "where", "when", "why"
 _ORIGIN = {"id": 0, "name": 1, "alias": 2}
 
 
-def stem(word: str) -> str:
-    """Plural folding for names too ("ROIs" ~ "ROI"), on top of the BM25 tokenizer's."""
-    w = _stem(word)
-    if len(w) == 4 and w.endswith("s") and w[-2] not in "su" and w.isalpha():
-        return w[:-1]
-    return w
-
-
 # Words that say what sort of thing is meant, not which one: never enough to name an entity.
 _COMMON = {stem(w) for w in (*KIND_WORDS, *modality_words(), *GENERIC) if " " not in w} | {
     "foundation",
     "fm",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word of the question with its character offsets."""
-
-    text: str
-    low: str
-    stem: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,26 +73,6 @@ class EntityLink:
     span: tuple[int, int]  # token indices [start, end)
     score: float
     alternatives: tuple[str, ...] = ()  # other entities with the same name, best first
-
-
-@dataclass(frozen=True, slots=True)
-class PropertyLink:
-    """A canonical property the question asks about (kg.vocab.PROPERTIES)."""
-
-    property: str
-    text: str
-    span: tuple[int, int]
-    weak: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ValueLink:
-    """A stored value the question mentions ("MIT", "NeurIPS 2023"), with its properties."""
-
-    properties: tuple[str, ...]
-    key: str
-    text: str
-    span: tuple[int, int]
 
 
 @dataclass(slots=True)
@@ -132,79 +108,9 @@ class Linked:
         return list(dict.fromkeys(k for k, _ in self.kinds))
 
 
-def tokenize_question(text: str) -> list[Token]:
-    """Words (letters and digits) with offsets; `stem` folds plurals."""
-    return [
-        Token(m.group(0), m.group(0).lower(), stem(m.group(0).lower()), m.start(), m.end())
-        for m in _WORD.finditer(text)
-    ]
-
-
-def _name_like(tok: Token, position: int) -> bool:
-    """Written like a name: capitals past the first letter, or letters mixed with digits."""
-    t = tok.text
-    if len(t) < 3:
-        return False
-    inner_caps = any(c.isupper() for c in t[1:])
-    return inner_caps or (t[0].isupper() and position > 0) or (t.isalnum() and not t.isalpha())
-
-
-_ASK_START = {"what", "which", "many", "much"}
-_ASK_SKIP = {"is", "are", "was", "were", "the", "a", "an", "kind", "type", "sort"}
-_COUNT_WORDS = {"number", "amount", "count", "size"}
-_ASK_STOP = {
-    "per",
-    "does",
-    "do",
-    "did",
-    "is",
-    "are",
-    "was",
-    "were",
-    "has",
-    "have",
-    "had",
-    "of",
-    "for",
-    "in",
-    "on",
-    "at",
-    "by",
-    "from",
-    "to",
-    "with",
-    "and",
-    "or",
-    "can",
-    "should",
-    "would",
-    "will",
-}
-
-
-def asked_span(toks: list[Token]) -> list[int]:
-    """Token indices of the thing asked for: "how many <ROIs>", "what <hardware> does",
-    "what is the <maximum context length> of", "number of <records>"."""
-    lows = [t.low for t in toks]
-    for i, w in enumerate(lows):
-        starts = w in _ASK_START and (w not in ("many", "much") or (i and lows[i - 1] == "how"))
-        if w == "of" and i and lows[i - 1] == "number":
-            starts = True
-        if not starts:
-            continue
-        j = i + 1
-        while j < len(toks) and lows[j] in _ASK_SKIP:
-            j += 1
-        out = []
-        while j < len(toks) and lows[j] not in _ASK_STOP and len(out) < 4:
-            out.append(j)
-            j += 1
-        # "the maximum number of samples": the samples are what is counted.
-        if out and lows[out[-1]] in _COUNT_WORDS and j + 1 < len(toks) and lows[j] == "of":
-            out = out[:-1] + [j + 1]
-        if out:
-            return out
-    return []
+def spelled_key(text: str) -> str:
+    """The lookup key of a name with British spellings folded ("harmonisation" ~ "-ization")."""
+    return normalise_key(" ".join(us_spelling(w) for w in _WORD.findall(text.lower())))
 
 
 def _fold(key: str) -> str:
@@ -239,7 +145,7 @@ class Linker:
             names = [("id", e.id), ("name", e.name), *(("alias", a) for a in e.aliases)]
             words_seen: set[str] = set()
             for origin, text in names:
-                key = normalise_key(text)
+                key = spelled_key(text)
                 if len(key) < 2 or key in GENERIC or key in STOPWORDS:
                     continue
                 for k in {key, _fold(key)}:
@@ -257,21 +163,12 @@ class Linker:
         self._df = dict(df)
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._fuzzy_keys = [k for k in self._keys if len(k) >= 5 and not k.isdigit()]
-        self._values: dict[str, set[str]] = defaultdict(set)
         self._props = property_phrases()
-        # A value spelled like a kind, modality or property word names that, not the value.
-        taken = {normalise_key(w) for w in (*KIND_WORDS, *modality_words(), *self._props)}
-        for prop, vals in (values or {}).items():
-            for v in vals:
-                key = normalise_key(str(v))
-                if len(key) >= 2 and key not in STOPWORDS and key not in GENERIC | taken:
-                    if key.isdigit() and prop not in ("year", "last_updated"):
-                        continue
-                    self._values[key].add(prop)
+        self._values = value_index(values or {}, self._props)
 
     def resolve(self, text: str) -> list[str]:
         """Ids of the entities whose id, name or alias is exactly `text` (normalised)."""
-        key = normalise_key(text)
+        key = spelled_key(text)
         if len(key) < 2 or key in GENERIC or key in STOPWORDS:
             return []
         hit = self._keys.get(key) or self._keys.get(_fold(key)) or []
@@ -286,15 +183,15 @@ class Linker:
         out.entities = self._exact(toks, used, question)
         out.entities += self._partial(toks, used, question)
         out.entities += self._fuzzy(toks, used, question)
-        out.kinds = self._link_kinds(toks, used)
-        out.values = self._link_values(toks, used, question)
+        out.kinds = link_kinds(toks, used)
+        out.values = link_values(toks, used, question, self._values)
         in_value = {i for v in out.values for i in range(*v.span)}
         out.properties = [
             p
-            for p in self._link_properties(toks, used, question)
+            for p in link_properties(toks, used, question, self._props)
             if not (p.weak and in_value & set(range(*p.span)))
         ]
-        out.modality_spans = self._link_modalities(toks, used)
+        out.modality_spans = link_modalities(toks, used)
         out.modalities = list(dict.fromkeys(m for m, _ in out.modality_spans))
         skip = [(toks[a].start, toks[b - 1].end) for e in out.entities for a, b in [e.span]]
         skip += [(toks[a].start, toks[b - 1].end) for v in out.values for a, b in [v.span]]
@@ -303,7 +200,7 @@ class Linker:
         for i, t in enumerate(toks):
             if used[i] or t.low in STOPWORDS or t.low in _QWORDS:
                 continue
-            if _name_like(t, i):
+            if name_like(t, i):
                 out.names.append(t.text)
                 if not self._known(t.low):
                     out.unknown.append(t.text)
@@ -317,9 +214,7 @@ class Linker:
             return True
         return self.known_word(word)
 
-    @staticmethod
-    def _text(question: str, toks: list[Token], i: int, j: int) -> str:
-        return question[toks[i].start : toks[j - 1].end]
+    _text = staticmethod(span_text)
 
     def _make(self, cands, toks, question, i, j, score, prefer: str | None) -> EntityLink:
         ranked = sorted(cands, key=lambda c: (self.entities[c[2]].kind != prefer, c[0], c[1]))
@@ -344,7 +239,7 @@ class Linker:
         for i in range(len(toks)):
             key = ""
             for j in range(i + 1, min(len(toks), i + MAX_NGRAM) + 1):
-                key += toks[j - 1].low
+                key += us_spelling(toks[j - 1].low)
                 hit = self._keys.get(key) or self._keys.get(_fold(key))
                 if hit and not (j - i == 1 and (toks[i].low in STOPWORDS or key in GENERIC)):
                     found.append((len(key), i, j, hit))
@@ -383,7 +278,7 @@ class Linker:
                 i = content[pos[strong[0]]]
                 t = toks[i]
                 lower = sum(c.islower() for c in t.text)
-                if self._df.get(strong[0]) != 1 or not _name_like(t, i) or 2 * lower < len(t.text):
+                if self._df.get(strong[0]) != 1 or not name_like(t, i) or 2 * lower < len(t.text):
                     continue
                 cover = min(cover, 0.5)
             elif cover < PARTIAL_MIN:
@@ -458,74 +353,3 @@ class Linker:
                 score = 0.9 * hit[1] / 100
                 out.append(self._make(self._keys[hit[0]], toks, question, i, j, score, None))
         return out
-
-    # -- values, properties, modalities, kinds ----------------------------------------------
-    def _link_values(self, toks, used, question) -> list[ValueLink]:
-        found = []
-        for i in range(len(toks)):
-            key = ""
-            for j in range(i + 1, min(len(toks), i + 6) + 1):
-                key += toks[j - 1].low
-                if key in self._values and not any(used[i:j]):
-                    found.append((len(key), i, j, key))
-        out, taken = [], [False] * len(toks)
-        for _n, i, j, key in sorted(found, key=lambda f: (-f[0], f[1])):
-            if any(taken[i:j]):
-                continue
-            taken[i:j] = [True] * (j - i)
-            props = tuple(sorted(self._values[key]))
-            out.append(ValueLink(props, key, self._text(question, toks, i, j), (i, j)))
-        return out
-
-    def _link_properties(self, toks, used, question) -> list[PropertyLink]:
-        stems = [t.stem for t in toks]
-        lows = [t.low for t in toks]
-        out = []
-        for phrase, prop in self._props.items():
-            words = phrase.split()
-            n = len(words)
-            for i in range(len(toks) - n + 1):
-                j = i + n
-                if any(used[i:j]):
-                    continue
-                if lows[i:j] == words or stems[i:j] == [stem(w) for w in words]:
-                    used[i:j] = [True] * n
-                    weak = phrase in WEAK_CUES
-                    out.append(PropertyLink(prop, self._text(question, toks, i, j), (i, j), weak))
-        low = question.lower()
-        if re.search(r"\bwhere\b", low) and re.search(r"\bpublish|\bappear", low):
-            out.append(PropertyLink("venue", "where … published", (0, 0)))
-        if re.search(r"\b(when|what year|which year)\b", low) and re.search(r"\bpublish", low):
-            out.append(PropertyLink("year", "when … published", (0, 0)))
-        out.sort(key=lambda p: p.span)
-        return out
-
-    def _link_modalities(self, toks, used) -> list[tuple[str, tuple[int, int]]]:
-        out: list[tuple[str, tuple[int, int]]] = []
-        for n in (3, 2, 1):
-            for i in range(len(toks) - n + 1):
-                j = i + n
-                if any(used[i:j]):
-                    continue
-                mid = modality_for(" ".join(t.low for t in toks[i:j]))
-                if mid is None and n > 1:
-                    mid = modality_for("-".join(t.low for t in toks[i:j]))
-                if mid is None:
-                    continue
-                used[i:j] = [True] * n
-                out.extend((m, (i, j)) for m in BROADER_MODALITIES.get(mid, (mid,)))
-        return sorted(out, key=lambda ms: ms[1])
-
-    def _link_kinds(self, toks, used) -> list[tuple[str, tuple[int, int]]]:
-        out = []
-        for n in (2, 1):
-            for i in range(len(toks) - n + 1):
-                j = i + n
-                if any(used[i:j]):
-                    continue
-                phrase = " ".join(t.stem for t in toks[i:j])
-                kind = KIND_WORDS.get(phrase) or KIND_WORDS.get(" ".join(t.low for t in toks[i:j]))
-                if kind:
-                    used[i:j] = [True] * n
-                    out.append((kind, (i, j)))
-        return sorted(out, key=lambda k: k[1])

@@ -1,0 +1,124 @@
+"""The words of a question: tokens with offsets, plural and spelling folding, name-like
+words, and the span naming what is asked ("how many <ROIs>", "what <hardware> does")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.lexical import _stem
+
+_WORD = re.compile(r"[^\W_]+")
+# British spellings fold to American ones, in questions and KB text alike.
+_SPELLING = [
+    (re.compile(r"isation(s?)$"), r"ization\1"),
+    (re.compile(r"is(e|ed|es|ing)$"), r"iz\1"),
+    (re.compile(r"yse(d|s)?$"), r"yze\1"),
+    (re.compile(r"^licen[cs]e(s?)$"), r"license\1"),
+    (re.compile(r"our$"), r"or"),
+]
+
+
+def us_spelling(word: str) -> str:
+    """'harmonisation' -> 'harmonization', 'licence' -> 'license', 'behaviour' -> 'behavior'."""
+    if len(word) < 6 or not word.isalpha():
+        return word
+    for rx, rep in _SPELLING:
+        new = rx.sub(rep, word)
+        if new != word:
+            return new
+    return word
+
+
+def stem(word: str) -> str:
+    """Plural folding for names too ("ROIs" ~ "ROI"), on top of the BM25 tokenizer's."""
+    w = _stem(us_spelling(word))
+    if len(w) == 4 and w.endswith("s") and w[-2] not in "su" and w.isalpha():
+        return w[:-1]
+    return w
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of the question with its character offsets."""
+
+    text: str
+    low: str
+    stem: str
+    start: int
+    end: int
+
+
+def tokenize_question(text: str) -> list[Token]:
+    """Words (letters and digits) with offsets; `stem` folds plurals."""
+    return [
+        Token(m.group(0), m.group(0).lower(), stem(m.group(0).lower()), m.start(), m.end())
+        for m in _WORD.finditer(text)
+    ]
+
+
+def name_like(tok: Token, position: int) -> bool:
+    """Written like a name: capitals past the first letter, or letters mixed with digits."""
+    t = tok.text
+    if len(t) < 3:
+        return False
+    inner_caps = any(c.isupper() for c in t[1:])
+    return inner_caps or (t[0].isupper() and position > 0) or (t.isalnum() and not t.isalpha())
+
+
+_ASK_START = {"what", "which", "many", "much"}
+_ASK_SKIP = {"is", "are", "was", "were", "the", "a", "an", "kind", "type", "sort"}
+_COUNT_WORDS = {"number", "amount", "count", "size"}
+_ASK_STOP = {
+    "per",
+    "does",
+    "do",
+    "did",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "of",
+    "for",
+    "in",
+    "on",
+    "at",
+    "by",
+    "from",
+    "to",
+    "with",
+    "and",
+    "or",
+    "can",
+    "should",
+    "would",
+    "will",
+}
+
+
+def asked_span(toks: list[Token]) -> list[int]:
+    """Token indices of the thing asked for: "how many <ROIs>", "what <hardware> does",
+    "what is the <maximum context length> of", "number of <records>"."""
+    lows = [t.low for t in toks]
+    for i, w in enumerate(lows):
+        starts = w in _ASK_START and (w not in ("many", "much") or (i and lows[i - 1] == "how"))
+        if w == "of" and i and lows[i - 1] == "number":
+            starts = True
+        if not starts:
+            continue
+        j = i + 1
+        while j < len(toks) and lows[j] in _ASK_SKIP:
+            j += 1
+        out = []
+        while j < len(toks) and lows[j] not in _ASK_STOP and len(out) < 4:
+            out.append(j)
+            j += 1
+        # "the maximum number of samples": the samples are what is counted.
+        if out and lows[out[-1]] in _COUNT_WORDS and j + 1 < len(toks) and lows[j] == "of":
+            out = out[:-1] + [j + 1]
+        if out:
+            return out
+    return []

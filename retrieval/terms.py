@@ -1,0 +1,143 @@
+"""Linking the non-entity terms of a question: stored values, properties, modalities, kinds.
+
+Values ("MIT", "NeurIPS 2023", "flash-attn") come from what the store holds; properties
+from kg.vocab's names and synonyms plus question phrasings (`retrieval.lexicon`);
+modalities from kg.vocab; kinds from kind words. Each takes the question's tokens and the
+`used` flags of words already linked, and marks the words it links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kg.sql.models import normalise_key
+from kg.vocab import modality_for
+from retrieval.lexical import STOPWORDS
+from retrieval.lexicon import BROADER_MODALITIES, GENERIC, KIND_WORDS, WEAK_CUES, modality_words
+from retrieval.question import stem
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyLink:
+    """A canonical property the question asks about (kg.vocab.PROPERTIES)."""
+
+    property: str
+    text: str
+    span: tuple[int, int]
+    weak: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ValueLink:
+    """A stored value the question mentions ("MIT", "NeurIPS 2023"), with its properties."""
+
+    properties: tuple[str, ...]
+    key: str
+    text: str
+    span: tuple[int, int]
+
+
+def value_index(values: dict[str, Iterable[str]], phrases: dict[str, str]) -> dict[str, set[str]]:
+    """Normalised stored value -> the properties holding it.
+
+    A value spelled like a kind, modality or property word names that, not the value; bare
+    numbers are values only for years and dates.
+    """
+    out: dict[str, set[str]] = defaultdict(set)
+    taken = {normalise_key(w) for w in (*KIND_WORDS, *modality_words(), *phrases)}
+    for prop, vals in values.items():
+        for v in vals:
+            key = normalise_key(str(v))
+            if len(key) < 2 or key in STOPWORDS or key in GENERIC | taken:
+                continue
+            if key.isdigit() and prop not in ("year", "last_updated"):
+                continue
+            out[key].add(prop)
+    return dict(out)
+
+
+def span_text(question: str, toks, i: int, j: int) -> str:
+    """The question text of tokens [i, j)."""
+    return question[toks[i].start : toks[j - 1].end]
+
+
+def link_values(toks, used, question: str, values: dict[str, set[str]]) -> list[ValueLink]:
+    """Stored values the question names (longest first, one link per word)."""
+    found = []
+    for i in range(len(toks)):
+        key = ""
+        for j in range(i + 1, min(len(toks), i + 6) + 1):
+            key += toks[j - 1].low
+            if key in values and not any(used[i:j]):
+                found.append((len(key), i, j, key))
+    out, taken = [], [False] * len(toks)
+    for _n, i, j, key in sorted(found, key=lambda f: (-f[0], f[1])):
+        if any(taken[i:j]):
+            continue
+        taken[i:j] = [True] * (j - i)
+        props = tuple(sorted(values[key]))
+        out.append(ValueLink(props, key, span_text(question, toks, i, j), (i, j)))
+    return out
+
+
+def link_properties(toks, used, question: str, phrases: dict[str, str]) -> list[PropertyLink]:
+    """Canonical properties named by their phrases (longest first), plus question forms
+    ("where … published" asks for the venue)."""
+    stems = [t.stem for t in toks]
+    lows = [t.low for t in toks]
+    out = []
+    for phrase, prop in phrases.items():
+        words = phrase.split()
+        n = len(words)
+        for i in range(len(toks) - n + 1):
+            j = i + n
+            if any(used[i:j]):
+                continue
+            if lows[i:j] == words or stems[i:j] == [stem(w) for w in words]:
+                used[i:j] = [True] * n
+                weak = phrase in WEAK_CUES
+                out.append(PropertyLink(prop, span_text(question, toks, i, j), (i, j), weak))
+    low = question.lower()
+    if re.search(r"\bwhere\b", low) and re.search(r"\bpublish|\bappear", low):
+        out.append(PropertyLink("venue", "where … published", (0, 0)))
+    if re.search(r"\b(when|what year|which year)\b", low) and re.search(r"\bpublish", low):
+        out.append(PropertyLink("year", "when … published", (0, 0)))
+    out.sort(key=lambda p: p.span)
+    return out
+
+
+def link_modalities(toks, used) -> list[tuple[str, tuple[int, int]]]:
+    """Modality words (kg.vocab), broader words standing for all their modalities."""
+    out: list[tuple[str, tuple[int, int]]] = []
+    for n in (3, 2, 1):
+        for i in range(len(toks) - n + 1):
+            j = i + n
+            if any(used[i:j]):
+                continue
+            mid = modality_for(" ".join(t.low for t in toks[i:j]))
+            if mid is None and n > 1:
+                mid = modality_for("-".join(t.low for t in toks[i:j]))
+            if mid is None:
+                continue
+            used[i:j] = [True] * n
+            out.extend((m, (i, j)) for m in BROADER_MODALITIES.get(mid, (mid,)))
+    return sorted(out, key=lambda ms: ms[1])
+
+
+def link_kinds(toks, used) -> list[tuple[str, tuple[int, int]]]:
+    """Words naming an entity kind ("models", "corpora", "paper")."""
+    out = []
+    for n in (2, 1):
+        for i in range(len(toks) - n + 1):
+            j = i + n
+            if any(used[i:j]):
+                continue
+            phrase = " ".join(t.stem for t in toks[i:j])
+            kind = KIND_WORDS.get(phrase) or KIND_WORDS.get(" ".join(t.low for t in toks[i:j]))
+            if kind:
+                used[i:j] = [True] * n
+                out.append((kind, (i, j)))
+    return sorted(out, key=lambda k: k[1])
