@@ -17,8 +17,9 @@ from retrieval.facts import Fact, has_word, text_words
 from retrieval.graph_answers import Block, GraphAnswer
 from retrieval.intent import FILLER
 from retrieval.intent import plan as make_plan
-from retrieval.lexicon import FRAME_WORDS, property_phrases
+from retrieval.lexicon import ABSENCE, FRAME_WORDS, QUANTITY_Q, property_phrases
 from retrieval.linking import Linked
+from retrieval.quantities import quantities
 
 STRONG_GRAPH = 0.6  # a graph answer this strong stands alone; weaker ones get passages too
 MAX_CITATIONS = 16
@@ -122,18 +123,24 @@ def _phrases_by_property() -> dict[str, list[set[str]]]:
     return out
 
 
-def supported(sents, linked: Linked, props: list[str]) -> bool:
-    """Whether one extracted sentence names everything the question is about: each name
-    no link resolved ("Enformer") and, when a property is asked, a word for it."""
-    names = [text_words(n) for n in linked.names]
+def supports(s, linked: Linked, props: list[str], seeds: list[str], view) -> bool:
+    """Whether one extracted sentence can answer the question: it holds every name no link
+    resolved ("Enformer"), a word for the property asked, a number when a number is asked,
+    comes from a passage about (or names) the entity asked about, and does not say the
+    fact is missing ("left empty", "not recorded")."""
+    words = s.words()
+    if not all(text_words(n) <= words for n in linked.names):
+        return False
     phrases = [p for prop in props for p in _phrases_by_property().get(prop, [])]
-    if not names and not phrases:
-        return True
-    for s in sents:
-        words = s.words()
-        if all(n <= words for n in names) and (not phrases or any(p <= words for p in phrases)):
-            return True
-    return False
+    if phrases and not any(p <= words for p in phrases):
+        return False
+    if QUANTITY_Q.search(linked.question) and not quantities(s.text):
+        return False
+    if seeds and s.entity not in seeds:
+        names = [text_words(view.name(i)) for i in seeds]
+        if not any(n and n <= words for n in names):
+            return False
+    return not ABSENCE.search(s.text)
 
 
 def names_asked(sents, linked: Linked) -> bool:
@@ -145,21 +152,13 @@ def names_asked(sents, linked: Linked) -> bool:
     return any(all(has_word(w, s.words()) for w in asked) for s in sents)
 
 
-def about_named(sents, ids: list[str], view) -> bool:
-    """Whether a sentence comes from a passage about, or names, an entity the question names."""
-    if not ids:
-        return True
-    names = [text_words(view.name(i)) for i in ids]
-    return any(s.entity in ids or any(n and n <= s.words() for n in names) for s in sents)
-
-
 def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], view) -> float:
     """How well the best sentence covers the question's words (0..1), lowered when no
     sentence names what the question is about or what it asks for."""
     if not sents:
         return 0.0
     conf = min(1.0, sents[0].cover * 1.1)
-    if not supported(sents, linked, props) or not about_named(sents, seeds, view):
+    if not any(supports(s, linked, props, seeds, view) for s in sents):
         conf *= 0.3
     elif not names_asked(sents, linked):
         conf *= 0.6

@@ -119,7 +119,7 @@ def property_facts(
     prop: str, attrs: list[Attribute], source: str, prefer_docs: bool = False
 ) -> list[Fact]:
     """The value(s) of one canonical property: primary first, conflicting sources attached."""
-    ordered = own(attrs, source, prefer_docs)
+    ordered = [a for a in own(attrs, source, prefer_docs) if not is_null(str(a.raw))]
     cell = property_cell(prop, ordered)
     if cell.missing:
         return []
@@ -150,6 +150,8 @@ def word_facts(
     limit: int = 3,
     extra: list[str] = (),
     substitutes: list[str] = (),
+    keys_only: bool = False,
+    numeric: bool = False,
 ) -> list[tuple[float, Fact]]:
     """Attributes whose YAML key or value shares the question's words, best first.
 
@@ -160,6 +162,9 @@ def word_facts(
         limit: how many facts to return (a list's items count as one fact).
         extra: words that only break ties (verbs such as "intended").
         substitutes: key words that stand for what is asked ("reference" for a paper).
+        keys_only: count words found in keys only (a note mentioning "licence" does not
+            state a licence).
+        numeric: only attributes holding a number (for "how many" questions).
 
     Returns:
         (score 0..1, fact) pairs; a word found in the key counts fully, in the value half.
@@ -171,9 +176,9 @@ def word_facts(
         return []
     scored = []
     for a in own(attrs, source):
-        if a.path == "id" or is_null(str(a.raw)):
+        if a.path == "id" or is_null(str(a.raw)) or (numeric and number_of(a) is None):
             continue
-        pw, tw = path_words(a.path, a.entity), text_words(a.raw)
+        pw, tw = path_words(a.path, a.entity), set() if keys_only else text_words(a.raw)
         m = partial(_match, pw=pw, tw=tw)
         part_a = sum(map(m, asked)) / len(asked) if asked else 0.0
         if any(has_word(w, pw, True) for w in substitutes):

@@ -21,8 +21,9 @@ from retrieval.facts import (
     property_facts,
     word_facts,
 )
-from retrieval.hops import KIND_FIELDS, guided, hop, value_hops
+from retrieval.hops import KIND_FIELDS, chain, common, guided
 from retrieval.intent import FILLER, Constraints, Plan
+from retrieval.lexicon import ABSENCE, QUANTITY_Q
 from retrieval.linking import Linked
 
 MAX_LISTED = 25
@@ -154,16 +155,17 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
     if wants_hop and (
         all(view.kind(b) != target for b in base) or (plan.list_answer and plan.seeds)
     ):
-        hops = hop(view, base, target) or value_hops(view, base, target)
+        hops = chain(view, base, target, plan.via)
         hops = guided(view, hops, linked.asked_words() + plan.words)
+        hops = common(hops)
         if plan.scope and plan.seeds:
             inside = set(members(view, plan.scope, target))
             hops = [h for h in hops if h[1] in inside] or hops
         if hops:
-            ends = list(dict.fromkeys(o for _, o, _ in hops))
+            ends = list(dict.fromkeys(o for _, o, _ in hops if view.kind(o) == target))
             final, ev2 = select(view, ends, plan.constraints.get(target), plan)
             evidence.update(ev2)
-            hops = [h for h in hops if h[1] in final]
+            hops = [h for h in hops if h[1] in final or view.kind(h[1]) != target]
             if not final:
                 return None
         else:
@@ -202,6 +204,7 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength):
     have = {view.kind(e) for e in final}
     asked, rest, helping, subst = _projection_words(plan, linked, bool(hops), names, have)
     required = asked + rest
+    quantity = bool(QUANTITY_Q.search(linked.question))
     by_words = not plan.list_answer or (plan.seeds and not hops)
     blocks: list[Block] = []
     asked_blocks: list[Block] = []
@@ -212,10 +215,19 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength):
         for p in plan.properties:
             facts += property_facts(p, attrs, view.source(eid), prefer_docs)
         score = 1.0 if facts else 0.0
+        src = view.source(eid)
+        if facts and by_words and rest:
+            # "How many parameters are *active*, and how many in total?": named fields too.
+            more = word_facts([], rest, attrs, src, 2, keys_only=True)
+            facts += [f for s, f in more if s >= 0.2 and all(f.lines != g.lines for g in facts)]
         if not facts and by_words:
-            if not required:
-                asked = [w for p in plan.properties for w in p.split("_")]
-            scored = word_facts(asked, rest, attrs, view.source(eid), 3, helping, subst)
+            ask = asked or [w for p in plan.properties for w in p.split("_")]
+            # A property asked but absent: only a field named for it answers (not a note
+            # that mentions the word), and "how many" wants a number.
+            scored = word_facts(
+                ask, rest, attrs, src, 3, helping, subst, bool(plan.properties), quantity
+            )
+            scored = [(s, f) for s, f in scored if not ABSENCE.search(f.text)]
             facts = [f for _, f in scored]
             score = scored[0][0] if scored else 0.0
         if facts and hops and not plan.list_answer:

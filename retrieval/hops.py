@@ -47,6 +47,47 @@ def hop(view, ids: list[str], kind: str) -> list[tuple[str, str, Relation]]:
     return out
 
 
+def mention_hops(view, ids: list[str], kind: str) -> list[tuple[str, str, Relation]]:
+    """Hops through prose: cards of `kind` whose text mentions the start entity (or that it
+    mentions), for "which model is built on the Mixture-of-Transformers design"."""
+    out = []
+    for b in ids:
+        out.extend(
+            (b, o, r) for o, r in view.related(b, [kind], ("mentions",)) if o not in ids
+        )
+    return out
+
+
+def common(hops: list) -> list:
+    """With several start entities, the entities every one of them leads to, if any
+    ("the Ensemble Integration paper cited by the late-fusion card")."""
+    starts = {h[0] for h in hops}
+    if len(starts) < 2:
+        return hops
+    reach: dict[str, set[str]] = {}
+    for b, o, _ in hops:
+        reach.setdefault(o, set()).add(b)
+    shared = {o for o, bs in reach.items() if bs == starts}
+    return [h for h in hops if h[1] in shared] or hops
+
+
+def chain(view, ids: list[str], kind: str, via: str | None) -> list[tuple[str, str, Relation]]:
+    """Hops to `kind`: direct relations, else through an entity of the `via` kind the
+    question names ("the harmonisation methods of BrainLM's embedding strategy"), else
+    field values naming one, else prose mentions."""
+    direct = hop(view, ids, kind)
+    if direct:
+        return direct
+    if via:
+        first = hop(view, ids, via)
+        if first:
+            mids = list(dict.fromkeys(o for _, o, _ in first))
+            second = hop(view, mids, kind) or value_hops(view, mids, kind)
+            if second:
+                return first + second
+    return value_hops(view, ids, kind) or mention_hops(view, ids, kind)
+
+
 def guided(view, hops: list, words: list[str]) -> list:
     """Only the hops written on lines of a start-entity field the question names, if any."""
     words = list(dict.fromkeys(words))

@@ -59,6 +59,7 @@ FILLER = {
     "must",
     "need",
     "behind",
+    "per",
     "describing",
 }
 
@@ -93,6 +94,7 @@ class Plan:
     constraints: dict[str, Constraints] = field(default_factory=dict)  # kind -> conditions
     explain: bool = False
     list_answer: bool = False  # "Which models …": the answer is entities, not a value
+    via: str | None = None  # a kind the question passes through ("BrainLM's embedding strategy")
 
 
 def _kind_positions(linked: Linked) -> list[tuple[str, int]]:
@@ -187,6 +189,7 @@ def plan(linked: Linked, view) -> Plan:
         target = list_kind or (others[0] if others else scope_kind)
         out.source_kind = scope_kind
     out.target = target
+    out.via = next((k for k, _ in kinds if k not in {target, scope_kind, *seed_kinds}), None)
     if seeds:
         # graph_answers says multi_hop when a relation leads to the facts reported
         out.intent = "relation" if target else "lookup"

@@ -87,6 +87,9 @@ PROPERTY_CUES: dict[str, str] = {
     "controlled": "access",
     "tagged": "tag",
     "repo": "repo",
+    "doi": "link",
+    "url": "link",
+    "arxiv": "link",
     "code repository": "repo",
     "year": "year",
     "came out": "year",
@@ -106,6 +109,20 @@ COMPARE_CUES = re.compile(
     r"\b(compare|comparison|differ|difference|differences|versus|vs\.?|same|"
     r"which (is|has|was|came|one)\b.*\b(or|first|bigger|larger|smaller|longer|shorter|"
     r"earlier|later|older|newer)\b)",
+    re.IGNORECASE,
+)
+# Questions whose answer is a number: counts, sizes, thresholds and reported metrics.
+QUANTITY_Q = re.compile(
+    r"\bhow (many|much|large|big|long)\b|\bnumber of\b|\bthreshold\b|"
+    r"\b(auc|auroc|auprc|accuracy|f1|correlation|p-value|rmse|mae)\b",
+    re.IGNORECASE,
+)
+# Statements that a fact is missing ("left empty", "not restated here", "could not confirm").
+ABSENCE = re.compile(
+    r"\b(left (empty|blank)|unknown|unreleased|undisclosed|not (yet )?(been )?"
+    r"(reported|stated|restated|given|released|available|confirmed|known|specified|disclosed|"
+    r"published|carded|found|provided|recorded|listed|documented)|(found|gives?|states?|reports?) no|could not (confirm|find)|"
+    r"no (licen[cs]e|information|details|statement|weights?|download))\b",
     re.IGNORECASE,
 )
 LIST_START = re.compile(r"^\s*(which|what|list|name|show|give)\b", re.IGNORECASE)

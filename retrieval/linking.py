@@ -197,10 +197,11 @@ class Linker:
         skip += [(toks[a].start, toks[b - 1].end) for v in out.values for a, b in [v.span]]
         out.quantities = quantities(question, skip)
         out.superlative = superlative([t.low for t in toks])
+        numbers = [(q.start, q.end) for q in out.quantities]
         for i, t in enumerate(toks):
             if used[i] or t.low in STOPWORDS or t.low in _QWORDS:
                 continue
-            if name_like(t, i):
+            if name_like(t, i) and not any(a <= t.start < b for a, b in numbers):
                 out.names.append(t.text)
                 if not self._known(t.low):
                     out.unknown.append(t.text)
@@ -247,11 +248,11 @@ class Linker:
         for _n, i, j, hit in sorted(found, key=lambda f: (-f[0], f[1])):
             if any(used[i:j]):
                 continue
+            if self._modifier(toks, i, j, hit):
+                continue
             end, longer = self._extend(toks, used, i, j, [h[2] for h in hit])
             if longer is not None:
                 hit, j = [(0, 0, longer)], end
-            elif self._modifier(toks, i, j, hit):
-                continue
             used[i:j] = [True] * (j - i)
             out.append(self._make(hit, toks, question, i, j, 1.0, self._kind_near(toks, i, j)))
         return out
@@ -289,7 +290,11 @@ class Linker:
             if (cover, mass) > best.get(eid, (0.0, 0.0, []))[:2]:
                 best[eid] = (cover, mass, [content[h] for h in hits])
         out = []
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+        # Ties go to cards over docs of the same name (a recipe card and its write-up).
+        ranked = sorted(
+            best.items(),
+            key=lambda kv: (-kv[1][0], -kv[1][1], self.entities[kv[0]].kind == "doc", kv[0]),
+        )
         for eid, (cover, _mass, hits) in ranked:
             if any(used[k] for k in hits):
                 continue
@@ -307,7 +312,11 @@ class Linker:
         """A name of common words before a kind word of another kind ("genetics embedding
         strategy") describes that kind; it does not name the entity."""
         kind = KIND_WORDS.get(toks[j].stem) if j < len(toks) else None
-        if kind is None or any(self.entities[h[2]].kind == kind for h in hit):
+        if kind is None:
+            return False
+        if all(toks[x].stem in _COMMON for x in range(i, j)):
+            return True  # "genomic benchmark datasets": only kind and modality words
+        if any(self.entities[h[2]].kind == kind for h in hit):
             return False
         return all(
             toks[x].stem in _COMMON

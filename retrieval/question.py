@@ -67,7 +67,22 @@ def name_like(tok: Token, position: int) -> bool:
 
 
 _ASK_START = {"what", "which", "many", "much"}
-_ASK_SKIP = {"is", "are", "was", "were", "the", "a", "an", "kind", "type", "sort"}
+_ASK_SKIP = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "the",
+    "a",
+    "an",
+    "kind",
+    "type",
+    "sort",
+    "its",
+    "their",
+    "his",
+    "her",
+}
 _COUNT_WORDS = {"number", "amount", "count", "size"}
 _ASK_STOP = {
     "per",
@@ -100,9 +115,11 @@ _ASK_STOP = {
 
 
 def asked_span(toks: list[Token]) -> list[int]:
-    """Token indices of the thing asked for: "how many <ROIs>", "what <hardware> does",
-    "what is the <maximum context length> of", "number of <records>"."""
+    """Token indices of the things asked for: "how many <ROIs>", "what <hardware> does",
+    "what is the <maximum context length> of", "number of <records>"; a question asking two
+    things ("…, and what is its <DOI>?") has two spans."""
     lows = [t.low for t in toks]
+    found: list[int] = []
     for i, w in enumerate(lows):
         starts = w in _ASK_START and (w not in ("many", "much") or (i and lows[i - 1] == "how"))
         if w == "of" and i and lows[i - 1] == "number":
@@ -119,6 +136,5 @@ def asked_span(toks: list[Token]) -> list[int]:
         # "the maximum number of samples": the samples are what is counted.
         if out and lows[out[-1]] in _COUNT_WORDS and j + 1 < len(toks) and lows[j] == "of":
             out = out[:-1] + [j + 1]
-        if out:
-            return out
-    return []
+        found += [k for k in out if k not in found]
+    return found

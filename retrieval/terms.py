@@ -43,16 +43,20 @@ class ValueLink:
 def value_index(values: dict[str, Iterable[str]], phrases: dict[str, str]) -> dict[str, set[str]]:
     """Normalised stored value -> the properties holding it.
 
-    A value spelled like a kind, modality or property word names that, not the value; bare
-    numbers are values only for years and dates.
+    A value spelled like a kind or modality word, or like a word for another property,
+    names that, not the value ("controlled" stays an access value); bare numbers are values
+    only for years and dates.
     """
     out: dict[str, set[str]] = defaultdict(set)
-    taken = {normalise_key(w) for w in (*KIND_WORDS, *modality_words(), *phrases)}
+    taken = {normalise_key(w) for w in (*KIND_WORDS, *modality_words())}
+    cue_of = {normalise_key(w): p for w, p in phrases.items()}
     for prop, vals in values.items():
         for v in vals:
             key = normalise_key(str(v))
             if len(key) < 2 or key in STOPWORDS or key in GENERIC | taken:
                 continue
+            if cue_of.get(key, prop) != prop:
+                continue  # "architecture" as a tag names the property, not the tag
             if key.isdigit() and prop not in ("year", "last_updated"):
                 continue
             out[key].add(prop)

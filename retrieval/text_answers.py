@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from retrieval.facts import has_word, text_words
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import FRAME_WORDS
+from retrieval.lexicon import FRAME_WORDS, QUANTITY_Q
 from retrieval.linking import Linked
 
 MAX_SENTENCES = 3
@@ -28,7 +28,6 @@ _TABLE_RULE = re.compile(r"^[\s|:-]+$")
 _BULLET = re.compile(r"^([-*+•]|\d+[.)])\s+")
 # Emphasis and code marks around words, heading and quote marks at line starts.
 _MARKUP = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|(?<!\w)\*(?!\s))")
-_QUANTITY = re.compile(r"\bhow (many|much|large|big|long)\b|\bnumber of\b|\bthreshold\b", re.I)
 _QUESTION_WORDS = {"what", "which", "why", "how", "when", "where", "who", "does", "do", "is"}
 
 
@@ -188,7 +187,7 @@ def extract(question: str, linked: Linked, view, k: int = 8) -> list[Sentence]:
     hits = index.search(question, k=k, entity_ids=boost)
     weights = question_weights(linked, view.idf())
     total = sum(weights.values()) or 1.0
-    quantity = bool(_QUANTITY.search(question))
+    quantity = bool(QUANTITY_Q.search(question))
     wants_doc = "doc" in linked.kind_names()
 
     def cover(words: set[str]) -> float:
