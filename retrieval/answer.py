@@ -8,6 +8,7 @@ Confidence comes from how strongly the question was linked and matched; below
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -17,11 +18,21 @@ from retrieval.facts import Fact, has_word, text_words
 from retrieval.graph_answers import Block, GraphAnswer
 from retrieval.intent import FILLER
 from retrieval.intent import plan as make_plan
-from retrieval.lexicon import ABSENCE, FRAME_WORDS, QUANTITY_Q, property_phrases
+from retrieval.lexicon import ABSENCE, FRAME_WORDS, QUANTITY_Q, REASON, WHY, property_phrases
 from retrieval.linking import Linked
 from retrieval.quantities import quantities
 
-STRONG_GRAPH = 0.6  # a graph answer this strong stands alone; weaker ones get passages too
+
+@lru_cache(maxsize=64)
+def _null_cell(prop: str) -> re.Pattern[str]:
+    """A table cell of `prop` holding a placeholder ("Parameters: —")."""
+    names = [p for p, q in property_phrases().items() if q == prop] + [prop.replace("_", " ")]
+    alt = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"\b({alt})\s*[:=]\s*(—|–|-|tbd|n/a|unknown|null)\s*(;|$)", re.I)
+
+
+STRONG_GRAPH = 0.6
+WEAK_GRAPH = 0.25  # a graph answer this strong stands alone; weaker ones get passages too
 MAX_CITATIONS = 16
 
 
@@ -129,18 +140,28 @@ def supports(s, linked: Linked, props: list[str], seeds: list[str], view) -> boo
     comes from a passage about (or names) the entity asked about, and does not say the
     fact is missing ("left empty", "not recorded")."""
     words = s.words()
-    if not all(text_words(n) <= words for n in linked.names):
+    if not all(_named(n, words) for n in linked.name_phrases()):
         return False
     phrases = [p for prop in props for p in _phrases_by_property().get(prop, [])]
     if phrases and not any(p <= words for p in phrases):
         return False
+    if any(_null_cell(prop).search(s.text) for prop in props):
+        return False  # "Parameters: —" in a table row: the value is missing
     if QUANTITY_Q.search(linked.question) and not quantities(s.text):
         return False
-    if seeds and s.entity not in seeds:
-        names = [text_words(view.name(i)) for i in seeds]
+    if seeds and s.entity not in seeds and not (set(seeds) & set(s.chunk.entity_ids[:1])):
+        names = [text_words(view.name(i)) for i in seeds if view.kind(i) != "doc"]
         if not any(n and n <= words for n in names):
             return False
     return not ABSENCE.search(s.text)
+
+
+def _named(phrase: str, words: set[str]) -> bool:
+    """A name is there in full or as its initials ("Hugging Face" ~ "HF")."""
+    parts = phrase.split()
+    if text_words(phrase) <= words:
+        return True
+    return len(parts) > 1 and "".join(p[0] for p in parts).lower() in words
 
 
 def names_asked(sents, linked: Linked) -> bool:
@@ -158,8 +179,11 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
     if not sents:
         return 0.0
     conf = min(1.0, sents[0].cover * 1.1)
-    if not any(supports(s, linked, props, seeds, view) for s in sents):
-        conf *= 0.3
+    backed = [s for s in sents if supports(s, linked, props, seeds, view)]
+    if not backed:
+        return conf * 0.3
+    if WHY.search(linked.question) and any(REASON.search(s.text) for s in backed):
+        conf = min(1.0, conf + 0.15)  # "why …?" answered by a "because …" about it
     elif not names_asked(sents, linked):
         conf *= 0.6
     return conf
@@ -188,6 +212,13 @@ class Assistant:
         self.settings = settings
         self.compare = compare
 
+    def _about(self, plan) -> list[str]:
+        """The entities a question asks about, with the docs written about them."""
+        ids = [e.id for e in plan.seeds if e.kind != "doc"]
+        preds = ("refers_to", "links_to", "documented_in")
+        docs = [o for i in ids for o, _ in self.view.related(i, ["doc"], preds)]
+        return list(dict.fromkeys(ids + docs))
+
     def ask(self, question: str) -> Answer:
         """Answer one question (never raises on odd input; says when it does not know)."""
         question = " ".join(str(question).split())
@@ -202,9 +233,12 @@ class Assistant:
         g = ga.strength if ga else 0.0
         sents = []
         if ga is None or g < STRONG_GRAPH:
-            sents = text_answers.extract(question, linked, self.view, self.settings.top_k)
-        seeds = [e.id for e in plan.seeds if e.kind != "doc"]
-        t = text_confidence(sents, linked, plan.properties, seeds, self.view)
+            k = max(self.settings.top_k, text_answers.PASSAGES)
+            sents = text_answers.extract(question, linked, self.view, k)
+        t = text_confidence(sents, linked, plan.properties, self._about(plan), self.view)
+        if ga is not None and g < WEAK_GRAPH and sents:
+            ga = None  # a few stray words matched in fields: the passages say more
+            g = 0.0
         graph_first = ga is not None and (g >= t or plan.intent != "text")
         intent = ga.intent if graph_first else ("text" if sents else plan.intent)
         parts, cites = [], []

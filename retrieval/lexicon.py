@@ -125,6 +125,9 @@ ABSENCE = re.compile(
     r"no (licen[cs]e|information|details|statement|weights?|download))\b",
     re.IGNORECASE,
 )
+WHY = re.compile(r"^\s*why\b|\bwhat is the (reason|rationale)\b", re.IGNORECASE)
+# Where reasons are written: "Reasons", "Rationale", "Why …", "because …".
+REASON = re.compile(r"\b(reasons?|rationale|why|because|motivation|so that|since)\b", re.I)
 LIST_START = re.compile(r"^\s*(which|what|list|name|show|give)\b", re.IGNORECASE)
 
 # Words that frame a question rather than name its subject ("what role does X play").

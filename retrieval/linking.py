@@ -94,6 +94,19 @@ class Linked:
     words: list[str] = field(default_factory=list)  # content stems no link consumed
     asked: list[int] = field(default_factory=list)  # token indices of what is asked for
 
+    def name_phrases(self) -> list[str]:
+        """Name-like words no link resolved, neighbours joined ("Hugging Face")."""
+        out: list[str] = []
+        last = -2
+        for i, t in enumerate(self.tokens):
+            if t.text in self.names:
+                if i == last + 1 and out:
+                    out[-1] += f" {t.text}"
+                else:
+                    out.append(t.text)
+                last = i
+        return out
+
     def asked_words(self) -> list[str]:
         """Stems of the words naming what the question asks for ("how many ROIs")."""
         return [self.tokens[i].stem for i in self.asked]

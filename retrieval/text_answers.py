@@ -15,16 +15,19 @@ import math
 import re
 from dataclasses import dataclass
 
+from ingest.normalize import is_null
 from retrieval.facts import has_word, text_words
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import FRAME_WORDS, QUANTITY_Q
+from retrieval.lexicon import FRAME_WORDS, QUANTITY_Q, REASON, WHY
 from retrieval.linking import Linked
 
 MAX_SENTENCES = 3
+PASSAGES = 12  # passages read for a text answer
 CLOSE = 0.6  # further units must score this share of the best one
 MAX_UNIT_CHARS = 420
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9`*])")
 _TABLE_RULE = re.compile(r"^[\s|:-]+$")
+_FIELD_SEP = re.compile(r";\s(?=[\w.\[\]-]+:\s)")
 _BULLET = re.compile(r"^([-*+•]|\d+[.)])\s+")
 # Emphasis and code marks around words, heading and quote marks at line starts.
 _MARKUP = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|(?<!\w)\*(?!\s))")
@@ -88,8 +91,23 @@ def _clean(line: str) -> str:
     return _MARKUP.sub("", line).strip(" |")
 
 
+def _field_units(chunk) -> list[tuple[str, str]]:
+    """A passage of card fields ("X — a, b: a.x: 1; b.y: 2") as one unit per field, each
+    with its entity's name; fields holding a placeholder ("null", "TBD") say nothing."""
+    entity = chunk.heading.split(" — ")[0]
+    body = chunk.text.split(": ", 1)[1] if ": " in chunk.text else chunk.text
+    out = []
+    for seg in _FIELD_SEP.split(body):
+        path, _, value = seg.partition(": ")
+        if value.strip() and not is_null(value.strip()):
+            out.append((f"{entity} — {seg.strip()}", path))
+    return out
+
+
 def _units(chunk) -> list[tuple[str, str]]:
     """(unit text, local heading) pairs of a chunk body (the heading context line is not one)."""
+    if chunk.kind == "synopsis" and " — " in chunk.heading:
+        return _field_units(chunk)
     text = chunk.text
     if chunk.kind == "section" and "\n" in text:
         text = text.split("\n", 1)[1]
@@ -178,7 +196,7 @@ def locate(view, chunk, sentence: str) -> tuple[int, int]:
     return (best_start, max(best_start, best_end))
 
 
-def extract(question: str, linked: Linked, view, k: int = 8) -> list[Sentence]:
+def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sentence]:
     """The best units of the top-k passages for `question`, best first."""
     index = view.index if view is not None else None
     if index is None or not len(index):
@@ -188,6 +206,8 @@ def extract(question: str, linked: Linked, view, k: int = 8) -> list[Sentence]:
     weights = question_weights(linked, view.idf())
     total = sum(weights.values()) or 1.0
     quantity = bool(QUANTITY_Q.search(question))
+    why = bool(WHY.search(question))
+    names = {e: text_words(view.name(e)) for e in boost}
     wants_doc = "doc" in linked.kind_names()
 
     def cover(words: set[str]) -> float:
@@ -211,6 +231,8 @@ def extract(question: str, linked: Linked, view, k: int = 8) -> list[Sentence]:
             score *= 0.7
         if _heading_like(text, local):
             score *= 0.5
+        if why and REASON.search(f"{c.heading} {text}"):
+            score += 0.1  # "why …?" is answered by reasons
         span = lines or (c.line_start, c.line_end)
         scored.append(Sentence(text, c.source, span, about, score, own, c, local))
 
@@ -218,8 +240,11 @@ def extract(question: str, linked: Linked, view, k: int = 8) -> list[Sentence]:
         c = hit.chunk
         chunk_cover = cover(text_words(c.text) | text_words(c.heading))
         about = next((e for e in boost if e in c.entity_ids), None)
+        # A passage about many entities (a table) is about one only where a unit names it.
+        broad = len(c.entity_ids) > 2 and about != (c.entity_ids[0] if c.entity_ids else None)
         for text, local in _units(c):
-            add(text, local, c, rank, chunk_cover, about)
+            named = next((e for e, n in names.items() if n and n <= text_words(text)), None)
+            add(text, local, c, rank, chunk_cover, named or (None if broad else about))
     for text, parent, c, lines in _sibling_units(hits):
         add(text, parent, c, 0, cover(text_words(text) | text_words(parent)), None, lines)
     scored.sort(key=lambda s: -s.score)
