@@ -182,7 +182,7 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
     backed = [s for s in sents if supports(s, linked, props, seeds, view)]
     if not backed:
         return conf * 0.3
-    if WHY.search(linked.question) and any(REASON.search(s.text) for s in backed):
+    if WHY.search(linked.question) and any(REASON.search(f"{s.heading} {s.text}") for s in backed):
         conf = min(1.0, conf + 0.15)  # "why …?" answered by a "because …" about it
     elif not names_asked(sents, linked):
         conf *= 0.6

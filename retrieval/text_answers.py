@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ingest.normalize import is_null
 from retrieval.facts import has_word, text_words
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import FRAME_WORDS, QUANTITY_Q, REASON, WHY
+from retrieval.lexicon import EXPLAIN_START, FRAME_WORDS, QUANTITY_Q, REASON, WHY
 from retrieval.linking import Linked
 
 MAX_SENTENCES = 3
@@ -27,6 +27,7 @@ CLOSE = 0.6  # further units must score this share of the best one
 MAX_UNIT_CHARS = 420
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9`*])")
 _TABLE_RULE = re.compile(r"^[\s|:-]+$")
+_ROW = re.compile(r"^[^;]{1,60}: [^;]*; [^;]{1,60}: ")  # a table row as "key: value; key: value"
 _FIELD_SEP = re.compile(r";\s(?=[\w.\[\]-]+:\s)")
 _BULLET = re.compile(r"^([-*+•]|\d+[.)])\s+")
 # Emphasis and code marks around words, heading and quote marks at line starts.
@@ -91,6 +92,29 @@ def _clean(line: str) -> str:
     return _MARKUP.sub("", line).strip(" |")
 
 
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines back into their paragraph or bullet item."""
+    out: list[str] = []
+    for ln in lines:
+        if not ln.strip() or _TABLE_RULE.match(ln):
+            continue
+        body = ln.strip()
+        prev = out[-1].strip() if out else ""
+        joins = (
+            prev
+            and not _BULLET.match(body)
+            and not prev.endswith((".", "!", "?", ":"))
+            and not _ROW.search(prev)
+            and not _ROW.search(body)
+            and len(prev.split()) > 6  # a short line without a full stop is a label
+        )
+        if joins:
+            out[-1] = f"{out[-1]} {body}"
+        else:
+            out.append(ln)
+    return out
+
+
 def _field_units(chunk) -> list[tuple[str, str]]:
     """A passage of card fields ("X — a, b: a.x: 1; b.y: 2") as one unit per field, each
     with its entity's name; fields holding a placeholder ("null", "TBD") say nothing."""
@@ -112,8 +136,7 @@ def _units(chunk) -> list[tuple[str, str]]:
     if chunk.kind == "section" and "\n" in text:
         text = text.split("\n", 1)[1]
     local = chunk.heading.split(" > ")[-1] if chunk.heading else ""
-    raw = [ln.rstrip() for ln in text.split("\n")]
-    raw = [ln for ln in raw if ln.strip() and not _TABLE_RULE.match(ln)]
+    raw = _unwrap([ln.rstrip() for ln in text.split("\n")])
     indent = [len(ln) - len(ln.lstrip()) for ln in raw]
     lines = [ln.strip() for ln in raw]
     out: list[tuple[str, str]] = []
@@ -168,13 +191,12 @@ def _heading_like(s: str, heading: str) -> bool:
 
 
 def boost_ids(linked: Linked, view) -> list[str]:
-    """Entities whose passages to favour: the linked ones, and when the question names a
-    doc ("according to its model documentation"), the docs about them."""
+    """Entities whose passages to favour: the linked ones and the docs written about them
+    (a recipe card's write-up explains what the card lists)."""
     ids = [e.id for e in linked.entities]
-    if "doc" in linked.kind_names():
-        preds = ("refers_to", "links_to", "documented_in")
-        for e in list(linked.entities):
-            ids += [o for o, _ in view.related(e.id, ["doc"], preds)]
+    preds = ("refers_to", "links_to", "documented_in")
+    for e in list(linked.entities):
+        ids += [o for o, _ in view.related(e.id, ["doc"], preds)]
     return list(dict.fromkeys(ids))
 
 
@@ -207,7 +229,9 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
     total = sum(weights.values()) or 1.0
     quantity = bool(QUANTITY_Q.search(question))
     why = bool(WHY.search(question))
-    names = {e: text_words(view.name(e)) for e in boost}
+    explain = bool(EXPLAIN_START.search(question))
+    names = {e: text_words(view.name(e)) for e in boost if view.kind(e) != "doc"}
+    docs = {e for e in boost if view.kind(e) == "doc"}
     wants_doc = "doc" in linked.kind_names()
 
     def cover(words: set[str]) -> float:
@@ -226,13 +250,16 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         own += 0.5 * (cover(mine | text_words(c.heading)) - own)  # the headings above it
         score = 0.55 * own + 0.35 * chunk_cover + 0.1 / (rank + 1)
         score += 0.05 if about else 0.0
-        score += 0.05 if wants_doc and c.source.endswith(".md") else 0.0
+        doc = c.source.endswith(".md")
+        score += 0.05 if doc and (wants_doc or (c.entity_ids and c.entity_ids[0] in docs)) else 0.0
         if quantity and not re.search(r"\d", text):
             score *= 0.7
         if _heading_like(text, local):
             score *= 0.5
         if why and REASON.search(f"{c.heading} {text}"):
             score += 0.1  # "why …?" is answered by reasons
+        if explain and c.kind != "synopsis":
+            score += 0.05  # "how / why" is explained in prose more than in card fields
         span = lines or (c.line_start, c.line_end)
         scored.append(Sentence(text, c.source, span, about, score, own, c, local))
 
