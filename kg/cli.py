@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from kg.cli_qa import ask, evaluate, search
 from kg.errors import KGError
 from kg.knowledge_base import KnowledgeBase
 from kg.settings import Settings
@@ -301,6 +302,12 @@ def serve(host: str, port: int, log_level: str) -> None:
     kb = _kb()
     err.print(f"serving {kb.settings.kb} at http://{host}:{port} (API docs at /docs)")
     uvicorn.run(create_app(kb.settings), host=host, port=port, log_level=log_level)
+
+
+# Questions: ask, search, eval (kg.cli_qa keeps this module to its size).
+cli.add_command(ask)
+cli.add_command(search)
+cli.add_command(evaluate)
 
 
 def main() -> None:

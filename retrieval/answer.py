@@ -96,13 +96,16 @@ def render_block(b: Block) -> str:
     return f"{b.heading}: {parts}." if same else f"{b.heading} — {parts}."
 
 
-def _graph_citations(ga: GraphAnswer) -> list[Citation]:
+def _graph_citations(ga: GraphAnswer, view) -> list[Citation]:
+    """One citation per fact (and per conflicting source), quoting the cited lines."""
     out = []
     for b in ga.blocks:
         for f in b.facts:
-            out.append(Citation(f.source, f.lines, f.entity or b.entity or None, f.quote))
+            quote = view.quote(f.source, *f.lines) or f.quote
+            out.append(Citation(f.source, f.lines, f.entity or b.entity or None, quote))
             for o in f.others[:2] if f.conflict else ():
-                out.append(Citation(o.source, o.lines, o.entity or None, o.quote))
+                quote = view.quote(o.source, *o.lines) or o.quote
+                out.append(Citation(o.source, o.lines, o.entity or None, quote))
     return out
 
 
@@ -245,7 +248,7 @@ class Assistant:
         if graph_first:
             parts = [ga.lead] if ga.lead else []
             parts += [render_block(b) for b in ga.blocks]
-            cites = _graph_citations(ga)
+            cites = _graph_citations(ga, self.view)
             if sents and g < STRONG_GRAPH:
                 parts.append(_render_text(sents[:2]))
                 cites += _text_citations(sents[:2])
@@ -254,7 +257,7 @@ class Assistant:
             cites = _text_citations(sents)
             if ga:
                 parts += [render_block(b) for b in ga.blocks[:2]]
-                cites += _graph_citations(ga)[:3]
+                cites += _graph_citations(ga, self.view)[:3]
         confidence = max(g, t)
         text = " ".join(p for p in parts if p)
         if linked.unknown and not any(u.lower() in text.lower() for u in linked.unknown):

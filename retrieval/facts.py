@@ -115,11 +115,21 @@ def own(attrs: list[Attribute], source: str, prefer_docs: bool = False) -> list[
     return mine + [a for a in attrs if a.prov.source != source]
 
 
+_NUMERIC = ("integer", "decimal")
+
+
+def _readable(a: Attribute) -> bool:
+    return a.value is not None
+
+
 def property_facts(
     prop: str, attrs: list[Attribute], source: str, prefer_docs: bool = False
 ) -> list[Fact]:
     """The value(s) of one canonical property: primary first, conflicting sources attached."""
     ordered = [a for a in own(attrs, source, prefer_docs) if not is_null(str(a.raw))]
+    if any(_readable(a) for a in ordered if a.datatype in _NUMERIC):
+        # "Long-range" in a doc table is no context length beside a card's 131072.
+        ordered = [a for a in ordered if a.datatype not in _NUMERIC or _readable(a)]
     cell = property_cell(prop, ordered)
     if cell.missing:
         return []

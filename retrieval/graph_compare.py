@@ -10,6 +10,7 @@ bigger / longer / first gets a one-line verdict before the table.
 
 from __future__ import annotations
 
+from ingest.normalize import is_null
 from kg.errors import KGError
 from retrieval.facts import Fact, number_of, path_words, word_facts
 from retrieval.graph_answers import Block, GraphAnswer, relation_fact
@@ -136,7 +137,7 @@ def answer(plan: Plan, linked: Linked, view, compare) -> GraphAnswer | None:
         facts = []
         for row in table.rows:
             cell = row.cells[ci]
-            vals = cell.distinct()
+            vals = [v for v in cell.distinct() if not is_null(v.raw)]
             own = [v for v in vals if v.source == view.source(row.key)] or vals
             for v in own[:6]:
                 text = v.raw if len(v.raw) <= 160 else v.raw[:159] + "…"
