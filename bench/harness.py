@@ -32,6 +32,7 @@ REGISTRY: dict[str, str] = {
     "sparql_peers": "bench.sparql_peers",
     "sparql_endpoint": "bench.sparql_endpoint",
     "compare": "bench.compare_bench",
+    "ask": "bench.ask_bench",
 }
 
 
