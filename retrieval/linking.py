@@ -331,11 +331,9 @@ class Linker:
             return True  # "genomic benchmark datasets": only kind and modality words
         if any(self.entities[h[2]].kind == kind for h in hit):
             return False
-        return all(
-            toks[x].stem in _COMMON
-            or (toks[x].text.islower() and self._df.get(toks[x].stem, 0) > 1)
-            for x in range(i, j)
-        )
+        # Lower-case common words ("genetics embedding strategy") describe; names are written
+        # as names ("Caduceus paper").
+        return all(toks[x].text.islower() or toks[x].stem in _COMMON for x in range(i, j))
 
     def _extend(self, toks, used, i: int, j: int, ids: list[str]) -> tuple[int, str | None]:
         """A name followed by a word of a longer name ("Caduceus walkthrough") means that one."""
@@ -363,6 +361,8 @@ class Linker:
                     continue
                 if not any(t.text.isalpha() and not self._known(t.low) for t in span):
                     continue
+                if any(t.stem in _COMMON for t in span):
+                    continue  # kind and modality words are no typos of names
                 key = "".join(t.low for t in span)
                 if len(key) < 5:
                     continue

@@ -123,7 +123,7 @@ def asked_span(toks: list[Token]) -> list[int]:
     for i, w in enumerate(lows):
         starts = w in _ASK_START and (w not in ("many", "much") or (i and lows[i - 1] == "how"))
         if w == "of" and i and lows[i - 1] == "number":
-            starts = True
+            starts = i + 1 not in found  # "the number of X" unless already read as a span
         if not starts:
             continue
         j = i + 1

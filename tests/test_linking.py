@@ -1,0 +1,137 @@
+"""Entity and attribute linking: names, aliases, typos, synonyms, values, numbers, kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from retrieval.linking import Linker
+from retrieval.quantities import quantities
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    kind: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+ROWS = [
+    Row("caduceus", "model", "Caduceus"),
+    Row("brainjepa", "model", "Brain-JEPA", ("BrainJEPA",)),
+    Row("dnabert2", "model", "DNABERT-2", ("DNABERT2",)),
+    Row("evo2", "model", "Evo 2", ("Evo2",)),
+    Row("swift", "model", "SwiFT"),
+    Row("swift_2023", "paper", "SwiFT: Swin 4D fMRI Transformer", ("SwiFT",)),
+    Row("ukb_smri_freesurfer", "dataset", "UK Biobank sMRI FreeSurfer-derived ROIs"),
+    Row("ukb_covariates", "dataset", "UK Biobank Covariates"),
+    Row("genetics_embeddings", "dataset", "Precomputed Genetics Embeddings",
+        ("genetics embeddings",)),
+    Row("harmonization_methods", "integration", "Harmonization methods"),
+    Row("refseq_generator", "dataset", "RefSeq GENERator corpus"),
+    Row("generator", "model", "GENERator"),
+    Row("docs/guide", "doc", "Caduceus"),
+]  # fmt: skip
+VALUES = {
+    "license": ["MIT", "Apache-2.0"],
+    "tag": ["flash-attn", "long-context", "fMRI"],
+    "venue": ["NeurIPS 2023", "NeurIPS"],
+    "access": ["public", "restricted"],
+}
+KNOWN = {"what", "context", "length", "of", "the", "model", "parameters", "reference", "window"}
+
+
+@pytest.fixture(scope="module")
+def linker():
+    def known(word: str) -> bool:
+        return word.lower() in KNOWN or any(word.lower() in r.name.lower() for r in ROWS)
+
+    return Linker(ROWS, VALUES, known)
+
+
+def ids(linked):
+    return [e.id for e in linked.entities]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("What context length does Caduceus support?", ["caduceus"]),
+        ("Which parcellation does Brain JEPA use?", ["brainjepa"]),  # spacing differs
+        ("What is the context window of DNABERT2?", ["dnabert2"]),  # alias
+        ("What architecture is Evo 2 built on?", ["evo2"]),  # name split over two words
+        ("How many ROIs are in the UK Biobank FreeSurfer sMRI table?", ["ukb_smri_freesurfer"]),
+        ("Which harmonisation methods exist?", ["harmonization_methods"]),  # British spelling
+        ("Which model is trained on the RefSeq corpus?", ["refseq_generator"]),  # one rare word
+    ],
+)
+def test_entities_are_found_by_name_alias_and_part(linker, question, expected):
+    assert ids(linker.link(question)) == expected
+
+
+def test_a_typo_of_a_word_the_kb_never_uses_still_finds_the_entity(linker):
+    linked = linker.link("What is the context length of Caduseus?")
+    assert ids(linked) == ["caduceus"]
+    assert linked.entities[0].score < 1.0  # a fuzzy match is less certain than a name
+
+
+def test_a_kind_word_after_a_name_prefers_the_entity_of_that_kind(linker):
+    assert ids(linker.link("In which year was the SwiFT paper published?")) == ["swift_2023"]
+    assert ids(linker.link("What architecture does SwiFT use?")) == ["swift"]
+
+
+def test_cards_win_over_docs_of_the_same_name(linker):
+    assert ids(linker.link("What is the context length of Caduceus?")) == ["caduceus"]
+
+
+def test_common_words_before_another_kind_describe_that_kind(linker):
+    # "genetics embedding strategy" is a kind of strategy, not the embeddings dataset.
+    linked = linker.link("Which genetics embedding strategy does the experiment use?")
+    assert "genetics_embeddings" not in ids(linked)
+    assert "strategy" in linked.kind_names()
+    assert "genetics" in linked.modalities
+
+
+def test_property_synonyms_and_question_forms(linker):
+    assert linker.link("What is the context window of Evo 2?").property_names() == [
+        "context_length"
+    ]
+    assert linker.link("Under which licence is SwiFT released?").property_names() == ["license"]
+    assert "venue" in linker.link("Where was the SwiFT paper published?").property_names()
+
+
+def test_values_modalities_and_kinds(linker):
+    linked = linker.link("Which fMRI models are tagged flash-attn?")
+    assert linked.modalities == ["fmri"]
+    assert linked.kind_names() == ["model"]
+    assert [(v.key, v.properties) for v in linked.values] == [("flashattn", ("tag",))]
+    brain = linker.link("Which brain models are there?")
+    assert {"fmri", "smri", "eeg"} <= set(brain.modalities)  # a broader word means all
+
+
+def test_numbers_with_comparisons_and_units():
+    (q,) = quantities("Which models have a context length above 10 million?")
+    assert (q.value, q.op) == (10_000_000, ">")
+    (q,) = quantities("models with context ≥ 1M tokens")
+    assert (q.value, q.op) == (1_000_000, ">=")
+    (q,) = quantities("Which DNA corpora contain more than 100 billion base pairs?")
+    assert (q.value, q.op) == (1e11, ">")
+    assert quantities("Which cards were updated on 2025-11-18?") == []  # a date, not a size
+    assert quantities("papers from 2023") == []  # a year is a value
+
+
+def test_names_the_kb_lacks_are_reported(linker):
+    linked = linker.link("How many parameters does Geneformer have?")
+    assert linked.entities == []
+    assert linked.unknown == ["Geneformer"]
+
+
+def test_the_asked_span(linker):
+    def asked(q):
+        return linker.link(q).asked_words()
+
+    assert asked("What hardware does the 40B Evo 2 checkpoint need?") == ["hardware"]
+    assert asked("How many ROIs are in the table?") == ["roi"]
+    assert asked("What is the maximum number of samples it handles?") == ["maximum", "sample"]
