@@ -19,7 +19,11 @@ class UnknownEntityError(KGError):
     def __init__(self, ref: str, suggestions: list[str] | None = None):
         self.ref = ref
         self.suggestions = suggestions or []
-        hint = f" — did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
+        hint = (
+            f" — did you mean {', '.join(repr(s) for s in self.suggestions)}?"
+            if self.suggestions
+            else ""
+        )
         super().__init__(f"no entity matches {ref!r}{hint}")
 
 

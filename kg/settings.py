@@ -21,7 +21,8 @@ class SparqlSettings(BaseModel):
     timeout_s: float = Field(10.0, description="Per-query timeout in seconds.")
     max_rows: int = Field(10_000, description="Result-row cap; longer results are truncated.")
     update_token: str | None = Field(
-        None, description="Bearer token that enables SPARQL UPDATE; None keeps the endpoint read-only."
+        None,
+        description="Bearer token that enables SPARQL UPDATE; None keeps the endpoint read-only.",
     )
     workers: int = Field(
         2,
@@ -54,7 +55,9 @@ class RetrievalSettings(BaseModel):
     ann_threshold: int = Field(
         100_000, description="Above this many chunks the FAISS index switches from flat to HNSW."
     )
-    llm_url: str | None = Field(None, description="Optional OpenAI-compatible endpoint to phrase answers.")
+    llm_url: str | None = Field(
+        None, description="Optional OpenAI-compatible endpoint to phrase answers."
+    )
     llm_model: str | None = Field(None, description="Model name for the optional LLM endpoint.")
 
 
@@ -63,17 +66,29 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KG_", env_nested_delimiter="__", extra="forbid")
 
-    kb: Path = Field(BUNDLED_KB, description="The KB folder to ingest and serve (default: the bundled kb/).")
+    kb: Path = Field(
+        BUNDLED_KB, description="The KB folder to ingest and serve (default: the bundled kb/)."
+    )
     home: Path | None = Field(
-        None, description="State folder for stores and indexes (default: <kb>/.kg, or ~/.cache for read-only KBs)."
+        None,
+        description="State folder for stores and indexes (default: <kb>/.kg, or ~/.cache for read-only KBs).",
     )
     database_url: str | None = Field(
-        None, description="SQLAlchemy URL of the SQL store (default: a SQLite file in the state folder)."
+        None,
+        description="SQLAlchemy URL of the SQL store (default: a SQLite file in the state folder).",
     )
-    base_iri: str | None = Field(None, description="Base IRI for entity IRIs (default from kg.toml or built-in).")
-    max_file_bytes: int = Field(2_000_000, description="Files larger than this are refused with a finding.")
-    sparql: SparqlSettings = Field(default_factory=SparqlSettings, description="SPARQL limits and access.")
-    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval and QA.")
+    base_iri: str | None = Field(
+        None, description="Base IRI for entity IRIs (default from kg.toml or built-in)."
+    )
+    max_file_bytes: int = Field(
+        2_000_000, description="Files larger than this are refused with a finding."
+    )
+    sparql: SparqlSettings = Field(
+        default_factory=SparqlSettings, description="SPARQL limits and access."
+    )
+    retrieval: RetrievalSettings = Field(
+        default_factory=RetrievalSettings, description="Retrieval and QA."
+    )
 
     def state_dir(self) -> Path:
         """The state folder, chosen so that a KB shipped read-only still gets one."""
@@ -82,7 +97,9 @@ class Settings(BaseSettings):
         import hashlib
 
         digest = hashlib.sha256(str(Path(self.kb).resolve()).encode()).hexdigest()[:12]
-        return Path.home() / ".cache" / "neuro-omics-kg" / f"{Path(self.kb).resolve().name}-{digest}"
+        return (
+            Path.home() / ".cache" / "neuro-omics-kg" / f"{Path(self.kb).resolve().name}-{digest}"
+        )
 
     def sql_url(self) -> str:
         return self.database_url or f"sqlite:///{self.state_dir() / 'kg.sqlite'}"

@@ -14,18 +14,50 @@ ONTOLOGY_IRI = "https://neuro-omics-kg.org/ontology#"  # prefix `nokg:`
 # kept as an attribute, so nothing is lost.
 PROPERTIES: dict[str, dict] = {
     "name": {"paths": ["name", "title", "experiment_name"], "type": "string", "label": "Name"},
-    "summary": {"paths": ["summary", "description", "objective"], "type": "string", "label": "Summary"},
-    "modality": {"paths": ["modality", "modalities", "modalities[]", "domain"], "type": "modality", "label": "Modality"},
+    "summary": {
+        "paths": ["summary", "description", "objective"],
+        "type": "string",
+        "label": "Summary",
+    },
+    "modality": {
+        "paths": ["modality", "modalities", "modalities[]", "domain"],
+        "type": "modality",
+        "label": "Modality",
+    },
     "domain": {"paths": ["domain"], "type": "string", "label": "Domain"},
-    "architecture": {"paths": ["arch.type", "architecture.type", "architecture.backbone"], "type": "string", "label": "Architecture"},
-    "parameters": {"paths": ["arch.parameters", "parameters", "architecture.parameters"], "type": "count", "label": "Parameters"},
-    "context_length": {"paths": ["context_length", "arch.context_length", "architecture.context_length"], "type": "count", "label": "Context length"},
-    "tokenizer": {"paths": ["tokenizer.type", "tokenizer", "architecture.tokenization"], "type": "string", "label": "Tokenizer"},
+    "architecture": {
+        "paths": ["arch.type", "architecture.type", "architecture.backbone"],
+        "type": "string",
+        "label": "Architecture",
+    },
+    "parameters": {
+        "paths": ["arch.parameters", "parameters", "architecture.parameters"],
+        "type": "count",
+        "label": "Parameters",
+    },
+    "context_length": {
+        "paths": ["context_length", "arch.context_length", "architecture.context_length"],
+        "type": "count",
+        "label": "Context length",
+    },
+    "tokenizer": {
+        "paths": ["tokenizer.type", "tokenizer", "architecture.tokenization"],
+        "type": "string",
+        "label": "Tokenizer",
+    },
     "checkpoint": {"paths": ["checkpoints[].name"], "type": "string", "label": "Checkpoints"},
     "repo": {"paths": ["repo", "code_links[]", "code_repo"], "type": "uri", "label": "Repository"},
-    "license": {"paths": ["license.code", "license", "license.weights"], "type": "string", "label": "License"},
+    "license": {
+        "paths": ["license.code", "license", "license.weights"],
+        "type": "string",
+        "label": "License",
+    },
     "license_weights": {"paths": ["license.weights"], "type": "string", "label": "Weights license"},
-    "dataset": {"paths": ["datasets[]", "datasets.*.source", "datasets.*"], "type": "ref", "label": "Datasets"},
+    "dataset": {
+        "paths": ["datasets[]", "datasets.*.source", "datasets.*"],
+        "type": "ref",
+        "label": "Datasets",
+    },
     "task": {"paths": ["tasks[]"], "type": "string", "label": "Tasks"},
     "tag": {"paths": ["tags[]"], "type": "string", "label": "Tags"},
     "integration": {"paths": ["integrations[]"], "type": "ref", "label": "Integrations"},
@@ -33,15 +65,31 @@ PROPERTIES: dict[str, dict] = {
     "author": {"paths": ["authors[]"], "type": "string", "label": "Authors"},
     "year": {"paths": ["year", "venue_year"], "type": "year", "label": "Year"},
     "venue": {"paths": ["venue", "venue_year"], "type": "string", "label": "Venue"},
-    "link": {"paths": ["pdf_source", "link", "doi", "arxiv", "url"], "type": "uri", "label": "Link"},
-    "related": {"paths": ["related_to[]", "related_models[]", "models[]"], "type": "ref", "label": "Related"},
+    "link": {
+        "paths": ["pdf_source", "link", "doi", "arxiv", "url"],
+        "type": "uri",
+        "label": "Link",
+    },
+    "related": {
+        "paths": ["related_to[]", "related_models[]", "models[]"],
+        "type": "ref",
+        "label": "Related",
+    },
     "access": {"paths": ["access"], "type": "string", "label": "Access"},
     "status": {"paths": ["status", "verification_status"], "type": "string", "label": "Status"},
     "last_updated": {"paths": ["last_updated", "created"], "type": "date", "label": "Last updated"},
     "verified": {"paths": ["verified"], "type": "boolean", "label": "Verified"},
     "objective": {"paths": ["objective"], "type": "string", "label": "Objective"},
-    "strategy": {"paths": ["embedding_strategies.*", "strategies[]"], "type": "ref", "label": "Strategies"},
-    "model": {"paths": ["feature_preparation.*.model", "models[]", "model"], "type": "ref", "label": "Models"},
+    "strategy": {
+        "paths": ["embedding_strategies.*", "strategies[]"],
+        "type": "ref",
+        "label": "Strategies",
+    },
+    "model": {
+        "paths": ["feature_preparation.*.model", "models[]", "model"],
+        "type": "ref",
+        "label": "Models",
+    },
 }
 
 # Synonyms people use for properties in questions and in doc-table headers.
@@ -79,16 +127,102 @@ PROPERTY_SYNONYMS: dict[str, str] = {
 
 # Modality vocabulary (SKOS concepts): id -> preferred label and synonyms (lower-case).
 MODALITIES: dict[str, dict] = {
-    "genetics": {"label": "Genetics (DNA)", "synonyms": ["genetics", "genetic", "dna", "genomics", "genomic", "genome", "omics", "wes", "wgs", "snp", "genotype", "sequence", "nucleotide"]},
-    "smri": {"label": "Structural MRI", "synonyms": ["smri", "s-mri", "structural mri", "t1", "t1w", "t2", "t2w", "anatomical mri", "freesurfer", "mri"]},
-    "fmri": {"label": "Functional MRI", "synonyms": ["fmri", "f-mri", "rs-fmri", "rsfmri", "resting-state fmri", "functional mri", "bold", "task fmri"]},
+    "genetics": {
+        "label": "Genetics (DNA)",
+        "synonyms": [
+            "genetics",
+            "genetic",
+            "dna",
+            "genomics",
+            "genomic",
+            "genome",
+            "omics",
+            "wes",
+            "wgs",
+            "snp",
+            "genotype",
+            "sequence",
+            "nucleotide",
+        ],
+    },
+    "smri": {
+        "label": "Structural MRI",
+        "synonyms": [
+            "smri",
+            "s-mri",
+            "structural mri",
+            "t1",
+            "t1w",
+            "t2",
+            "t2w",
+            "anatomical mri",
+            "freesurfer",
+            "mri",
+        ],
+    },
+    "fmri": {
+        "label": "Functional MRI",
+        "synonyms": [
+            "fmri",
+            "f-mri",
+            "rs-fmri",
+            "rsfmri",
+            "resting-state fmri",
+            "functional mri",
+            "bold",
+            "task fmri",
+        ],
+    },
     "eeg": {"label": "EEG", "synonyms": ["eeg", "electroencephalography", "meg"]},
-    "text": {"label": "Text", "synonyms": ["text", "language", "clinical text", "nlp", "ehr notes", "llm"]},
-    "medical_imaging": {"label": "Medical imaging (CXR/CT)", "synonyms": ["medical imaging", "cxr", "chest x-ray", "x-ray", "ct", "radiology", "imaging", "vision", "image"]},
-    "pathology": {"label": "Pathology", "synonyms": ["pathology", "histopathology", "wsi", "whole-slide", "whole slide image", "histology"]},
-    "behaviour": {"label": "Behaviour / phenotype", "synonyms": ["behaviour", "behavior", "behavioural", "behavioral", "phenotype", "phenotypes", "clinical", "tabular", "covariates", "cognition"]},
+    "text": {
+        "label": "Text",
+        "synonyms": ["text", "language", "clinical text", "nlp", "ehr notes", "llm"],
+    },
+    "medical_imaging": {
+        "label": "Medical imaging (CXR/CT)",
+        "synonyms": [
+            "medical imaging",
+            "cxr",
+            "chest x-ray",
+            "x-ray",
+            "ct",
+            "radiology",
+            "imaging",
+            "vision",
+            "image",
+        ],
+    },
+    "pathology": {
+        "label": "Pathology",
+        "synonyms": [
+            "pathology",
+            "histopathology",
+            "wsi",
+            "whole-slide",
+            "whole slide image",
+            "histology",
+        ],
+    },
+    "behaviour": {
+        "label": "Behaviour / phenotype",
+        "synonyms": [
+            "behaviour",
+            "behavior",
+            "behavioural",
+            "behavioral",
+            "phenotype",
+            "phenotypes",
+            "clinical",
+            "tabular",
+            "covariates",
+            "cognition",
+        ],
+    },
     "brain": {"label": "Brain imaging", "synonyms": ["brain", "neuroimaging", "brain imaging"]},
-    "multimodal": {"label": "Multimodal", "synonyms": ["multimodal", "multi-modal", "vision-language", "vlm"]},
+    "multimodal": {
+        "label": "Multimodal",
+        "synonyms": ["multimodal", "multi-modal", "vision-language", "vlm"],
+    },
 }
 
 
@@ -105,6 +239,7 @@ def modality_for(text: str) -> str | None:
         if any(t2 == s.replace(" ", "").replace("-", "") for s in spec["synonyms"]):
             return mid
     return None
+
 
 # Relation predicates used in the IR -> (RDF term as CURIE, human label). Parsers emit these
 # names; the RDF mapping turns them into IRIs; REST and the assistant show the labels.
