@@ -2,7 +2,8 @@
 
 Layout of the state folder:
     kg.sqlite             SQL store (unless KG_DATABASE_URL points elsewhere)
-    rdf/gen-<id>/         one on-disk pyoxigraph store per generation
+    rdf/gen-<id>/         one on-disk pyoxigraph store per generation (or, with
+                          KG_SPARQL__REMOTE_URL, a SPARQL server: kg.rdf.remote)
     index/<id>/           retrieval index (chunks, FAISS, BM25) per generation
     embeddings/           embedding cache by content hash (shared by generations)
     parse-cache/          parsed sources by content hash
@@ -11,6 +12,7 @@ Layout of the state folder:
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from kg.ir import LinkedSource
@@ -30,7 +32,15 @@ class Stores:
         self.sql = SqlStore(settings.sql_url())
         self.sql.migrate()
         self.base_iri = _base_iri(settings)
-        self.rdf = RdfStore(self.state / "rdf", base_iri=self.base_iri)
+        self.remote = settings.sparql.remote_url is not None
+        if self.remote:
+            from kg.rdf.remote import RemoteRdfStore
+
+            self.rdf = RemoteRdfStore(
+                settings.sparql.remote_url, self.state / "rdf-remote", base_iri=self.base_iri
+            )
+        else:
+            self.rdf = RdfStore(self.state / "rdf", base_iri=self.base_iri)
         self._index = None
         self._index_generation: str | None = None
 
@@ -44,16 +54,14 @@ class Stores:
         base_iri: str,
         kinds: dict[str, str],
     ) -> None:
+        if self.remote:  # the server must hold `previous`: kg.rdf.remote checks, never guesses
+            base = previous
+        else:
+            base = previous if previous and self.rdf.has_generation(previous) else None
         # `kinds` covers every entity of the KB, so links into other files get the right IRI.
-        graphs = {ls.path: quads_for(ls, base_iri, kinds) for ls in upserts}
-        if previous is None or not self.rdf.has_generation(previous):
-            graphs["<vocabulary>"] = vocabulary_quads(base_iri)
-        self.rdf.stage(
-            previous if previous and self.rdf.has_generation(previous) else None,
-            generation,
-            graphs,
-            deleted,
-        )
+        graphs = _SourceQuads(upserts, base_iri, kinds)
+        graphs.vocabulary = base is None
+        self.rdf.stage(base, generation, graphs, deleted)
 
     def stage_index(self, generation: str, linked: list[LinkedSource], progress) -> None:
         if not self.settings.retrieval.embed:
@@ -64,7 +72,10 @@ class Stores:
 
     def discard(self, generation: str) -> None:
         """Remove a staged generation that never became current."""
-        self.rdf.gc(keep=set(self.rdf.generations()) - {generation})
+        if self.remote:
+            self.rdf.rollback(generation)  # a server has no generations: undo the update
+        else:
+            self.rdf.gc(keep=set(self.rdf.generations()) - {generation})
         shutil.rmtree(self.index_dir(generation), ignore_errors=True)
 
     def collect_garbage(self, keep: set[str]) -> None:
@@ -99,6 +110,29 @@ class Stores:
             self._index = load_generation_index(self.settings, self.index_dir(gen))
             self._index_generation = gen
         return self._index
+
+
+class _SourceQuads(Mapping):
+    """path -> that source's quads, mapped when read: a cold load of 100k cards streams
+    through the RDF sink in batches instead of holding ~36M quad objects at once."""
+
+    def __init__(self, upserts: list[LinkedSource], base_iri: str, kinds: dict[str, str]):
+        self.sources = {ls.path: ls for ls in upserts}
+        self.base_iri, self.kinds = base_iri, kinds
+        self.vocabulary = False  # also (re)write the vocabulary graph, as "<vocabulary>"
+
+    def __getitem__(self, path: str) -> list:
+        if path == "<vocabulary>" and self.vocabulary:
+            return vocabulary_quads(self.base_iri)
+        return quads_for(self.sources[path], self.base_iri, self.kinds)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.sources
+        if self.vocabulary:
+            yield "<vocabulary>"
+
+    def __len__(self) -> int:
+        return len(self.sources) + self.vocabulary
 
 
 def _base_iri(settings: Settings) -> str:

@@ -125,3 +125,17 @@ def test_the_vocabulary_graph_is_replaced_through_its_own_key(rdf):
     assert len(list(rdf.open_read("g2").quads_for_pattern(None, None, None, vocab))) == len(
         vocabulary_quads(BASE)
     )
+
+
+def test_large_changes_go_in_batches_of_whole_sources_with_the_same_result(rdf, monkeypatch):
+    import kg.rdf.store as store_module
+
+    kb = small_kb()
+    changed = graphs([model_source(context_length=320, content="v2"), *kb[1:]])
+    rdf.stage("g1", "whole", changed, [])
+    monkeypatch.setattr(store_module, "_BATCH", 3)  # every source is a batch of its own
+    lazy = ((path, iter(quads)) for path, quads in changed.items())  # values read once
+    rdf.stage("g1", "batched", dict(lazy), [])
+    whole, batched = rdf.open_read("whole"), rdf.open_read("batched")
+    assert set(batched) == set(whole) and len(batched) == len(whole)
+    assert context_lengths(batched)["brainjepa"] == "320"
