@@ -14,17 +14,16 @@ from dataclasses import dataclass, field
 from kg.vocab import RELATIONS
 from retrieval.facts import (
     Fact,
-    meets,
-    number_of,
-    numeric_attrs,
     plural,
     property_facts,
+    text_words,
     word_facts,
 )
 from retrieval.hops import KIND_FIELDS, chain, common, guided
-from retrieval.intent import FILLER, Constraints, Plan
+from retrieval.intent import FILLER, Plan
 from retrieval.lexicon import ABSENCE, QUANTITY_Q
 from retrieval.linking import Linked
+from retrieval.selection import best_by_words, candidates, members, select
 
 MAX_LISTED = 25
 FALLBACK = 0.6  # facts read from the start entity when no relation reached the kind asked
@@ -56,56 +55,6 @@ def label(predicate: str, forward: bool) -> str:
     return text if forward else f"{text} (of)"
 
 
-def members(view, scope: list[str], kind: str | None) -> list[str]:
-    """Entities that are part of the registry cards in `scope` (of `kind`)."""
-    out = []
-    for sid in scope:
-        for r in view.inc.get(sid, []):
-            if r.predicate == "part_of" and (kind is None or view.kind(r.subject) == kind):
-                out.append(r.subject)
-    return list(dict.fromkeys(out))
-
-
-def candidates(view, kind: str, c: Constraints | None) -> list[str]:
-    """Entities of `kind`, narrowed in the store by modality when the question names one."""
-    if c and c.modalities:
-        ids: list[str] = []
-        for m in c.modalities:
-            ids.extend(e.id for e in view.sql.find_entities(kind, m, limit=100_000)[0])
-        return list(dict.fromkeys(ids))
-    return list(view.by_kind.get(kind, []))
-
-
-def select(view, ids: list[str], c: Constraints | None, plan: Plan) -> tuple[list[str], dict]:
-    """Entities among `ids` meeting `c`, with the attributes that show it (per entity)."""
-    if not c:
-        return ids, {}
-    facts = view.attributes_for(ids)
-    props = {p for v in c.values for p in v.properties}
-    if c.values and not any(a.property in props for attrs in facts.values() for a in attrs):
-        # Nobody has such a property: the value words only narrow like other words.
-        c = Constraints(c.modalities, [], c.quantities, c.superlative, c.words)
-    kept, evidence = [], {}
-    for eid in ids:
-        mods = view.modality_ids(eid) if c.modalities else set()
-        ok, ev = meets(eid, c, facts[eid], mods, plan.properties, plan.words)
-        if ok:
-            kept.append(eid)
-            evidence[eid] = ev
-    if c.superlative and kept:
-        direction, implied = c.superlative
-        props_s = plan.properties or ([implied] if implied else [])
-        scored = []
-        for eid in kept:
-            nums = [(number_of(a), a) for a in numeric_attrs(facts[eid], props_s, plan.words)]
-            if nums:
-                scored.append((max(n for n, _ in nums), eid, max(nums, key=lambda na: na[0])[1]))
-        if scored:
-            best = (max if direction == "max" else min)(scored, key=lambda s: s[0])
-            kept, evidence = [best[1]], {best[1]: [*evidence.get(best[1], []), best[2]]}
-    return kept, evidence
-
-
 def relation_fact(view, base: str, other: str, rel) -> Fact:
     forward = rel.subject == base
     text = f"{view.name(other)} ({other})" if view.name(other) != other else other
@@ -127,6 +76,8 @@ def _start(plan: Plan, view) -> tuple[list[str], dict, float, str | None] | None
     kind = plan.source_kind or plan.target
     if plan.scope:
         base, ev = select(view, members(view, plan.scope, kind), cons.get(kind), plan)
+        if not cons.get(kind):
+            base, ev = best_by_words(view, base, plan.words)
     elif kind:
         c = cons.get(kind)
         if not c and plan.target == kind:
@@ -148,6 +99,7 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
         return None
     base, evidence, strength, kind = start
     hops: list = []
+    field_words: set[str] = set()
     final = base
     target = plan.target
     wants_hop = target and kind != target
@@ -156,7 +108,7 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
         all(view.kind(b) != target for b in base) or (plan.list_answer and plan.seeds)
     ):
         hops = chain(view, base, target, plan.via)
-        hops = guided(view, hops, linked.asked_words() + plan.words)
+        hops, field_words = guided(view, hops, linked.asked_words() + plan.words)
         hops = common(hops)
         if plan.scope and plan.seeds:
             inside = set(members(view, plan.scope, target))
@@ -175,17 +127,20 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
                 strength *= FALLBACK
             # else: no relation leads there; the start entity's own fields may say it
             # ("the reference of combat_smri" is a field, not a paper card).
-    return _facts(plan, linked, view, base, final, hops, evidence, strength)
+    return _facts(plan, linked, view, base, final, hops, evidence, strength, field_words)
 
 
-def _projection_words(plan: Plan, linked: Linked, hopped: bool, names: set[str], have: set[str]):
+def _projection_words(
+    plan: Plan, linked: Linked, hopped: bool, names: set[str], have: set[str], led: set[str]
+):
     """(asked, other, helping, substitutes) words to find facts by: the asked words, the
     question's other content words except those naming the entity (`names`) or used to
     choose it, verbs that only break ties, and, when no relation reached the kind asked,
     key words standing for that kind ("reference" for a paper)."""
     kinds = {linked.tokens[span[0]].stem for _, span in linked.kinds}
-    asked = [w for w in linked.asked_words() if w not in FILLER and w not in kinds]
-    used = {w for c in plan.constraints.values() for w in c.words} | set(names)
+    chose = {w for c in plan.constraints.values() for w in c.words} | set(led)
+    asked = [w for w in linked.asked_words() if w not in FILLER | kinds | chose]
+    used = chose | set(names)
     rest = [w for w in plan.words if w not in used and w not in asked]
     helping = [w for w in linked.words if w not in asked and w not in rest]
     subst: list[str] = []
@@ -196,13 +151,16 @@ def _projection_words(plan: Plan, linked: Linked, hopped: bool, names: set[str],
     return asked, rest, helping, subst
 
 
-def _facts(plan, linked, view, base, final, hops, evidence, strength):
+def _facts(plan, linked, view, base, final, hops, evidence, strength, field_words=frozenset()):
     if not plan.properties and all(view.kind(e) == "doc" for e in final):
         return None  # a doc's facts are its passages: text answers read those
     prefer_docs = "doc" in linked.kind_names()
     names = {w for e in final for w in _name_words(view, e)}
     have = {view.kind(e) for e in final}
-    asked, rest, helping, subst = _projection_words(plan, linked, bool(hops), names, have)
+    # Words that named the start entity's field ("default harmonization") led the hop.
+    asked, rest, helping, subst = _projection_words(
+        plan, linked, bool(hops), names, have, set(field_words)
+    )
     required = asked + rest
     quantity = bool(QUANTITY_Q.search(linked.question))
     by_words = not plan.list_answer or (plan.seeds and not hops)
@@ -230,7 +188,7 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength):
             scored = [(s, f) for s, f in scored if not ABSENCE.search(f.text)]
             facts = [f for _, f in scored]
             score = scored[0][0] if scored else 0.0
-        if facts and hops and not plan.list_answer:
+        if (facts or field_words) and hops and not plan.list_answer:
             # "…, and what does that method do?": say what the entity reached is.
             summary = property_facts("summary", attrs, view.source(eid))[:1]
             facts = [
@@ -258,7 +216,7 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength):
         intent = "lookup"
     if hops and not asked_values:
         blocks = _relation_blocks(view, hops[: MAX_LISTED * 2]) + _seed_fields(view, linked, base)
-        if plan.properties:  # "…, and what is its code license?"
+        if plan.properties or field_words:  # "…, and what is its code license / what does it do?"
             blocks += asked_blocks
     elif hops:
         via = [relation_fact(view, b, o, r) for b, o, r in hops]
@@ -272,7 +230,6 @@ def _name_words(view, eid: str) -> set[str]:
     row = view.entities.get(eid)
     if row is None:
         return set()
-    from retrieval.facts import text_words
 
     return text_words(" ".join([row.name, *row.aliases]))
 

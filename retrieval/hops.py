@@ -52,9 +52,7 @@ def mention_hops(view, ids: list[str], kind: str) -> list[tuple[str, str, Relati
     mentions), for "which model is built on the Mixture-of-Transformers design"."""
     out = []
     for b in ids:
-        out.extend(
-            (b, o, r) for o, r in view.related(b, [kind], ("mentions",)) if o not in ids
-        )
+        out.extend((b, o, r) for o, r in view.related(b, [kind], ("mentions",)) if o not in ids)
     return out
 
 
@@ -88,23 +86,25 @@ def chain(view, ids: list[str], kind: str, via: str | None) -> list[tuple[str, s
     return value_hops(view, ids, kind) or mention_hops(view, ids, kind)
 
 
-def guided(view, hops: list, words: list[str]) -> list:
-    """Only the hops written on lines of a start-entity field the question names, if any."""
+def guided(view, hops: list, words: list[str]) -> tuple[list, set[str]]:
+    """Only the hops written on a start-entity field the question names ("the default
+    harmonization of X"), and the question words that named it; else all hops."""
     words = list(dict.fromkeys(words))
-    if not words or len(hops) < 2:
-        return hops
+    if not words or not hops:
+        return hops, set()
     lines: set[tuple[str, int]] = set()
+    named: set[str] = set()
     for b in {h[0] for h in hops}:
         for a in view.attributes(b):
             pw = path_words(a.path, b)
-            if sum(any(has_word(w, {p}, True) for p in pw) for w in words) >= min(2, len(words)):
+            hit = {w for w in words if any(has_word(w, {p}, True) for p in pw)}
+            if len(hit) >= min(2, len(words)):
+                named |= hit
                 lines.update(
                     (a.prov.source, n) for n in range(a.prov.line_start, a.prov.line_end + 1)
                 )
-    if not lines:
-        return hops
     kept = [h for h in hops if (h[2].prov.source, h[2].prov.line_start) in lines]
-    return kept or hops
+    return (kept, named) if kept else (hops, set())
 
 
 def value_hops(view, ids: list[str], kind: str) -> list[tuple[str, str, Relation]]:

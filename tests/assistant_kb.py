@@ -100,6 +100,13 @@ FILES: dict[str, str] = {
             reference: "Fortin et al., NeuroImage 2018"
             description: ROI-wise ComBat harmonization prior to PCA.
     """,
+    "docs/models.md": """
+        # Model overview
+
+        | Model | Context | Parameters |
+        |---|---|---|
+        | Helix-7 | 1M | 150M |
+    """,
     "docs/guide.md": """
         # Embedding guide
 

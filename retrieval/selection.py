@@ -1,0 +1,81 @@
+"""Choosing entities: a registry's members, a kind narrowed by modality, and the ones that
+meet a question's conditions (values, numbers, superlatives, modifier words)."""
+
+from __future__ import annotations
+
+from retrieval.facts import has_word, meets, number_of, numeric_attrs, text_words
+from retrieval.intent import Constraints, Plan
+
+
+def members(view, scope: list[str], kind: str | None) -> list[str]:
+    """Entities that are part of the registry cards in `scope` (of `kind`)."""
+    out = []
+    for sid in scope:
+        for r in view.inc.get(sid, []):
+            if r.predicate == "part_of" and (kind is None or view.kind(r.subject) == kind):
+                out.append(r.subject)
+    return list(dict.fromkeys(out))
+
+
+def candidates(view, kind: str, c: Constraints | None) -> list[str]:
+    """Entities of `kind`, narrowed in the store by modality when the question names one."""
+    if c and c.modalities:
+        ids: list[str] = []
+        for m in c.modalities:
+            ids.extend(e.id for e in view.sql.find_entities(kind, m, limit=100_000)[0])
+        return list(dict.fromkeys(ids))
+    return list(view.by_kind.get(kind, []))
+
+
+def select(view, ids: list[str], c: Constraints | None, plan: Plan) -> tuple[list[str], dict]:
+    """Entities among `ids` meeting `c`, with the attributes that show it (per entity)."""
+    if not c:
+        return ids, {}
+    facts = view.attributes_for(ids)
+    props = {p for v in c.values for p in v.properties}
+    if c.values and not any(a.property in props for attrs in facts.values() for a in attrs):
+        # Nobody has such a property: the value words only narrow like other words.
+        c = Constraints(c.modalities, [], c.quantities, c.superlative, c.words)
+    kept, evidence = [], {}
+    for eid in ids:
+        mods = view.modality_ids(eid) if c.modalities else set()
+        ok, ev = meets(eid, c, facts[eid], mods, plan.properties, plan.words)
+        if ok:
+            kept.append(eid)
+            evidence[eid] = ev
+    if c.superlative and kept:
+        direction, implied = c.superlative
+        props_s = plan.properties or ([implied] if implied else [])
+        scored = []
+        for eid in kept:
+            nums = [(number_of(a), a) for a in numeric_attrs(facts[eid], props_s, plan.words)]
+            if nums:
+                scored.append((max(n for n, _ in nums), eid, max(nums, key=lambda na: na[0])[1]))
+        if scored:
+            best = (max if direction == "max" else min)(scored, key=lambda s: s[0])
+            kept, evidence = [best[1]], {best[1]: [*evidence.get(best[1], []), best[2]]}
+    return kept, evidence
+
+
+def best_by_words(view, ids: list[str], words: list[str]) -> tuple[list[str], dict]:
+    """The entities whose field values hold the most of the question's words ("the method
+    that comes from Fortin et al. 2018"), with the fields that hold them; all entities
+    (and no evidence) when no word tells them apart."""
+    if not words or len(ids) < 2:
+        return ids, {}
+    scores, shown = {}, {}
+    for eid in ids:
+        found: set[str] = set()
+        best = (0, None)
+        for a in view.attributes(eid):
+            words_in = {w for w in words if has_word(w, text_words(a.raw))}
+            found |= words_in
+            if len(words_in) > best[0]:
+                best = (len(words_in), a)
+        scores[eid] = len(found)
+        shown[eid] = [best[1]] if best[1] is not None else []
+    top = max(scores.values())
+    if top == 0 or all(v == top for v in scores.values()):
+        return ids, {}
+    kept = [e for e in ids if scores[e] == top]
+    return kept, {e: shown[e] for e in kept}
