@@ -62,8 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         kb = KnowledgeBase(settings)
         kb.stores  # noqa: B018 — open (and migrate) the stores before the first request
-        svc = SparqlService(settings.sparql, _locator(kb))
-        svc.pool.start()
+        remote = kb.stores.rdf_read if settings.sparql.remote_url else None
+        svc = SparqlService(settings.sparql, _locator(kb), remote)
+        svc.start()
         app.state.kb, app.state.sparql = kb, svc
         threading.Thread(target=_measure, args=(svc,), daemon=True).start()
         try:

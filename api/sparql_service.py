@@ -22,7 +22,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from api.sparql_pool import WorkerPool
-from kg.errors import NotIngestedError, QueryBusyError, QueryError, UnauthorizedError
+from kg.errors import (
+    ForbiddenQueryError,
+    NotIngestedError,
+    QueryBusyError,
+    QueryError,
+    UnauthorizedError,
+)
 from kg.settings import SparqlSettings
 from kg.sparql import PREFIXES, check_update, parse_error
 from kg.sparql_cost import FAN_OUT_QUERIES, INLINE_WORK_BUDGET, FanOut, work_bound
@@ -81,11 +87,20 @@ class SparqlService:
         settings: timeout, row cap, update token, worker count.
         locate: returns the folder of the current generation's RDF store (None: nothing
             ingested yet). Called at most every GENERATION_TTL_S seconds.
+        remote: for a KB whose RDF lives on a SPARQL server (KG_SPARQL__REMOTE_URL): returns
+            its query handle. Queries are then HTTP calls made in a thread, abandoned at the
+            timeout (the server applies its own limits); no worker processes are started.
     """
 
-    def __init__(self, settings: SparqlSettings, locate: Callable[[], Path | None]):
+    def __init__(
+        self,
+        settings: SparqlSettings,
+        locate: Callable[[], Path | None],
+        remote: Callable[[], object] | None = None,
+    ):
         self.settings = settings
         self._locate = locate
+        self._remote = remote
         self.pool = WorkerPool(settings.workers)
         self._gate = _Gate()
         self._located: tuple[float, str | None] = (-1.0, None)
@@ -135,8 +150,20 @@ class SparqlService:
         self._bounds.clear()
         self._fan = {path: fan}
 
+    @property
+    def workers(self) -> int:
+        """Worker processes that run queries (0 for a remote store)."""
+        return 0 if self._remote else self.pool.size
+
+    def start(self) -> None:
+        """Start the worker processes (none for a remote store)."""
+        if not self._remote:
+            self.pool.start()
+
     def warm_up(self, timeout: float = 300.0) -> bool:
         """Start the workers and wait until the current generation's statistics are known."""
+        if self._remote:
+            return True
         self.pool.start()
         deadline = time.monotonic() + timeout
         while self._fan_out(self.store_path()) is None:
@@ -152,6 +179,8 @@ class SparqlService:
 
     def inline(self, p: Prepared) -> bool:
         """True when a query's work is bounded, so it may run in this process."""
+        if self._remote:
+            return True  # an HTTP call to the server: nothing to kill here
         if self._inline_since and self._overrunning():
             return False
         if "service" in p.query.lower():
@@ -180,6 +209,11 @@ class SparqlService:
         self._inline_since[me] = time.monotonic()
         try:
             with self._gate.read():
+                if self._remote:
+                    handle = self._remote()
+                    if handle is None:
+                        raise NotIngestedError("nothing ingested yet — run `kg ingest` first")
+                    return run(handle, p)
                 return run(self._local_store(self.store_path()), p)
         finally:
             del self._inline_since[me]
@@ -217,6 +251,11 @@ class SparqlService:
         """
         self.check_token(authorization)
         check_update(text)
+        if self._remote:
+            raise ForbiddenQueryError(
+                f"this KB's RDF lives on the SPARQL server {self.settings.remote_url}: send "
+                "updates to it directly (and re-ingest to bring the KB folder back)"
+            )
         with self._gate.write(self.settings.timeout_s):
             path = self.store_path()
             with self._local_lock:

@@ -278,3 +278,50 @@ def test_a_kb_not_yet_ingested_is_served_with_a_clear_503(tmp_path):
             r = httpx.get(url + path)
             assert r.status_code == 503 and r.json()["error"]["code"] == "not-ingested"
             assert "kg ingest" in r.json()["error"]["hint"]
+
+
+def test_a_kb_on_a_remote_sparql_server_is_served_too(tmp_path):
+    """KG_SPARQL__REMOTE_URL: the endpoint forwards queries to `oxigraph serve`."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("oxigraph")
+    if not exe.exists() and shutil.which("oxigraph") is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    remote = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [str(exe) if exe.exists() else "oxigraph", "serve", "--location", str(tmp_path / "ox"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(f"{remote}/query", params={"query": "ASK {}"}, timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        kb_dir = write_kb(
+            tmp_path / "kb", {k: v for k, v in SMALL_KB.items() if k.startswith("kb/")}
+        )
+        sparql = SparqlSettings(remote_url=remote, update_token=TOKEN)
+        settings = make_settings(kb_dir, tmp_path / "home", sparql=sparql)
+        KnowledgeBase(settings).ingest()
+        with serving(settings) as url:
+            assert httpx.get(f"{url}/health").json()["query_workers"] == 0
+            rows = httpx.get(f"{url}/sparql", params={"query": MODELS, "format": "csv"}).text
+            assert rows.splitlines()[1:] == ["https://neuro-omics-kg.org/kb/model/alpha,Alpha", "https://neuro-omics-kg.org/kb/model/beta,Beta"]  # fmt: skip
+            ttl = httpx.get(f"{url}/model/alpha", headers={"Accept": "text/turtle"})
+            g = rdflib.Graph().parse(data=ttl.text, format="turtle")
+            assert (rdflib.URIRef("https://neuro-omics-kg.org/kb/model/alpha"), None, rdflib.Literal("Alpha")) in g  # fmt: skip
+            r = httpx.post(f"{url}/sparql", data={"update": "INSERT DATA { <a:b> <a:c> <a:d> }"},
+                           headers={"Authorization": f"Bearer {TOKEN}"})  # fmt: skip
+            assert r.status_code == 403 and remote in r.json()["error"]["message"]
+    finally:
+        proc.terminate()
+        proc.wait(10)

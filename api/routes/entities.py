@@ -24,9 +24,11 @@ router = APIRouter(tags=["Entities"])
 Kind = Enum("Kind", {k: k for k in KINDS}, type=str)  # type: ignore[misc]
 
 # Everything the graph says about one entity: its triples, its reified facts (value, YAML
-# path, lines, source) and the statements that carry its relations' provenance.
-DESCRIBE = """CONSTRUCT { ?e ?p ?o . ?f ?fp ?fo . ?st ?sp ?so }
-WHERE { { ?e ?p ?o } UNION { ?e nokg:fact ?f . ?f ?fp ?fo } UNION { ?st rdf:subject ?e ; ?sp ?so } }"""
+# path, lines, source) and the statements that carry its relations' provenance. The IRI is
+# ours and checked by NamedNode (no `>` or space can be in it), so it is written in as a term
+# (bound parameters would not reach a remote SPARQL store).
+DESCRIBE = """CONSTRUCT {{ {e} ?p ?o . ?f ?fp ?fo . ?st ?sp ?so }}
+WHERE {{ {{ {e} ?p ?o }} UNION {{ {e} nokg:fact ?f . ?f ?fp ?fo }} UNION {{ ?st rdf:subject {e} ; ?sp ?so }} }}"""
 _RDF = {"application/ld+json": "jsonld", "text/turtle": "turtle", "application/n-triples": "ntriples", "application/rdf+xml": "rdfxml"}  # fmt: skip
 _FORMATS = {"json": "json", "jsonld": "jsonld", "json-ld": "jsonld", "turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "rdfxml": "rdfxml"}  # fmt: skip
 _NEGOTIATED = {
@@ -70,7 +72,7 @@ async def _entity(ref: str, request: Request, kb, svc, fmt: str | None, kind: st
     iri = entity_iri(kb.base_iri, facts.kind, facts.id)
     chosen = _choose(request, fmt)
     if chosen != "json":
-        p = svc.prepare(DESCRIBE, format_param=chosen, substitutions=(("e", ox.NamedNode(iri)),))
+        p = svc.prepare(DESCRIBE.format(e=ox.NamedNode(iri)), format_param=chosen)
         out = await run_query(svc, p)
         return Response(out.body, media_type=media_type(out.fmt), headers={"Vary": "Accept"})
     head = models.summary(facts, iri)

@@ -29,7 +29,7 @@ def health(
         status="ok",
         generation=kb.stores.current_generation(),
         kb=str(kb.settings.kb),
-        query_workers=svc.pool.size,
+        query_workers=svc.workers,
     )
 
 
