@@ -173,6 +173,36 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=2000)
 
 
+class Citation(BaseModel):
+    """A line range of a source that an answer rests on."""
+
+    model_config = ConfigDict(extra="allow")
+    source: str
+    lines: tuple[int, int]
+    entity: str | None = None
+    quote: str | None = Field(None, description="The cited text.")
+
+
+class Answer(BaseModel):
+    """The assistant's answer: text, citations to source lines, and how sure it is."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={"examples": [{
+            "question": "What is the context length of BrainLM?",
+            "answer": "BrainLM — context length: 207760 (kb/model_cards/brainlm.yaml:21).",
+            "citations": [{"source": "kb/model_cards/brainlm.yaml", "lines": [21, 21],
+                           "entity": "brainlm", "quote": "context_length: 207760"}],
+            "intent": "lookup", "entities": ["brainlm"], "confidence": 1.0}]},
+    )  # fmt: skip
+    question: str
+    answer: str = Field(description="Says so when the KB does not contain the answer.")
+    citations: list[Citation] = Field(default_factory=list)
+    intent: str | None = None
+    entities: list[str] = Field(default_factory=list)
+    confidence: float | None = None
+
+
 class SourceText(BaseModel):
     """Lines of a source file, for showing a citation."""
 

@@ -156,12 +156,19 @@ def test_stats_conflicts_findings_and_health(api):
     assert health["status"] == "ok" and health["generation"] == stats["generation"]
 
 
-def test_ask_answers_or_says_it_is_not_available(api):
-    r = api.post("/ask", json={"question": "Which models use fMRI?"})
-    if r.status_code == 200:
-        assert isinstance(r.json(), dict)
-    else:
+def test_ask_answers_with_citations_to_source_lines(api):
+    r = api.post("/ask", json={"question": "What is the context length of BrainLM?"})
+    if r.status_code == 501:  # a build without the answerer
         assert_envelope(r, 501, "not-implemented")
+    else:
+        answer = r.json()
+        assert "207760" in answer["answer"]
+        cited = answer["citations"][0]
+        assert cited["source"] == "kb/model_cards/brainlm.yaml" and cited["lines"][0] >= 1
+        lines = api.get(
+            f"/sources/{cited['source']}", params={"lines": "{}-{}".format(*cited["lines"])}
+        )
+        assert "207760" in lines.json()["text"]  # the citation resolves to the cited text
     assert_envelope(api.post("/ask", json={"question": ""}), 422, "invalid-request")
 
 

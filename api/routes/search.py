@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Query
 
 from api import models
 from api.deps import get_kb
-from api.errors import ERROR_RESPONSES, NotImplementedYetError
+from api.errors import ERROR_RESPONSES, ErrorEnvelope, NotImplementedYetError
 from kg.knowledge_base import KnowledgeBase
 
 router = APIRouter(tags=["Search and questions"])
@@ -55,37 +55,22 @@ def search(
 @router.post(
     "/ask",
     summary="Ask a question",
-    description="The assistant's answer to a question about the KB, with citations to source "
-    "lines (or an explicit statement that the KB does not know). The body of the answer is "
-    "the assistant's JSON answer.",
-    response_model=dict[str, Any],
+    description="The assistant's answer to a question about the KB, citing the source lines "
+    "it rests on, or saying that the KB does not contain the answer.",
+    response_model=models.Answer,
     responses={
-        200: {
-            "description": "The answer with its citations.",
-            "content": {
-                "application/json": {
-                    "example": {
-                        "question": "Which models use the UK Biobank?",
-                        "answer": "BrainLM and ... [1]",
-                        "citations": [
-                            {"n": 1, "source": "kb/model_cards/brainlm.yaml", "lines": [12, 14]}
-                        ],
-                    }
-                }
-            },
-        },
-        501: {"model": models.BaseModel, "description": "The assistant is not available."},
+        501: {"model": ErrorEnvelope, "description": "No answerer in this build."},
         **ERROR_RESPONSES,
     },  # fmt: skip
 )
 async def ask(
     body: models.AskRequest = Body(), kb: KnowledgeBase = Depends(get_kb)
-) -> dict[str, Any]:
+) -> models.Answer:
     answer = getattr(kb, "ask", None)
     if answer is None:
         raise NotImplementedYetError("the question answerer is not part of this build yet")
     result = await anyio.to_thread.run_sync(answer, body.question)
-    return result if isinstance(result, dict) else _as_dict(result)
+    return models.Answer.model_validate(result if isinstance(result, dict) else _as_dict(result))
 
 
 def _as_dict(result: Any) -> dict[str, Any]:
