@@ -107,6 +107,7 @@ class SparqlService:
         self._local: tuple[str, ox.Store] | None = None
         self._local_lock = threading.Lock()
         self._fan: dict[str, FanOut | None] = {}  # per store path; None while measuring
+        self._unmeasured: set[str] = set()  # paths whose measurement failed
         self._bounds: dict[str, int | None] = {}  # query text -> work bound (current path)
         self._inline_since: dict[int, float] = {}  # thread id -> start of its inline query
 
@@ -131,10 +132,11 @@ class SparqlService:
 
     # -- fan-out statistics ----------------------------------------------------------------
     def _fan_out(self, path: str) -> FanOut | None:
-        if path not in self._fan:
-            self._fan[path] = None
-            threading.Thread(target=self._measure, args=(path,), daemon=True).start()
-        return self._fan[path]
+        with self._local_lock:
+            if path not in self._fan:
+                self._fan[path] = None
+                threading.Thread(target=self._measure, args=(path,), daemon=True).start()
+        return self._fan.get(path)
 
     def _measure(self, path: str) -> None:
         """Measure a generation's fan-outs in a worker (seconds at 1M triples, once)."""
@@ -146,6 +148,7 @@ class SparqlService:
             fan = FanOut.from_tsv(tsv["out"], tsv["in"])
         except Exception:  # without statistics every query simply runs in a worker
             log.warning("could not measure fan-outs of %s", path, exc_info=True)
+            self._unmeasured.add(path)
             return
         self._bounds.clear()
         self._fan = {path: fan}
@@ -166,8 +169,8 @@ class SparqlService:
             return True
         self.pool.start()
         deadline = time.monotonic() + timeout
-        while self._fan_out(self.store_path()) is None:
-            if time.monotonic() > deadline:
+        while self._fan_out(path := self.store_path()) is None:
+            if time.monotonic() > deadline or path in self._unmeasured:
                 return False
             time.sleep(0.02)
         return True
