@@ -231,25 +231,27 @@ class Assistant:
         plan = make_plan(linked, self.view)
         if plan.intent == "compare":
             ga = graph_compare.answer(plan, linked, self.view, self.compare)
+        elif plan.define:
+            ga = graph_answers.definition(plan, self.view)
         else:
             ga = graph_answers.answer(plan, linked, self.view)
         g = ga.strength if ga else 0.0
         sents = []
-        if ga is None or g < STRONG_GRAPH:
+        if ga is None or g < STRONG_GRAPH or plan.define:
             k = max(self.settings.top_k, text_answers.PASSAGES)
             sents = text_answers.extract(question, linked, self.view, k)
         t = text_confidence(sents, linked, plan.properties, self._about(plan), self.view)
         if ga is not None and g < WEAK_GRAPH and sents:
             ga = None  # a few stray words matched in fields: the passages say more
             g = 0.0
-        graph_first = ga is not None and (g >= t or plan.intent != "text")
+        graph_first = ga is not None and (g >= t or plan.intent != "text" or plan.define)
         intent = ga.intent if graph_first else ("text" if sents else plan.intent)
         parts, cites = [], []
         if graph_first:
             parts = [ga.lead] if ga.lead else []
             parts += [render_block(b) for b in ga.blocks]
             cites = _graph_citations(ga, self.view)
-            if sents and g < STRONG_GRAPH:
+            if sents and (g < STRONG_GRAPH or plan.define):
                 parts.append(_render_text(sents[:2]))
                 cites += _text_citations(sents[:2])
         elif sents:

@@ -127,7 +127,29 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
                 strength *= FALLBACK
             # else: no relation leads there; the start entity's own fields may say it
             # ("the reference of combat_smri" is a field, not a paper card).
-    return _facts(plan, linked, view, base, final, hops, evidence, strength, field_words)
+    ga = _facts(plan, linked, view, base, final, hops, evidence, strength, field_words)
+    if ga is not None and plan.then:
+        # "…, and which paper describes it?": one more hop from what was found.
+        more = chain(view, final, plan.then, None)
+        if more:
+            ga.blocks += _relation_blocks(view, more[:MAX_LISTED])
+            ga.entities += [o for _, o, _ in more if o not in ga.entities]
+    return ga
+
+
+def definition(plan: Plan, view) -> GraphAnswer | None:
+    """ "What is X?": the summary X's own card gives, beside the passages."""
+    blocks = []
+    for e in plan.seeds:
+        if e.kind == "doc":
+            continue
+        facts = property_facts("summary", view.attributes(e.id), view.source(e.id))[:1]
+        if facts:
+            blocks.append(Block(e.id, e.name, facts))
+    if not blocks:
+        return None
+    strength = min(e.score for e in plan.seeds)
+    return GraphAnswer("text", "", blocks, [b.entity for b in blocks], strength)
 
 
 def _projection_words(
@@ -137,7 +159,9 @@ def _projection_words(
     question's other content words except those naming the entity (`names`) or used to
     choose it, verbs that only break ties, and, when no relation reached the kind asked,
     key words standing for that kind ("reference" for a paper)."""
-    kinds = {linked.tokens[span[0]].stem for _, span in linked.kinds}
+    # Kind words that lead somewhere are no facts to look up; "how many datasets" counts one.
+    steer = {plan.target, plan.via, plan.source_kind}
+    kinds = {linked.tokens[span[0]].stem for k, span in linked.kinds if k in steer}
     chose = {w for c in plan.constraints.values() for w in c.words} | set(led)
     asked = [w for w in linked.asked_words() if w not in FILLER | kinds | chose]
     used = chose | set(names)

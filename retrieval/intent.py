@@ -95,6 +95,8 @@ class Plan:
     explain: bool = False
     list_answer: bool = False  # "Which models …": the answer is entities, not a value
     via: str | None = None  # a kind the question passes through ("BrainLM's embedding strategy")
+    then: str | None = None  # "…, and which paper describes it?": a second kind asked
+    define: bool = False  # "What is the LOGO protocol?": the named entity's own summary
 
 
 def _kind_positions(linked: Linked) -> list[tuple[str, int]]:
@@ -182,6 +184,7 @@ def plan(linked: Linked, view) -> Plan:
         return out
     if (explain or _definition(linked, value_props)) and not (seeds and value_props):
         out.intent = "text"
+        out.define = _definition(linked, value_props)
         return out
     target = list_kind or next((k for k, _ in kinds if k not in seed_kinds), None)
     if scope:
@@ -189,7 +192,11 @@ def plan(linked: Linked, view) -> Plan:
         target = list_kind or (others[0] if others else scope_kind)
         out.source_kind = scope_kind
     out.target = target
-    out.via = next((k for k, _ in kinds if k not in {target, scope_kind, *seed_kinds}), None)
+    second = _second_clause(linked)
+    out.then = next((k for k, p in kinds if p > second and k != target), None) if second else None
+    out.via = next(
+        (k for k, p in kinds if k not in {target, scope_kind, out.then, *seed_kinds}), None
+    )
     if seeds:
         # graph_answers says multi_hop when a relation leads to the facts reported
         out.intent = "relation" if target else "lookup"
@@ -203,6 +210,15 @@ def plan(linked: Linked, view) -> Plan:
         out.source_kind = other[0] if other else target
     out.intent = "multi_hop" if out.source_kind != target else "filter"
     return out
+
+
+def _second_clause(linked: Linked) -> int:
+    """Token index of a second question ("…, and which paper …"), 0 when there is none."""
+    lows = [t.low for t in linked.tokens]
+    for i in range(1, len(lows) - 1):
+        if lows[i] == "and" and lows[i + 1] in ("which", "what", "who", "where"):
+            return i
+    return 0
 
 
 def _definition(linked: Linked, value_props: list[str]) -> bool:

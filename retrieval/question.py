@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.lexical import _stem
+from retrieval.lexicon import KIND_WORDS
 
 _WORD = re.compile(r"[^\W_]+")
 # British spellings fold to American ones, in questions and KB text alike.
@@ -130,9 +131,19 @@ def asked_span(toks: list[Token]) -> list[int]:
         while j < len(toks) and lows[j] in _ASK_SKIP:
             j += 1
         out = []
-        while j < len(toks) and lows[j] not in _ASK_STOP and len(out) < 4:
+        while j < len(toks) and len(out) < 5:
+            if lows[j] == "and" and out and j + 1 < len(toks):
+                nxt = lows[j + 1]
+                if nxt in _ASK_STOP or nxt in _ASK_START or nxt in ("how", "its", "their"):
+                    break
+                out.append(j + 1)  # "datasets and tasks": both are asked
+                break
+            if lows[j] in _ASK_STOP:
+                break
             out.append(j)
             j += 1
+            if toks[j - 1].stem in KIND_WORDS and (j >= len(toks) or lows[j] != "and"):
+                break  # "which genetics models …": the kind ends what is asked
         # "the maximum number of samples": the samples are what is counted.
         if out and lows[out[-1]] in _COUNT_WORDS and j + 1 < len(toks) and lows[j] == "of":
             out = out[:-1] + [j + 1]
