@@ -152,10 +152,17 @@ def supports(s, linked: Linked, props: list[str], seeds: list[str], view) -> boo
         return False  # "Parameters: —" in a table row: the value is missing
     if QUANTITY_Q.search(linked.question) and not quantities(s.text):
         return False
-    if seeds and s.entity not in seeds and not (set(seeds) & set(s.chunk.entity_ids[:1])):
+    if seeds and s.entity not in seeds:
         names = [text_words(view.name(i)) for i in seeds if view.kind(i) != "doc"]
         if not any(n and n <= words for n in names):
-            return False
+            if not set(seeds) & set(s.chunk.entity_ids[:1]):
+                return False
+            # A passage about the entity, unless this unit is about another of its kind
+            # (a row for another model in a table of models).
+            kinds = {view.kind(i) for i in seeds}
+            other = [e for e in view.linker.link(s.text).entities if e.kind in kinds]
+            if any(e.id not in seeds for e in other):
+                return False
     return not ABSENCE.search(s.text)
 
 
