@@ -74,6 +74,7 @@ class _Worker:
     recv: Connection
 
     def close(self) -> None:
+        """Close both pipe ends."""
         self.send.close()
         self.recv.close()
 

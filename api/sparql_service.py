@@ -50,6 +50,7 @@ class _Gate:
 
     @contextmanager
     def read(self):
+        """Hold a query's place; waits while an update writes."""
         with self._cond:
             while self._writing:
                 self._cond.wait()
@@ -63,6 +64,7 @@ class _Gate:
 
     @contextmanager
     def write(self, timeout: float):
+        """Wait (at most `timeout`) for running queries, then hold new ones off."""
         with self._cond:
             self._writing = True
             try:

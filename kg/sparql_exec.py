@@ -121,6 +121,7 @@ class Prepared:
 
     @classmethod
     def from_wire(cls, t: tuple) -> Prepared:
+        """Inverse of `to_wire`."""
         return cls(t[0], t[1], Shape(*t[2]), *t[3:])
 
 

@@ -26,7 +26,8 @@ _PROLOGUE = re.compile(r"\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*
 
 
 def keyword(*words: str) -> re.Pattern[str]:
-    # A keyword, not part of a variable (?load), prefixed name (ex:drop) or longer word.
+    """A case-insensitive pattern for whole SPARQL keywords: not part of a variable
+    (?load), a prefixed name (ex:drop) or a longer word."""
     return re.compile(r"(?<![?$:\w])(" + "|".join(words) + r")(?![:\w])", re.I)
 
 

@@ -84,6 +84,7 @@ def compare(
     format: Literal["json", "md", "markdown", "csv", "html", "latex"] = Query("json"),  # noqa: A002
     kb: KnowledgeBase = Depends(get_kb),
 ) -> Response:  # fmt: skip
+    """A comparison table in the requested format."""
     from kg.table_formats import render, to_json
 
     descending = bool(sort and sort.startswith("-"))

@@ -101,6 +101,7 @@ def list_entities(
     page: Paging = Depends(),
     kb: KnowledgeBase = Depends(get_kb),
 ) -> models.EntityPage:
+    """One page of entities matching the filters."""
     kind = type.value if type else None
     rows, total = kb.find(kind, modality, tag, q, page.limit, page.offset)
     items = [models.summary(r, entity_iri(kb.base_iri, r.kind, r.id)) for r in rows]
@@ -123,6 +124,7 @@ def neighbors(
     depth: int = Query(1, ge=1, le=3, description="How many relations away."),
     kb: KnowledgeBase = Depends(get_kb),
 ) -> list[models.NeighborModel]:
+    """Entities near an entity."""
     return [
         models.NeighborModel(id=n.id, kind=n.kind, name=n.name, distance=n.distance, via=models.step(n.via))
         for n in kb.neighbors(id, depth)
@@ -145,6 +147,7 @@ async def get_entity(
     kb: KnowledgeBase = Depends(get_kb),
     svc: SparqlService = Depends(get_sparql),
 ) -> Response:
+    """An entity with its facts, as JSON or RDF."""
     return await _entity(id, request, kb, svc, format, None)
 
 
@@ -161,6 +164,7 @@ def path(
     end: str = Query(alias="to", description="Entity id, name or alias.", examples=["ukb"]),
     kb: KnowledgeBase = Depends(get_kb),
 ) -> models.PathModel:
+    """The shortest chain of relations between two entities."""
     steps = kb.path(start, end)
     return models.PathModel(
         start=kb.resolve(start), end=kb.resolve(end), steps=[models.step(s) for s in steps]
@@ -182,6 +186,7 @@ def iri_router(base_path: str) -> APIRouter:
         kb: KnowledgeBase = Depends(get_kb),
         svc: SparqlService = Depends(get_sparql),
     ) -> Response:
+        """An entity IRI's content, as JSON or RDF."""
         if kind not in KINDS:  # any other two-segment path: a plain 404, not a 422
             raise StarletteHTTPException(404)
         return await _entity(id, request, kb, svc, format, kind)

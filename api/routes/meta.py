@@ -25,6 +25,7 @@ router = APIRouter(tags=["Meta"])
 def health(
     kb: KnowledgeBase = Depends(get_kb), svc: SparqlService = Depends(get_sparql)
 ) -> models.Health:
+    """Liveness and the generation served."""
     return models.Health(
         status="ok",
         generation=kb.stores.current_generation(),
@@ -45,6 +46,7 @@ def health(
         "failed_sources": 0, "findings": {"error": 1, "warning": 365}}}}}, **ERROR_RESPONSES},
 )  # fmt: skip
 def stats(kb: KnowledgeBase = Depends(get_kb)) -> dict[str, Any]:
+    """Counts of the KB."""
     return kb.stats()
 
 
@@ -57,6 +59,7 @@ def stats(kb: KnowledgeBase = Depends(get_kb)) -> dict[str, Any]:
     responses=ERROR_RESPONSES,
 )
 def conflicts(kb: KnowledgeBase = Depends(get_kb)) -> list[models.ConflictModel]:
+    """Disagreeing values with their sources."""
     return [
         models.ConflictModel(
             entity=c.entity,
@@ -81,6 +84,7 @@ def findings(
     severity: Literal["error", "warning"] | None = Query(None, description="Only this severity."),
     kb: KnowledgeBase = Depends(get_kb),
 ) -> list[dict[str, Any]]:
+    """Problems found in the KB's files."""
     return [
         {"severity": f.severity, "code": f.code, "source": f.source, "line": f.line,
          "message": f.message, "hint": f.hint}

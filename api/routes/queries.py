@@ -30,6 +30,7 @@ def _load(kb: KnowledgeBase) -> dict[str, saved_queries.SavedQuery]:
     responses=ERROR_RESPONSES,
 )
 def list_queries(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> list[SavedQuery]:
+    """The KB's saved queries."""
     return [SavedQuery(**q.to_dict() | {"url": f"/queries/{q.name}"}) for q in _load(kb).values()]
 
 
@@ -51,6 +52,7 @@ async def run_saved(
     kb: KnowledgeBase = Depends(get_kb),
     svc: SparqlService = Depends(get_sparql),
 ) -> Response:
+    """Run a saved query with its parameters bound as RDF terms."""
     q = _load(kb).get(name)
     if q is None:
         raise UnknownQueryError(f"no saved query {name!r}; GET /queries lists them")

@@ -29,6 +29,7 @@ def _register(plural: str, kind: str) -> None:
         page: Paging = Depends(),
         kb: KnowledgeBase = Depends(get_kb),
     ) -> models.ResourcePage:
+        """One page of this kind, with facet counts."""
         rows, total = kb.find(kind, modality, tag, q, page.limit, page.offset)
         return models.ResourcePage(
             items=[models.summary(r, entity_iri(kb.base_iri, r.kind, r.id)) for r in rows],
@@ -60,6 +61,7 @@ for _plural, _kind in RESOURCES.items():
     responses=ERROR_RESPONSES,
 )
 def modalities(kb: KnowledgeBase = Depends(get_kb)) -> list[models.Modality]:
+    """The modality vocabulary with entity counts."""
     counts = kb.facets(None)["modality"]
     return [
         models.Modality(

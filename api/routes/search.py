@@ -31,6 +31,7 @@ def search(
     mode: Literal["hybrid", "dense", "bm25"] = Query("hybrid", description="Ranking."),
     kb: KnowledgeBase = Depends(get_kb),
 ) -> models.SearchResults:
+    """Passages that match a text."""
     hits = kb.search(q, k=k, mode=mode)
     return models.SearchResults(
         query=q,
@@ -66,6 +67,7 @@ def search(
 async def ask(
     body: models.AskRequest = Body(), kb: KnowledgeBase = Depends(get_kb)
 ) -> models.Answer:
+    """The assistant's cited answer to a question."""
     answer = getattr(kb, "ask", None)
     if answer is None:
         raise NotImplementedYetError("the question answerer is not part of this build yet")

@@ -48,6 +48,7 @@ def source(
     lines: str | None = Query(None, description="A line or a range, e.g. `12-30`.", examples=["1-20"]),
     kb: KnowledgeBase = Depends(get_kb),
 ) -> Response:  # fmt: skip
+    """Lines of an ingested source file."""
     start, end = _range(lines)
     text, first, last, total = kb.source_text(path, start, end)
     if "text/plain" in request.headers.get("accept", ""):

@@ -91,6 +91,7 @@ def _format(params: dict[str, list[str]]) -> str | None:
 
 
 def results_response(out: Outcome, svc: SparqlService) -> Response:
+    """Serialised results as a response, flagged when the row cap cut them."""
     headers = {"Vary": "Accept"}
     if out.truncated:
         headers["X-KG-Truncated"] = "true"
@@ -127,6 +128,7 @@ async def _update(request: Request, svc: SparqlService, text: str) -> Response:
     openapi_extra={"parameters": _PARAMS},
 )
 async def sparql_get(request: Request, svc: SparqlService = Depends(get_sparql)) -> Response:
+    """SPARQL protocol query by GET, or the service description."""
     params = parse_qs(request.url.query, keep_blank_values=True)
     if "update" in params:
         raise QueryError("SPARQL Update must be sent with POST (form `update=` or "
@@ -152,6 +154,7 @@ async def sparql_get(request: Request, svc: SparqlService = Depends(get_sparql))
     openapi_extra={"parameters": _PARAMS[1:], "requestBody": _BODY},
 )
 async def sparql_post(request: Request, svc: SparqlService = Depends(get_sparql)) -> Response:
+    """SPARQL protocol query or update by POST."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params = parse_qs(request.url.query, keep_blank_values=True)
     body = (await request.body()).decode("utf-8", errors="replace")
