@@ -21,7 +21,7 @@ from ingest.discover import discover
 from ingest.kb_config import load_kb_config
 from ingest.linker import link
 from ingest.parse import parse_source
-from ingest.parse_cache import ParseCache
+from ingest.parse_cache import PARSER_VERSION, ParseCache
 from ingest.vocab_source import vocabulary_source
 from kg.errors import IngestError
 from kg.ir import Finding, LinkedSource, ParsedSource, SourceFile
@@ -50,11 +50,25 @@ class IngestReport:
         return bool(self.upserted or self.deleted or self.failed)
 
 
-def source_digest(linked: LinkedSource) -> str:
-    """A hash of everything a source contributes to the stores (after linking)."""
+def source_digest(linked: LinkedSource, kinds: dict[str, str]) -> str:
+    """A hash of everything a source contributes to the stores (after linking).
+
+    The kinds of the entities it points at are included: they are part of the IRIs its
+    graph holds, so a card that changes kind elsewhere rewrites the graphs linking to it.
+    """
     p = linked.parsed
+    targets = sorted({r.object for r in linked.relations} | {a.entity for a in p.attributes})
     payload = repr(
-        (p.source.kind, p.entities, p.attributes, p.sections, linked.relations, linked.findings)
+        (
+            PARSER_VERSION,
+            p.source.kind,
+            p.entities,
+            p.attributes,
+            p.sections,
+            linked.relations,
+            linked.findings,
+            [kinds.get(t) for t in targets],
+        )
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -95,7 +109,8 @@ class Pipeline:
 
         t = time.perf_counter()
         linked = link([vocabulary_source(), *parsed])
-        digests = {ls.path: source_digest(ls) for ls in linked}
+        kinds = {e.id: e.kind for ls in linked for e in ls.parsed.entities}
+        digests = {ls.path: source_digest(ls, kinds) for ls in linked}
         upserts = [
             ls
             for ls in linked
@@ -118,7 +133,6 @@ class Pipeline:
         conflicts = find_conflicts(linked)
         generation = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         previous = sql.current_generation()
-        kinds = {e.id: e.kind for ls in linked for e in ls.parsed.entities}
         try:
             self.progress("write", 0, 3)
             self.stores.stage_rdf(previous, generation, upserts, deleted, base_iri, kinds)
