@@ -32,7 +32,20 @@ _FIELD_SEP = re.compile(r";\s(?=[\w.\[\]-]+:\s)")
 _BULLET = re.compile(r"^([-*+•]|\d+[.)])\s+")
 # Emphasis and code marks around words, heading and quote marks at line starts.
 _MARKUP = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|(?<!\w)\*(?!\s))")
-_QUESTION_WORDS = {"what", "which", "why", "how", "when", "where", "who", "does", "do", "is"}
+_QUESTION_WORDS = {
+    "what",
+    "which",
+    "why",
+    "how",
+    "when",
+    "where",
+    "who",
+    "does",
+    "do",
+    "is",
+    "many",
+    "much",
+}
 
 
 @dataclass(slots=True)
@@ -135,7 +148,9 @@ def _units(chunk) -> list[tuple[str, str]]:
     text = chunk.text
     if chunk.kind == "section" and "\n" in text:
         text = text.split("\n", 1)[1]
-    local = chunk.heading.split(" > ")[-1] if chunk.heading else ""
+    # The section's own heading counts fully; a doc title only as an ancestor (below).
+    parts = chunk.heading.split(" > ") if chunk.heading else []
+    local = parts[-1] if len(parts) > 1 else ""
     raw = _unwrap([ln.rstrip() for ln in text.split("\n")])
     indent = [len(ln) - len(ln.lstrip()) for ln in raw]
     lines = [ln.strip() for ln in raw]
