@@ -91,7 +91,7 @@ def same_word(q: str, w: str, abbrev: bool = False) -> bool:
         if a != b:
             break
         n += 1
-    if n >= 4 and n >= min(len(q), len(w)) - 3:
+    if n >= 4 and n >= min(len(q), len(w)) - 2:  # "compare" is no "complement"
         return True
     return (abbrev or w not in STOPWORDS) and len(w) >= 3 and w.isalpha() and q.startswith(w)
 

@@ -1,0 +1,68 @@
+"""What linking finds in a question: the entity links and the `Linked` bundle of all links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from retrieval.quantities import Quantity
+from retrieval.question import Token
+from retrieval.terms import PropertyLink, ValueLink
+
+
+@dataclass(frozen=True, slots=True)
+class EntityLink:
+    """An entity the question names; `score` is 1.0 for exact name matches, less if fuzzy."""
+
+    id: str
+    kind: str
+    name: str
+    text: str
+    span: tuple[int, int]  # token indices [start, end)
+    score: float
+    alternatives: tuple[str, ...] = ()  # other entities with the same name, best first
+
+
+@dataclass(slots=True)
+class Linked:
+    """Everything linked in one question."""
+
+    question: str
+    tokens: list[Token]
+    entities: list[EntityLink] = field(default_factory=list)
+    properties: list[PropertyLink] = field(default_factory=list)
+    values: list[ValueLink] = field(default_factory=list)
+    modalities: list[str] = field(default_factory=list)
+    modality_spans: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+    kinds: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    superlative: tuple[str, str | None] | None = None
+    unknown: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # name-like words no link consumed
+    words: list[str] = field(default_factory=list)  # content stems no link consumed
+    asked: list[int] = field(default_factory=list)  # token indices of what is asked for
+
+    def name_phrases(self) -> list[str]:
+        """Name-like words no link resolved, neighbours joined ("Hugging Face")."""
+        out: list[str] = []
+        last = -2
+        for i, t in enumerate(self.tokens):
+            if t.text in self.names:
+                if i == last + 1 and out:
+                    out[-1] += f" {t.text}"
+                else:
+                    out.append(t.text)
+                last = i
+        return out
+
+    def asked_words(self) -> list[str]:
+        """Stems of the words naming what the question asks for ("how many ROIs")."""
+        return [self.tokens[i].stem for i in self.asked]
+
+    def property_names(self) -> list[str]:
+        """Linked properties in question order; weak cues only when nothing stronger."""
+        strong = [p.property for p in self.properties if not p.weak]
+        names = strong or [p.property for p in self.properties]
+        return list(dict.fromkeys(names))
+
+    def kind_names(self) -> list[str]:
+        return list(dict.fromkeys(k for k, _ in self.kinds))
