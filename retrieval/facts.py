@@ -116,6 +116,7 @@ def own(attrs: list[Attribute], source: str, prefer_docs: bool = False) -> list[
 
 
 _NUMERIC = ("integer", "decimal")
+SHORT_VALUE = 12  # words: longer values are prose
 
 
 def _readable(a: Attribute) -> bool:
@@ -288,7 +289,13 @@ def meets(
             return False, []
         evidence.extend(hits[:1])
     if c.words:
-        hits = [a for a in attrs if all(has_word(w, text_words(a.raw)) for w in c.words)]
+        # A modifier ("BPE-tokenized model") is a field's value or key, not a word in a note.
+        hits = [
+            a
+            for a in attrs
+            if len(str(a.raw).split()) <= SHORT_VALUE
+            and all(has_word(w, text_words(a.raw) | path_words(a.path, eid)) for w in c.words)
+        ]
         if not hits:
             return False, []
         evidence.extend(hits[:1])

@@ -113,6 +113,8 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
         if plan.scope and plan.seeds:
             inside = set(members(view, plan.scope, target))
             hops = [h for h in hops if h[1] in inside] or hops
+        if any(h[2].predicate == "mentions" for h in hops):
+            strength *= FALLBACK  # reached through prose mentions, not stated relations
         if hops:
             ends = list(dict.fromkeys(o for _, o, _ in hops if view.kind(o) == target))
             final, ev2 = select(view, ends, plan.constraints.get(target), plan)

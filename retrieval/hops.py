@@ -81,6 +81,7 @@ def chain(view, ids: list[str], kind: str, via: str | None) -> list[tuple[str, s
         if first:
             mids = list(dict.fromkeys(o for _, o, _ in first))
             second = hop(view, mids, kind) or value_hops(view, mids, kind)
+            second = [h for h in second if h[1] not in ids]  # not back where it started
             if second:
                 return first + second
     return value_hops(view, ids, kind) or mention_hops(view, ids, kind)
