@@ -33,6 +33,9 @@ REGISTRY: dict[str, str] = {
     "sparql_endpoint": "bench.sparql_endpoint",
     "compare": "bench.compare_bench",
     "ask": "bench.ask_bench",
+    "ingest": "bench.ingest_bench",
+    "scaling": "bench.scaling",
+    "embedding_cost": "bench.embedding_cost",
 }
 
 

@@ -1,0 +1,148 @@
+"""The scaling table: a synthetic KB of the size's cards ingested without embeddings.
+
+Per size: cold ingest time and per-card cost, peak RSS, store sizes on disk (SQLite file,
+RDF generation folder), no-change and one-file-changed re-ingest, SPARQL lookup p50
+(through `KnowledgeBase.sparql`, and pyoxigraph's `Store.query` alone) and the REST-like
+entity fetch (`KnowledgeBase.show`). Run one size per process so its peak RSS is its own:
+``python -m bench --size 1k --only scaling`` (then 10k, 100k).
+
+Targets (issue 7): per-card cost at 100k ≤ 1.5× that at 1k; 100k cards in ≤ 10 min with
+peak RSS ≤ 4 GB; SPARQL lookup p50 ≤ 2 ms at 100k.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from itertools import cycle
+from pathlib import Path
+
+from bench.harness import Context, Result, disk_bytes, measure, peak_rss_mb
+from bench.ingest_bench import edit_one, settings, stage_metrics
+
+COLD_TARGET_S, RSS_TARGET_MB, LOOKUP_TARGET_MS, LINEAR_TARGET = 600.0, 4096.0, 2.0, 1.5
+LOOKUP = """SELECT ?p ?o ?path ?line WHERE {{
+  {{ <{m}> ?p ?o }}
+  UNION {{ <{m}> nokg:fact ?f . ?f nokg:property ?p ; nokg:value ?o ; nokg:yamlPath ?path ; nokg:line ?line }}
+}}"""
+
+
+def _mb(path: Path) -> float:
+    return round(disk_bytes(path) / 1e6, 1) if path.exists() else 0.0
+
+
+def _per_card_at_1k(ctx: Context) -> float | None:
+    """Per-card cold ingest cost of the last 1k run, if one was written."""
+    path = ctx.results / "scaling-1k.json"
+    try:
+        rows = json.loads(path.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return None
+    cold = next((r for r in rows if r["name"].startswith("cold ingest")), None)
+    return cold["metrics"].get("per_card_ms") if cold else None
+
+
+def cold(ctx: Context, kb_dir: Path, home: Path):
+    """One cold ingest of the size's KB into a fresh state folder; its Result and the KB."""
+    from kg.knowledge_base import KnowledgeBase
+
+    shutil.rmtree(home, ignore_errors=True)
+    t0 = time.perf_counter()
+    kb = KnowledgeBase(settings(kb_dir, home, None))
+    report = kb.ingest()
+    seconds = time.perf_counter() - t0
+    gen = kb.stores.current_generation()
+    rdf_dir = kb.stores.rdf.path_of(gen)
+    per_card = seconds * 1000 / ctx.cards
+    res = Result(f"cold ingest {ctx.cards:,} cards", [seconds * 1000], metrics={
+        "cards": ctx.cards, "sources": report.sources, "per_card_ms": round(per_card, 3),
+        "per_card_pipeline_ms": round(report.timings["total"] * 1000 / ctx.cards, 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "sqlite_mb": _mb(home / "kg.sqlite") + _mb(home / "kg.sqlite-wal"),
+        "rdf_generation_mb": _mb(rdf_dir), "quads": len(kb.stores.rdf_read()),
+        "entities": sum(report.counts.values()),
+        **stage_metrics(report.timings),
+    })  # fmt: skip
+    base = _per_card_at_1k(ctx)
+    if base and ctx.cards > 1_000:
+        res.metrics["per_card_vs_1k"] = round(per_card / base, 2)
+        res.metrics["linear"] = "yes" if per_card / base <= LINEAR_TARGET else "NO"
+    if ctx.cards >= 100_000:
+        res.metrics["meets_10min"] = "yes" if seconds <= COLD_TARGET_S else "NO"
+        res.metrics["meets_4GB"] = "yes" if peak_rss_mb() <= RSS_TARGET_MB else "NO"
+    return res, kb
+
+
+def reads(ctx: Context, kb) -> list[Result]:
+    """SPARQL lookups and entity fetches over many different models."""
+    from kg.sparql import PREFIXES
+
+    ids = [e.id for e in kb.stores.sql.find_entities("model", limit=200)[0]][::10] or ["none"]
+    base = kb.stores.base_iri
+    queries = [LOOKUP.format(m=f"{base}/model/{i}") for i in ids]
+    repeats = max(ctx.repeats, 50)
+    rows = len(kb.sparql(queries[0]).rows)
+    q_iter, s_iter, r_iter = cycle(queries), cycle(ids), cycle(queries)
+    store = kb.stores.rdf_read()
+    via_kb = measure(lambda: kb.sparql(next(q_iter)), repeats, warmup=5, budget_s=ctx.budget_s)
+
+    def raw() -> None:
+        list(store.query(next(r_iter), prefixes=PREFIXES, use_default_graph_as_union=True))
+
+    raw_samples = measure(raw, repeats, warmup=5, budget_s=ctx.budget_s)
+    show = measure(lambda: kb.show(next(s_iter)), repeats, warmup=5, budget_s=ctx.budget_s)
+    lookup = Result("SPARQL lookup (KnowledgeBase.sparql)", via_kb, metrics={"rows": rows})
+    lookup.metrics.update(target_ms=LOOKUP_TARGET_MS,
+                          meets_target="yes" if lookup.p50 <= LOOKUP_TARGET_MS else "NO")  # fmt: skip
+    return [
+        lookup,
+        Result("SPARQL lookup (pyoxigraph Store.query)", raw_samples),
+        Result("entity fetch (KnowledgeBase.show)", show),
+    ]
+
+
+def run(ctx: Context) -> list[Result]:
+    """Cold, no-change and one-file-changed ingest, then reads, at this size's cards."""
+    kb_dir = ctx.synthetic_kb()
+    home = ctx.cache / f"scaling-{ctx.cards}-home"
+    cards = sorted((kb_dir / "kb" / "model_cards").glob("*.yaml"))
+    card = cards[len(cards) // 2]
+    original = card.read_text()
+    try:
+        first, kb = cold(ctx, kb_dir, home)
+        repeats = min(ctx.repeats, 5)
+        same = Result("no-change re-ingest", measure(kb.ingest, repeats, warmup=0,
+                                                     budget_s=ctx.budget_s))  # fmt: skip
+        revision = iter(range(1, 1_000_000))
+        last: dict = {}
+
+        def one_changed() -> None:
+            edit_one(card, next(revision))
+            last.update(kb.ingest().timings)
+
+        changed = Result("one file changed re-ingest",
+                         measure(one_changed, repeats, warmup=0, budget_s=ctx.budget_s))  # fmt: skip
+        changed.metrics.update(stage_metrics(last))
+        return [first, same, changed, *reads(ctx, kb)]
+    finally:
+        card.write_text(original)  # the cached KB stays byte-identical to its seed
+
+
+def main() -> int:
+    """``python -m bench.scaling [SIZE]``: one size in this process, printed."""
+    from bench.__main__ import DEFAULT_CACHE
+    from bench.harness import BENCH_DIR
+
+    ctx = Context.for_size(sys.argv[1] if len(sys.argv) > 1 else "smoke", DEFAULT_CACHE,
+                           BENCH_DIR / "results")  # fmt: skip
+    for r in run(ctx):
+        print(
+            f"{r.name:40} p50 {r.p50:9.2f} ms  p95 {r.p95:9.2f} ms  n={len(r.samples_ms)}  {r.metrics}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
