@@ -23,6 +23,7 @@ from bench.harness import Context, Result, disk_bytes, measure, peak_rss_mb
 from bench.ingest_bench import edit_one, settings, stage_metrics
 
 COLD_TARGET_S, RSS_TARGET_MB, LOOKUP_TARGET_MS, LINEAR_TARGET = 600.0, 4096.0, 2.0, 1.5
+REMOTE_CARDS = 3_000  # ≈ 1.07M quads: the SPARQL-server load is measured at a million
 LOOKUP = """SELECT ?p ?o ?path ?line WHERE {{
   {{ <{m}> ?p ?o }}
   UNION {{ <{m}> nokg:fact ?f . ?f nokg:property ?p ; nokg:value ?o ; nokg:yamlPath ?path ; nokg:line ?line }}
@@ -103,8 +104,78 @@ def reads(ctx: Context, kb) -> list[Result]:
     ]
 
 
+def _serve(folder: Path):
+    """Start ``oxigraph serve`` on a free loopback port; (process, base URL)."""
+    import socket
+    import subprocess
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    exe = Path(sys.executable).with_name("oxigraph")
+    cmd = [str(exe), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).is_success:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("oxigraph serve did not start")
+
+
+def remote(ctx: Context, n_cards: int = REMOTE_CARDS) -> list[Result]:
+    """A cold load of ~1M quads into an Oxigraph server, a one-file change, HTTP lookups."""
+    from kg.knowledge_base import KnowledgeBase
+    from kg.settings import SparqlSettings
+
+    kb_dir = ctx.synthetic_kb(n_cards)
+    work = ctx.cache / f"remote-{n_cards}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    proc, url = _serve(work / "oxigraph")
+    card = sorted((kb_dir / "kb" / "model_cards").glob("*.yaml"))[0]
+    original = card.read_text()
+    try:
+        s = settings(kb_dir, work / "home", None).model_copy(
+            update={"sparql": SparqlSettings(remote_url=url)}
+        )
+        kb = KnowledgeBase(s)
+        t0 = time.perf_counter()
+        report = kb.ingest()
+        cold_ms = (time.perf_counter() - t0) * 1000
+        rows = kb.stores.rdf.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        first = Result(f"remote: cold ingest {n_cards:,} cards into oxigraph serve", [cold_ms],
+                       metrics={"quads": int(rows[0]["n"].value), "requests": kb.stores.rdf.requests,
+                                **stage_metrics(report.timings)})  # fmt: skip
+        revision = iter(range(1, 1000))
+
+        def one_changed() -> None:
+            edit_one(card, next(revision))
+            kb.ingest()
+
+        changed = Result("remote: one file changed re-ingest", measure(one_changed, 3, warmup=0))
+        ids = [e.id for e in kb.stores.sql.find_entities("model", limit=200)[0]][::10]
+        queries = cycle(LOOKUP.format(m=f"{kb.stores.base_iri}/model/{i}") for i in ids)
+        lookup = measure(lambda: kb.sparql(next(queries)), 50, warmup=5, budget_s=ctx.budget_s)
+        return [
+            first,
+            changed,
+            Result("remote: SPARQL lookup over HTTP (KnowledgeBase.sparql)", lookup),
+        ]
+    finally:
+        card.write_text(original)
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def run(ctx: Context) -> list[Result]:
-    """Cold, no-change and one-file-changed ingest, then reads, at this size's cards."""
+    """Cold, no-change and one-file-changed ingest, then reads, at this size's cards; at the
+    1k size also the SPARQL-server path at ~1M quads (`remote`)."""
     kb_dir = ctx.synthetic_kb()
     home = ctx.cache / f"scaling-{ctx.cards}-home"
     cards = sorted((kb_dir / "kb" / "model_cards").glob("*.yaml"))
@@ -125,9 +196,10 @@ def run(ctx: Context) -> list[Result]:
         changed = Result("one file changed re-ingest",
                          measure(one_changed, repeats, warmup=0, budget_s=ctx.budget_s))  # fmt: skip
         changed.metrics.update(stage_metrics(last))
-        return [first, same, changed, *reads(ctx, kb)]
+        results = [first, same, changed, *reads(ctx, kb)]
     finally:
         card.write_text(original)  # the cached KB stays byte-identical to its seed
+    return results + (remote(ctx) if ctx.size == "1k" else [])
 
 
 def main() -> int:

@@ -6,13 +6,12 @@ at those paths works. One named graph per source file, as on disk. A changed sou
 is replaced by one update request ``DROP SILENT GRAPH <g>; INSERT DATA { GRAPH <g> {…} }``
 that carries every changed source, cut into requests of at most `batch_quads` quads.
 
-A server keeps one dataset, not generations, so atomicity works differently (docs/scaling.md):
-the update is sent while the pipeline stages, before the SQL commit (the switch point), and
-it records the new generation in a state graph. Before each request the current content of
-the graphs it replaces is saved to an undo log in the state folder. If the ingest fails
-before the SQL commit, `rollback` restores those graphs; if the process dies instead, the
-next ingest finds the server one generation ahead of SQL and rolls back from the log first.
-Readers of the server see a change at once, one request at a time, not at the SQL commit.
+A server keeps one dataset, not generations (docs/scaling.md): the update goes out while the
+pipeline stages, before the SQL commit, and records the new generation in a state graph;
+the graphs it replaces are first saved to an undo log in the state folder. An ingest that
+fails before the SQL commit is rolled back from the log; one whose process died is rolled
+back by the next ingest, which finds the server a generation ahead of SQL. Readers see each
+request's change at once, not at the SQL commit.
 """
 
 from __future__ import annotations
@@ -94,22 +93,16 @@ class RemoteRdfStore:
     # -- generations ----------------------------------------------------------------------
     def generation(self) -> str | None:
         """The generation the server holds (recorded by the last update), or None."""
-        q = f"SELECT ?g WHERE {{ GRAPH <{self.state_graph}> {{ ?s <{_GENERATION}> ?g }} }}"
-        rows = self.select(q)
+        rows = self.select(
+            f"SELECT ?g {{ GRAPH <{self.state_graph}> {{ ?s <{_GENERATION}> ?g }} }}"
+        )
         return rows[0]["g"].value if rows else None
 
     def has_generation(self, generation: str | None) -> bool:
         return generation is not None and self.generation() == generation
 
-    def generations(self) -> list[str]:
-        gen = self.generation()
-        return [gen] if gen else []
-
     def path_of(self, generation: str) -> Path:
-        raise KGError(
-            "the RDF store is a SPARQL server (KG_SPARQL__REMOTE_URL): there is no local store "
-            f"folder; query it at {self.url}/query"
-        )
+        raise KGError(f"the RDF store is the SPARQL server at {self.url}: no local store folder")
 
     def graph_iri(self, path: str) -> ox.NamedNode:
         return ox.NamedNode(source_iri(self.base_iri, path))
