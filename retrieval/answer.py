@@ -46,6 +46,7 @@ class Citation:
     quote: str
 
     def to_dict(self) -> dict:
+        """The JSON shape of one citation."""
         return {
             "source": self.source,
             "lines": [self.lines[0], self.lines[1]],

@@ -18,7 +18,7 @@ from kg.sql.models import normalise_key
 from kg.vocab import PROPERTIES
 from retrieval.intent import Constraints
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import UNIT_WORDS
+from retrieval.lexicon import UNIT_PATTERNS
 from retrieval.quantities import quantities
 from retrieval.question import stem
 
@@ -102,6 +102,7 @@ def has_word(q: str, words: set[str], abbrev: bool = False) -> bool:
 
 
 def text_words(text: str) -> set[str]:
+    """Stemmed words of a value or sentence."""
     return {stem(w.lower()) for w in _TEXT_WORD.findall(str(text))}
 
 
@@ -190,7 +191,7 @@ def word_facts(
         if a.path == "id" or is_null(str(a.raw)) or (numeric and number_of(a) is None):
             continue
         pw, tw = path_words(a.path, a.entity), set() if keys_only else text_words(a.raw)
-        m = partial(_match, pw=pw, tw=tw)
+        m = partial(_match, pw=pw, tw=tw, raw=str(a.raw))
         part_a = sum(map(m, asked)) / len(asked) if asked else 0.0
         if any(has_word(w, pw, True) for w in substitutes):
             part_a = 1.0
@@ -217,12 +218,13 @@ def word_facts(
     return out
 
 
-def _match(w: str, pw: set[str], tw: set[str]) -> float:
+def _match(w: str, pw: set[str], tw: set[str], raw: str = "") -> float:
     """1 when a word is in the key, 0.5 when only in the value (or the value carries a unit
-    of what the word asks for: "frequency" ~ "Hz"), else 0."""
+    of what the word asks for: "frequency" ~ "0.01-0.1 Hz"), else 0."""
     if has_word(w, pw, True):
         return 1.0
-    if has_word(w, tw) or any(u in tw for u in UNIT_WORDS.get(w, ())):
+    unit = UNIT_PATTERNS.get(w)
+    if has_word(w, tw) or (unit is not None and unit.search(raw)):
         return 0.5
     return 0.0
 

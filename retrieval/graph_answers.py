@@ -56,6 +56,7 @@ def label(predicate: str, forward: bool) -> str:
 
 
 def relation_fact(view, base: str, other: str, rel) -> Fact:
+    """A relation as a fact about `other`, read from `base`'s side, citing its line."""
     forward = rel.subject == base
     text = f"{view.name(other)} ({other})" if view.name(other) != other else other
     lines = (rel.prov.line_start, rel.prov.line_end)
@@ -64,6 +65,7 @@ def relation_fact(view, base: str, other: str, rel) -> Fact:
 
 
 def entity_fact(view, eid: str) -> Fact:
+    """An entity itself as a fact, citing where it is defined."""
     row = view.entities[eid]
     return Fact(eid, row.kind, row.name, row.source, tuple(row.lines), row.name)
 

@@ -91,6 +91,7 @@ class KBView:
         return row.name if row else eid
 
     def kind(self, eid: str) -> str:
+        """Kind of an entity ("" when unknown)."""
         row = self.entities.get(eid)
         return row.kind if row else ""
 
@@ -136,6 +137,7 @@ class KBView:
         return mods
 
     def source(self, eid: str) -> str:
+        """The file defining an entity ("" when unknown)."""
         row = self.entities.get(eid)
         return row.source if row else ""
 

@@ -155,17 +155,23 @@ FRAME_WORDS = {
 }
 
 # Units a value carries when it answers a question word ("which frequency band" -> "Hz").
-UNIT_WORDS = {
-    "frequency": ("hz", "khz", "mhz"),
-    "band": ("hz",),
-    "bandpass": ("hz",),
-    "memory": ("gb", "mb", "tb", "gib", "vram", "80gb", "40gb", "24gb"),
-    "hardware": ("gpu", "gpus", "gb", "a100", "h100", "cpu", "tpu"),
-    "vram": ("gb",),
-    "duration": ("s", "sec", "ms", "min", "hours", "h"),
-    "time": ("s", "sec", "ms", "min", "hours", "h"),
-    "displacement": ("mm",),
-    "resolution": ("mm",),
+_HZ = r"\d\s*(k|m)?hz\b"
+_BYTES = r"\d\s*(gb|gib|mb|tb)\b"
+_SECONDS = r"\d\s*(s|sec|ms|min|hours?|h)\b"
+UNIT_PATTERNS = {
+    word: re.compile(rx, re.IGNORECASE)
+    for word, rx in {
+        "frequency": _HZ,
+        "band": _HZ,
+        "bandpass": _HZ,
+        "memory": _BYTES,
+        "vram": _BYTES,
+        "hardware": rf"{_BYTES}|\b(gpus?|cpus?|tpus?)\b",
+        "duration": _SECONDS,
+        "time": _SECONDS,
+        "displacement": r"\d\s*mm\b",
+        "resolution": r"\d\s*mm\b",
+    }.items()
 }
 
 # Broader modality words: a question about "brain" models means every brain modality.

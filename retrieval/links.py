@@ -65,4 +65,5 @@ class Linked:
         return list(dict.fromkeys(names))
 
     def kind_names(self) -> list[str]:
+        """Kinds the question names, in order, once each."""
         return list(dict.fromkeys(k for k, _ in self.kinds))
