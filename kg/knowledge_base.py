@@ -254,12 +254,12 @@ class KnowledgeBase:
             raise NotIngestedError(
                 "no retrieval index for this generation — run `kg ingest` without --no-embed"
             )
-        linked = self.assistant().view.linker.link(query) if mode == "hybrid" else None
+        linked = self._assistant().view.linker.link(query) if mode == "hybrid" else None
         boost = [e.id for e in linked.entities] if linked else []
         return index.search(query, k=k, entity_ids=boost, mode=mode)
 
     # -- questions ----------------------------------------------------------------------------
-    def assistant(self):
+    def _assistant(self):
         """The question answerer of the current generation (built once per generation)."""
         from pathlib import Path
 
@@ -268,13 +268,13 @@ class KnowledgeBase:
 
         self._require_ingested()
         gen = self.stores.current_generation()
-        cached = self.__dict__.get("_assistant")
+        cached = self.__dict__.get("_qa_cache")
         if cached is None or cached.view.generation != gen:
             view = KBView(
                 self.stores.sql, self.stores.retrieval_index(), Path(self.settings.kb), gen
             )
             cached = Assistant(view, self.settings.retrieval, self.compare)
-            self.__dict__["_assistant"] = cached
+            self.__dict__["_qa_cache"] = cached
         return cached
 
     def ask(self, question: str) -> dict:
@@ -285,7 +285,7 @@ class KnowledgeBase:
             "intent", "entities", "confidence"}``; an answer the KB cannot give with enough
             confidence says so ("The knowledge base does not contain …").
         """
-        return self.assistant().ask(question).to_dict()
+        return self._assistant().ask(question).to_dict()
 
     def evaluate(self, qa_path, system: str = "assistant"):
         """Score a system on a QA YAML file: accuracy, citations and retrieval, per type.

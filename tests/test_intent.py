@@ -6,11 +6,14 @@ import pytest
 from assistant_kb import build
 
 from retrieval.intent import plan
+from retrieval.kb_view import KBView
 
 
 @pytest.fixture(scope="module")
 def view(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("intent"), embed=False).assistant().view
+    kb = build(tmp_path_factory.mktemp("intent"), embed=False)
+    gen = kb.stores.current_generation()
+    return KBView(kb.stores.sql, kb.stores.retrieval_index(), kb.settings.kb, gen)
 
 
 def planned(view, question):
