@@ -144,7 +144,9 @@ def show(ref: str, as_json: bool) -> None:
         prop = f" [{a.property}]" if a.property else ""
         value = " ".join(a.raw.split())
         value = value if len(value) <= 100 else value[:97] + "..."
-        out.print(f"  {a.path}{prop} = {value}   ({a.prov.source}:{a.prov.line_start})", markup=False)
+        out.print(
+            f"  {a.path}{prop} = {value}   ({a.prov.source}:{a.prov.line_start})", markup=False
+        )
     for r in facts.outgoing:
         out.print(
             f"→ {r.predicate} {r.object}   ({r.prov.source}:{r.prov.line_start})", markup=False

@@ -310,7 +310,9 @@ class KnowledgeBase:
             raise NotIngestedError("baselines need the retrieval index — run `kg ingest`")
         fns = baselines(index)
         if system not in fns:
-            raise KGError(f"unknown system {system!r} — use 'assistant', {', '.join(map(repr, fns))}")
+            raise KGError(
+                f"unknown system {system!r} — use 'assistant', {', '.join(map(repr, fns))}"
+            )
         mode = system.split("-")[0]
         return evaluate(items, fns[system], lambda q: index.search(q, k=10, mode=mode), system)
 
