@@ -14,9 +14,7 @@ from functools import partial
 from ingest.normalize import is_null
 from kg.compare import property_cell
 from kg.ir import Attribute
-from kg.sql.models import normalise_key
 from kg.vocab import PROPERTIES
-from retrieval.intent import Constraints
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import UNIT_PATTERNS
 from retrieval.quantities import quantities
@@ -204,7 +202,7 @@ def word_facts(
         if score > 0:
             scored.append((score + (0.01 if a.prov.source == source else 0), a))
     scored.sort(key=lambda sa: -sa[0])
-    out, seen = [], set()
+    out, seen, chosen = [], set(), []
     for score, a in scored:
         key = (a.prov.source, a.prov.line_start)
         if key in seen or score < scored[0][0] * 0.6:
@@ -213,9 +211,33 @@ def word_facts(
         items = [b for b in attrs if parent and list_parent(b.path) == parent] or [a]
         seen.update((b.prov.source, b.prov.line_start) for b in items)
         out.append((min(score, 1.0), _list_fact(items) if len(items) > 1 else attr_fact(a)))
+        chosen.append(a)
         if len(out) >= limit:
             break
+    if len(chosen) > 1 and asked:
+        # "How many permutations and how many components?": each field answers one part,
+        # together they answer the question.
+        joint = _joint(asked, words, chosen, keys_only)
+        out[0] = (max(out[0][0], min(joint, 1.0)), out[0][1])
     return out
+
+
+def _joint(asked: list[str], words: list[str], attrs: list[Attribute], keys_only: bool) -> float:
+    """How well several attributes together cover the asked (60 %) and other words (40 %):
+    each word counts by its best match among them."""
+    ms = [
+        partial(
+            _match,
+            pw=path_words(a.path, a.entity),
+            tw=set() if keys_only else text_words(a.raw),
+            raw=str(a.raw),
+        )
+        for a in attrs
+    ]
+    part_a = sum(max(m(w) for m in ms) for w in asked) / len(asked)
+    if not words:
+        return part_a
+    return 0.6 * part_a + 0.4 * sum(max(m(w) for m in ms) for w in words) / len(words)
 
 
 def _match(w: str, pw: set[str], tw: set[str], raw: str = "") -> float:
@@ -244,61 +266,3 @@ def number_of(a: Attribute) -> float | None:
         return float(a.value)
     found = quantities(str(a.raw))
     return found[0].value if found else None
-
-
-def numeric_attrs(attrs: list[Attribute], props: list[str], words: list[str]) -> list[Attribute]:
-    """Numeric attributes of the properties asked, else those whose path shares a word."""
-    if props:
-        picked = [a for a in attrs if a.property in props and number_of(a) is not None]
-        if picked:
-            return picked
-    return [
-        a
-        for a in attrs
-        if any(has_word(w, path_words(a.path, a.entity), True) for w in words)
-        and number_of(a) is not None
-    ]
-
-
-def meets(
-    eid: str,
-    c: Constraints,
-    attrs: list[Attribute],
-    modalities: set[str],
-    props: list[str],
-    words: list[str],
-) -> tuple[bool, list[Attribute]]:
-    """Whether an entity meets the constraints, and the attributes that show it."""
-    evidence: list[Attribute] = []
-    if c.modalities and not (modalities & set(c.modalities)):
-        return False, []
-    for v in c.values:
-        vp = set(v.properties)
-        hits = [
-            a
-            for a in attrs
-            if a.property in vp
-            and v.key in (normalise_key(str(a.raw)), normalise_key(str(a.value)))
-        ]
-        narrowed = [a for a in hits if any(has_word(w, path_words(a.path, eid)) for w in words)]
-        hits = narrowed or hits
-        if not hits:
-            return False, []
-        evidence.extend(hits[:1])
-    for qn in c.quantities:
-        hits = [a for a in numeric_attrs(attrs, props, words) if qn.accepts(number_of(a))]
-        if not hits:
-            return False, []
-        evidence.extend(hits[:1])
-    if c.words:
-        # A modifier ("BPE-tokenized model") is a field's value or key, not a word in a note.
-        hits = [
-            a
-            for a in attrs
-            if len(str(a.raw).split()) <= SHORT_VALUE
-            and all(has_word(w, text_words(a.raw) | path_words(a.path, eid)) for w in c.words)
-        ]
-        if not hits:
-            return False, []
-        evidence.extend(hits[:1])
-    return True, evidence

@@ -3,7 +3,8 @@ meet a question's conditions (values, numbers, superlatives, modifier words)."""
 
 from __future__ import annotations
 
-from retrieval.facts import has_word, meets, number_of, numeric_attrs, text_words
+from retrieval.conditions import meets, number_of, numeric_attrs
+from retrieval.facts import has_word, text_words
 from retrieval.intent import Constraints, Plan
 
 

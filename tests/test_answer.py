@@ -234,3 +234,70 @@ def test_an_llm_answer_citing_nothing_real_or_failing_leaves_the_extractive_one(
     FakeLLM.status = 500
     b = llm_kb.ask("Which datasets does CortexLM use?")
     assert "Brain Scan Tensors" in b["answer"]
+
+
+GENERALISING = {
+    "kb/model_cards/vortex.yaml": """
+        id: vortex
+        name: Vortex-3
+        type: genetics_fm
+        summary: A long-context DNA model.
+        context_length: 1000000
+        """,
+    "kb/configs/experiments/cca_run.yaml": """
+        id: cca_run
+        experiment_name: "Canonical run: gene embeddings x cortical thickness"
+        objective: Test shared variance between gene embeddings and cortical thickness.
+        status: template
+        analysis:
+          integration: cca
+          n_components: 7
+          n_permutations: 2500
+          permute: subjects within site
+        """,
+    "kb/docs/vortex.md": """
+        # Vortex-3 notes
+
+        ## Practical considerations
+
+        - GPU requirements of Vortex-3: 80GB cards for the full context window
+        - Log the window length used for every gene
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def gen_kb(tmp_path_factory):
+    import textwrap
+
+    from kg.knowledge_base import KnowledgeBase
+    from kg.settings import RetrievalSettings, Settings
+
+    root = tmp_path_factory.mktemp("generalise")
+    for rel, text in GENERALISING.items():
+        p = root / "kb" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    settings = Settings(
+        kb=root / "kb", home=root / "home", retrieval=RetrievalSettings(embedder="hash")
+    )
+    kb = KnowledgeBase(settings)
+    kb.ingest()
+    return kb
+
+
+def test_fields_that_each_answer_one_part_answer_a_two_part_question(gen_kb):
+    # Neither field alone covers "permutations" and "components"; together they do.
+    a = gen_kb.ask(
+        "In the canonical run experiment, how many permutations are run and how many "
+        "canonical components are fitted?"
+    )
+    assert "2500" in a["answer"] and "7" in a["answer"]
+    assert ("kb/configs/experiments/cca_run.yaml", (8, 8)) in cited(a)
+
+
+def test_a_passage_naming_part_of_what_is_asked_still_answers(gen_kb):
+    # "GPU hardware" is written "GPU requirements": one asked word of two is enough.
+    a = gen_kb.ask("What GPU hardware do I need to run Vortex-3 with its full context?")
+    assert NOT_IN_KB not in a["answer"]
+    assert "80GB" in a["answer"]

@@ -1,0 +1,67 @@
+"""Conditions on entities: numbers read from attributes, and whether an entity meets a
+question's constraints (values, quantities, modalities, modifiers)."""
+
+from __future__ import annotations
+
+from kg.ir import Attribute
+from kg.sql.models import normalise_key
+from retrieval.facts import SHORT_VALUE, has_word, number_of, path_words, text_words
+from retrieval.intent import Constraints
+
+
+def numeric_attrs(attrs: list[Attribute], props: list[str], words: list[str]) -> list[Attribute]:
+    """Numeric attributes of the properties asked, else those whose path shares a word."""
+    if props:
+        picked = [a for a in attrs if a.property in props and number_of(a) is not None]
+        if picked:
+            return picked
+    return [
+        a
+        for a in attrs
+        if any(has_word(w, path_words(a.path, a.entity), True) for w in words)
+        and number_of(a) is not None
+    ]
+
+
+def meets(
+    eid: str,
+    c: Constraints,
+    attrs: list[Attribute],
+    modalities: set[str],
+    props: list[str],
+    words: list[str],
+) -> tuple[bool, list[Attribute]]:
+    """Whether an entity meets the constraints, and the attributes that show it."""
+    evidence: list[Attribute] = []
+    if c.modalities and not (modalities & set(c.modalities)):
+        return False, []
+    for v in c.values:
+        vp = set(v.properties)
+        hits = [
+            a
+            for a in attrs
+            if a.property in vp
+            and v.key in (normalise_key(str(a.raw)), normalise_key(str(a.value)))
+        ]
+        narrowed = [a for a in hits if any(has_word(w, path_words(a.path, eid)) for w in words)]
+        hits = narrowed or hits
+        if not hits:
+            return False, []
+        evidence.extend(hits[:1])
+    for qn in c.quantities:
+        hits = [a for a in numeric_attrs(attrs, props, words) if qn.accepts(number_of(a))]
+        if not hits:
+            return False, []
+        evidence.extend(hits[:1])
+    if c.words:
+        # A modifier ("BPE-tokenized model") is a field's value or key, not a word in a note.
+        hits = [
+            a
+            for a in attrs
+            if len(str(a.raw).split()) <= SHORT_VALUE
+            and all(has_word(w, text_words(a.raw) | path_words(a.path, eid)) for w in c.words)
+        ]
+        if not hits:
+            return False, []
+        evidence.extend(hits[:1])
+    return True, evidence
