@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ingest.normalize import is_null
 from kg.errors import KGError
-from retrieval.facts import Fact, number_of, path_words, word_facts
+from retrieval.facts import Fact, attr_fact, has_word, number_of, path_words, text_words, word_facts
 from retrieval.graph_answers import Block, GraphAnswer, relation_fact
 from retrieval.intent import Plan
 from retrieval.linking import Linked
@@ -77,7 +77,21 @@ def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
     if not paths:
         return None
     top = max(paths.values())
-    return [p for p, n in paths.items() if n == top][:4]
+    chosen = [p for p, n in paths.items() if n == top][:4]
+    # An entity holding none of the chosen fields is compared on its own best one
+    # ("parameter_variants" on one card, "parameters" on the other).
+    near = words.union(*(path_words(p) for p in chosen))
+    for eid in ids:
+        keys = {
+            a.path.split("[")[0] for a in view.attributes(eid) if a.prov.source == view.source(eid)
+        }
+        if keys & set(chosen):
+            continue
+        hits = {k: len(path_words(k) & near) for k in keys}
+        if hits and max(hits.values()):
+            # Fewest other words first: "parameters" before "active_parameters".
+            chosen.append(max(hits, key=lambda k: (hits[k], -len(path_words(k)))))
+    return chosen
 
 
 def _verdict(linked: Linked, table, view) -> str:
@@ -157,7 +171,44 @@ def _word_blocks(plan: Plan, view, ids: list[str]) -> list[Block]:
     fields under their own key, so a table column would hold one entity only)."""
     blocks = []
     for eid in ids:
-        scored = word_facts([], plan.words, view.attributes(eid), view.source(eid), limit=2)
-        if scored and scored[0][0] >= 0.5:
-            blocks.append(Block(eid, view.name(eid), [f for _, f in scored]))
+        attrs = view.attributes(eid)
+        scored = word_facts([], plan.words, attrs, view.source(eid), limit=2)
+        facts = [f for _, f in scored]
+        more, share = _complements(plan, facts, attrs)
+        # Several fields together can cover the question where no single one does.
+        if scored and (scored[0][0] >= 0.5 or (more and share >= 0.5)):
+            blocks.append(Block(eid, view.name(eid), facts + more))
     return blocks if len(blocks) == len(ids) else []
+
+
+def _complements(plan: Plan, facts: list[Fact], attrs) -> tuple[list[Fact], float]:
+    """Fields for the question words the chosen facts leave out ("differ in pooling, and
+    what PCA width"): a field whose value names the word brings its sibling fields along
+    (`projector.type: PCA` with `projector.dim: 128`); with the share of words covered."""
+    have = {(f.source, f.lines[0]) for f in facts}
+    covered: set[str] = set()
+    for f in facts:
+        covered |= path_words(f.label) | text_words(f.quote)
+    out: list[Fact] = []
+    for w in plan.words:
+        if has_word(w, covered, True):
+            continue
+        for a in attrs:
+            if a.path == "id" or (a.prov.source, a.prov.line_start) in have:
+                continue
+            in_key = has_word(w, path_words(a.path, a.entity), True)
+            in_value = len(str(a.raw).split()) <= 3 and has_word(w, text_words(a.raw))
+            if not (in_key or in_value):
+                continue
+            group = [a]
+            parent = a.path.rsplit(".", 1)[0]
+            if in_value and "." in a.path:
+                group = [b for b in attrs if b.path.rsplit(".", 1)[0] == parent]
+            for b in group:
+                if (b.prov.source, b.prov.line_start) not in have:
+                    have.add((b.prov.source, b.prov.line_start))
+                    out.append(attr_fact(b))
+            covered.add(w)
+            break
+    share = sum(has_word(w, covered, True) for w in plan.words) / max(len(plan.words), 1)
+    return out[:4], share

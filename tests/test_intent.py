@@ -72,3 +72,75 @@ def test_a_registry_named_with_a_kind_word_stands_for_its_members(view):
 def test_a_doc_named_as_the_place_to_read_is_not_the_thing_asked(view):
     p = planned(view, "What is the context length of Helix-7 according to its model doc?")
     assert p.intent == "lookup" and p.target is None
+
+
+REGISTRY = {
+    "kb/model_cards/otter.yaml": """
+        id: otter
+        name: Otter
+        type: genetics_fm
+        arch:
+          parameters: 14B
+        """,
+    "kb/model_cards/heron.yaml": """
+        id: heron
+        name: Heron
+        type: genetics_fm
+        arch:
+          parameter_variants: [3B, 80B]
+        """,
+    "kb/integration_cards/embedding_strategies.yaml": """
+        id: embedding_strategies
+        name: Subject-level embedding strategies
+        summary: Registry of named embedding recipes.
+        strategies:
+          otter_cls_v1:
+            name: Otter CLS embeddings
+            model: otter
+            pooling: CLS token of the encoder
+            projector:
+              type: PCA
+              dim: 96
+          heron_mean_v1:
+            name: Heron mean embeddings
+            model: heron
+            pooling: mean over output tokens
+            projector:
+              type: PCA
+              dim: 64
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def reg_kb(tmp_path_factory):
+    import textwrap
+
+    from kg.knowledge_base import KnowledgeBase
+    from kg.settings import RetrievalSettings, Settings
+
+    root = tmp_path_factory.mktemp("registry")
+    for rel, text in REGISTRY.items():
+        p = root / "kb" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    kb = KnowledgeBase(
+        Settings(kb=root / "kb", home=root / "home", retrieval=RetrievalSettings(embedder="hash"))
+    )
+    kb.ingest()
+    return kb
+
+
+def test_a_comparison_reads_each_entity_on_its_own_field(reg_kb):
+    # One card states "parameter_variants", the other "parameters": both are compared.
+    a = reg_kb.ask("Which is bigger, Otter or Heron, comparing their largest variants?")
+    assert "80B" in a["answer"] and "14B" in a["answer"]
+
+
+def test_a_field_named_by_its_value_brings_its_siblings(reg_kb):
+    # "PCA width": `projector.type: PCA` names it, `projector.dim` answers it.
+    a = reg_kb.ask(
+        "How do the registered Otter and Heron embedding strategies differ in pooling, "
+        "and what PCA width do they use?"
+    )
+    assert "CLS token" in a["answer"] and "96" in a["answer"] and "64" in a["answer"]
