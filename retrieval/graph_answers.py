@@ -12,17 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.vocab import RELATIONS
-from retrieval.facts import (
-    Fact,
-    plural,
-    property_facts,
-    text_words,
-    word_facts,
-)
-from retrieval.hops import KIND_FIELDS, chain, common, guided
-from retrieval.intent import FILLER, Plan
+from retrieval.facts import Fact, attr_fact, plural, property_facts, text_words, word_facts
+from retrieval.hops import chain, common, guided
+from retrieval.intent import Plan
 from retrieval.lexicon import ABSENCE, QUANTITY_Q
 from retrieval.linking import Linked
+from retrieval.projection import projection_words
 from retrieval.selection import best_by_words, candidates, members, select
 
 MAX_LISTED = 25
@@ -156,29 +151,6 @@ def definition(plan: Plan, view) -> GraphAnswer | None:
     return GraphAnswer("text", "", blocks, [b.entity for b in blocks], strength)
 
 
-def _projection_words(
-    plan: Plan, linked: Linked, hopped: bool, names: set[str], have: set[str], led: set[str]
-):
-    """(asked, other, helping, substitutes) words to find facts by: the asked words, the
-    question's other content words except those naming the entity (`names`) or used to
-    choose it, verbs that only break ties, and, when no relation reached the kind asked,
-    key words standing for that kind ("reference" for a paper)."""
-    # Kind words that lead somewhere are no facts to look up; "how many datasets" counts one.
-    steer = {plan.target, plan.via, plan.source_kind}
-    kinds = {linked.tokens[span[0]].stem for k, span in linked.kinds if k in steer}
-    chose = {w for c in plan.constraints.values() for w in c.words} | set(led)
-    asked = [w for w in linked.asked_words() if w not in FILLER | kinds | chose]
-    used = chose | set(names)
-    rest = [w for w in plan.words if w not in used and w not in asked]
-    helping = [w for w in linked.words if w not in asked and w not in rest]
-    subst: list[str] = []
-    if not hopped:
-        for k, span in linked.kinds:
-            if k not in have:  # the kind asked was not reached: its fields stand in for it
-                subst += [linked.tokens[span[0]].stem, *KIND_FIELDS.get(k, [])]
-    return asked, rest, helping, subst
-
-
 def _facts(plan, linked, view, base, final, hops, evidence, strength, field_words=frozenset()):
     if not plan.properties and all(view.kind(e) == "doc" for e in final):
         return None  # a doc's facts are its passages: text answers read those
@@ -186,7 +158,7 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
     names = {w for e in final for w in _name_words(view, e)}
     have = {view.kind(e) for e in final}
     # Words that named the start entity's field ("default harmonization") led the hop.
-    asked, rest, helping, subst = _projection_words(
+    asked, rest, helping, subst = projection_words(
         plan, linked, bool(hops), names, have, set(field_words)
     )
     required = asked + rest
@@ -277,8 +249,6 @@ def _seed_fields(view, linked: Linked, base: list[str]) -> list[Block]:
 
 
 def _evidence_fact(view, eid: str, ev: list) -> Fact:
-    from retrieval.facts import attr_fact
-
     return attr_fact(ev[0]) if ev else entity_fact(view, eid)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from assistant_kb import build
 
+from retrieval.evaluate import NOT_IN_KB
 from retrieval.intent import plan
 from retrieval.kb_view import KBView
 
@@ -103,11 +104,20 @@ REGISTRY = {
               dim: 96
           heron_mean_v1:
             name: Heron mean embeddings
+            modality: genetics
             model: heron
             pooling: mean over output tokens
             projector:
               type: PCA
               dim: 64
+            rc_handling: forward + reverse-complement average
+        """,
+    "kb/configs/experiments/fusion_run.yaml": """
+        experiment_name: "Fusion run: gene embeddings x cortical thickness"
+        objective: Fuse Heron embeddings with cortical thickness.
+        status: template
+        embedding_strategies:
+          genetics: "heron_mean_v1"
         """,
 }
 
@@ -144,3 +154,16 @@ def test_a_field_named_by_its_value_brings_its_siblings(reg_kb):
         "and what PCA width do they use?"
     )
     assert "CLS token" in a["answer"] and "96" in a["answer"] and "64" in a["answer"]
+
+
+def test_sentences_before_the_question_lead_the_hop_and_are_not_looked_up(reg_kb):
+    # The first sentence names the chain; its words ("config", "names") are in no field of
+    # the strategy reached and must not lower the answer's confidence.
+    a = reg_kb.ask(
+        "Our fusion run config for the pilot study across three scanner sites names a genetics "
+        "embedding strategy. "
+        "What output dimension "
+        "and reverse-complement handling does that strategy specify?"
+    )
+    assert NOT_IN_KB not in a["answer"] and a["confidence"] >= 0.45
+    assert "64" in a["answer"] and "reverse-complement average" in a["answer"]

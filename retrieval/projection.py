@@ -1,0 +1,42 @@
+"""Which of a question's words to look facts up by, once the entities to report are known.
+
+The asked words lead; the other content words help, except those that named the entity,
+chose it (conditions, the field a hop followed) or, in a question of several sentences,
+described the chain before the question itself.
+"""
+
+from __future__ import annotations
+
+from retrieval.facts import text_words
+from retrieval.hops import KIND_FIELDS
+from retrieval.intent import FILLER, Plan
+from retrieval.linking import Linked
+
+
+def projection_words(
+    plan: Plan, linked: Linked, hopped: bool, names: set[str], have: set[str], led: set[str]
+):
+    """(asked, other, helping, substitutes) words to find facts by: the asked words, the
+    question's other content words except those naming the entity (`names`) or used to
+    choose it, verbs that only break ties, and, when no relation reached the kind asked,
+    key words standing for that kind ("reference" for a paper)."""
+    # Kind words that lead somewhere are no facts to look up; "how many datasets" counts one.
+    steer = {plan.target, plan.via, plan.source_kind}
+    kinds = {linked.tokens[span[0]].stem for k, span in linked.kinds if k in steer}
+    chose = {w for c in plan.constraints.values() for w in c.words} | set(led)
+    asked = [w for w in linked.asked_words() if w not in FILLER | kinds | chose]
+    used = chose | set(names)
+    rest = [w for w in plan.words if w not in used and w not in asked]
+    if hopped:
+        # "The X config names a strategy. What does that strategy specify?": the sentences
+        # before the question lead the hop; only the question's own words are looked up.
+        head, _, last = linked.question.rstrip().rpartition(". ")
+        if head:
+            rest = [w for w in rest if w in text_words(last)]
+    helping = [w for w in linked.words if w not in asked and w not in rest]
+    subst: list[str] = []
+    if not hopped:
+        for k, span in linked.kinds:
+            if k not in have:  # the kind asked was not reached: its fields stand in for it
+                subst += [linked.tokens[span[0]].stem, *KIND_FIELDS.get(k, [])]
+    return asked, rest, helping, subst
