@@ -91,7 +91,23 @@ def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
         if hits and max(hits.values()):
             # Fewest other words first: "parameters" before "active_parameters".
             chosen.append(max(hits, key=lambda k: (hits[k], -len(path_words(k)))))
-    return chosen
+    return chosen + _group_mates(chosen, paths.keys() | _all_paths(view, ids), words)
+
+
+def _all_paths(view, ids: list[str]) -> set[str]:
+    return {a.path.split("[")[0] for e in ids for a in view.attributes(e)}
+
+
+def _group_mates(chosen: list[str], known, words: set[str]) -> list[str]:
+    """Fields beside a chosen one in a group the question names ("window length and
+    stride": `window.stride` brings `window.frames`)."""
+    out = []
+    for p in chosen:
+        parent = p.rsplit(".", 1)[0]
+        if "." not in p or not path_words(parent.rsplit(".", 1)[-1]) & words:
+            continue
+        out += [k for k in sorted(known) if k.rsplit(".", 1)[0] == parent and k not in chosen]
+    return list(dict.fromkeys(out))[:4]
 
 
 def _verdict(linked: Linked, table, view) -> str:

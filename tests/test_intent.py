@@ -99,6 +99,10 @@ REGISTRY = {
             name: Otter CLS embeddings
             model: otter
             pooling: CLS token of the encoder
+            hierarchy:
+              window:
+                frames: 48
+                stride: 24
             projector:
               type: PCA
               dim: 96
@@ -107,6 +111,10 @@ REGISTRY = {
             modality: genetics
             model: heron
             pooling: mean over output tokens
+            hierarchy:
+              segment:
+                frames: 20
+                stride: 10
             projector:
               type: PCA
               dim: 64
@@ -167,3 +175,11 @@ def test_sentences_before_the_question_lead_the_hop_and_are_not_looked_up(reg_kb
     )
     assert NOT_IN_KB not in a["answer"] and a["confidence"] >= 0.45
     assert "64" in a["answer"] and "reverse-complement average" in a["answer"]
+
+
+def test_a_group_the_question_names_brings_the_fields_beside_the_one_chosen(reg_kb):
+    # "window length and stride": `window.stride` is chosen, `window.frames` is its length.
+    a = reg_kb.ask(
+        "How do the Otter and Heron embedding strategies differ in window length and stride?"
+    )
+    assert all(n in a["answer"] for n in ("24", "10", "48")), a["answer"]
