@@ -133,6 +133,10 @@ def _asked_properties(linked: Linked, props: list[str]) -> list[str]:
     if not asked:
         return props
     links = [p for p in linked.properties if asked & set(range(*p.span))]
+    second = _second_clause(linked)
+    if links and second:
+        # "In which journal …, and who is its first author?": the second question asks too.
+        links += [p for p in linked.properties if not p.weak and p.span[0] > second]
     covered = {i for p in links for i in range(*p.span)}
     if links and all(p.weak for p in links) and asked - covered:
         return []  # "vocabulary size" is not the model size

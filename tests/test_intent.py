@@ -183,3 +183,9 @@ def test_a_group_the_question_names_brings_the_fields_beside_the_one_chosen(reg_
         "How do the Otter and Heron embedding strategies differ in window length and stride?"
     )
     assert all(n in a["answer"] for n in ("24", "10", "48")), a["answer"]
+
+
+def test_a_second_question_adds_the_property_it_asks_for(view):
+    # "…, and who is its first author?" asks a second property beside the first.
+    p = planned(view, "In which year was the Helix-7 paper published, and who is its first author?")
+    assert {"year", "author"} <= set(p.properties), p.properties
