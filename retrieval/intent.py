@@ -233,6 +233,9 @@ def _definition(linked: Linked, value_props: list[str]) -> bool:
     return len([w for w in linked.words if w not in FILLER]) <= 1
 
 
+_PHRASE_START = {"a", "an", "the", "that", "this", "its", "their", "each", "every"}
+
+
 def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str, Constraints]:
     """Attach modalities, values, numbers, superlatives and modifier words to kinds."""
     cons: dict[str, Constraints] = {}
@@ -273,9 +276,13 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
     words = [w for w in linked.words if w not in FILLER]
     # Words right before a kind word modify it ("BPE-tokenized model").
     for k, p in free_kinds:
-        for i in range(max(0, p - 2), p):
-            if toks[i].stem in words and not any(
-                e.span[0] <= i < e.span[1] for e in linked.entities
+        for i in range(p - 1, max(0, p - 2) - 1, -1):
+            if toks[i].low in _PHRASE_START:
+                break  # "the paper introduced *a* benchmark": the phrase starts here
+            if (
+                len(toks[i].stem) > 1
+                and toks[i].stem in words
+                and not any(e.span[0] <= i < e.span[1] for e in linked.entities)
             ):
                 add(k, "words", toks[i].stem)
     return cons

@@ -189,3 +189,14 @@ def test_a_second_question_adds_the_property_it_asks_for(view):
     # "…, and who is its first author?" asks a second property beside the first.
     p = planned(view, "In which year was the Helix-7 paper published, and who is its first author?")
     assert {"year", "author"} <= set(p.properties), p.properties
+
+
+def test_a_verb_before_an_article_does_not_qualify_the_kind_after_it(view):
+    # "… introduced a dataset": "introduced" is the chain, not a word the dataset must hold;
+    # "dataset's" leaves a lone "s" that qualifies nothing either.
+    p = planned(
+        view,
+        "The cortex_2024 paper introduced a dataset. How many subjects does that dataset's "
+        "card list?",
+    )
+    assert p.target == "dataset" and not p.constraints.get("dataset"), p.constraints
