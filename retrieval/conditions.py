@@ -44,7 +44,7 @@ def meets(
             and v.key in (normalise_key(str(a.raw)), normalise_key(str(a.value)))
         ]
         narrowed = [a for a in hits if any(has_word(w, path_words(a.path, eid)) for w in words)]
-        hits = narrowed or hits
+        hits = narrowed or hits or _written_elsewhere(v.text, attrs, eid, words)
         if not hits:
             return False, []
         evidence.extend(hits[:1])
@@ -65,3 +65,16 @@ def meets(
             return False, []
         evidence.extend(hits[:1])
     return True, evidence
+
+
+def _written_elsewhere(text: str, attrs: list[Attribute], eid: str, words: list[str]):
+    """A value written in another field the question names ("tokenize at single-nucleotide
+    resolution": `tokenizer.type: character-level (single nucleotide)`, not a tag)."""
+    want = text_words(text)
+    return [
+        a
+        for a in attrs
+        if len(str(a.raw).split()) <= SHORT_VALUE
+        and want <= text_words(a.raw)
+        and any(has_word(w, path_words(a.path, eid), True) for w in words)
+    ]

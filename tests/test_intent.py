@@ -80,15 +80,20 @@ REGISTRY = {
         id: otter
         name: Otter
         type: genetics_fm
+        modality: dna
         arch:
           parameters: 14B
+        tags: [single-nucleotide]
         """,
     "kb/model_cards/heron.yaml": """
         id: heron
         name: Heron
         type: genetics_fm
+        modality: dna
         arch:
           parameter_variants: [3B, 80B]
+        tokenizer:
+          type: character-level (single nucleotide)
         """,
     "kb/integration_cards/embedding_strategies.yaml": """
         id: embedding_strategies
@@ -200,3 +205,9 @@ def test_a_verb_before_an_article_does_not_qualify_the_kind_after_it(view):
         "card list?",
     )
     assert p.target == "dataset" and not p.constraints.get("dataset"), p.constraints
+
+
+def test_a_value_condition_is_met_by_the_field_the_question_names(reg_kb):
+    # One card tags "single-nucleotide"; the other writes it in `tokenizer.type`.
+    a = reg_kb.ask("Which DNA models tokenize at single-nucleotide resolution?")
+    assert "Otter" in a["answer"] and "Heron" in a["answer"], a["answer"]
