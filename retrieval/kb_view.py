@@ -16,7 +16,16 @@ from retrieval.lexical import tokenize
 from retrieval.linking import Linker
 
 # Properties whose stored values questions name as filters ("MIT", "NeurIPS 2023", "public").
-VALUE_PROPS = ("license", "license_weights", "access", "tag", "venue", "year", "last_updated")
+VALUE_PROPS = (
+    "license",
+    "license_weights",
+    "access",
+    "tag",
+    "venue",
+    "year",
+    "last_updated",
+    "status",
+)
 # Relations that say what an entity is made of or built from (not prose mentions or links).
 STRUCTURAL = (
     "uses_dataset",

@@ -84,6 +84,7 @@ REGISTRY = {
         arch:
           parameters: 14B
         tags: [single-nucleotide]
+        status: adopted
         """,
     "kb/model_cards/heron.yaml": """
         id: heron
@@ -94,6 +95,7 @@ REGISTRY = {
           parameter_variants: [3B, 80B]
         tokenizer:
           type: character-level (single nucleotide)
+        status: planned
         """,
     "kb/integration_cards/embedding_strategies.yaml": """
         id: embedding_strategies
@@ -211,3 +213,8 @@ def test_a_value_condition_is_met_by_the_field_the_question_names(reg_kb):
     # One card tags "single-nucleotide"; the other writes it in `tokenizer.type`.
     a = reg_kb.ask("Which DNA models tokenize at single-nucleotide resolution?")
     assert "Otter" in a["answer"] and "Heron" in a["answer"], a["answer"]
+
+
+def test_a_status_is_a_value_to_filter_by(reg_kb):
+    a = reg_kb.ask("Which models have the status 'adopted'?")
+    assert a["intent"] == "filter" and "Otter" in a["answer"] and "Heron" not in a["answer"]
