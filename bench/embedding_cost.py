@@ -1,12 +1,13 @@
 """What embedding costs in a cold ingest of the reference corpus, and a faster CPU path.
 
-Measured: chunking, loading MiniLM, embedding every chunk (fp32, the default batch size),
-batch sizes on a fixed sample, the int8 model (``minilm-int8``: torch dynamic quantisation of
-the Linear layers) on the same chunks with its agreement with fp32, and the rest of a cold
-ingest (everything but the index) for the embedding share. Above the smoke size both models
-also index the corpus and answer tests/qa/corpus_qa.yaml, so recall@5 is compared in the
-same run (the assistant's hybrid search and dense-only search). MiniLM is skipped at the
-smoke size. ``python -m bench.embedding_cost [SIZE]`` runs it alone.
+Per model — MiniLM fp32 (`minilm`, the default) and int8 (`minilm-int8`: torch dynamic
+quantisation of the Linear layers at load, nothing downloaded) — a cold ingest of the corpus
+with its stage timings (the index stage is loading the model, embedding every chunk and
+building FAISS + BM25), then recall@5 and MRR on tests/qa/corpus_qa.yaml through the
+assistant's hybrid search and through dense search alone, so recall is compared in the same
+run; the int8 vectors' agreement with fp32 (cosine, top-5 neighbours) from the two embedding
+caches; the rest of a cold ingest without an index (embedding's share); batch sizes on a
+sample. MiniLM is skipped at the smoke size. ``python -m bench.embedding_cost [SIZE]``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bench.harness import Context, Result
 from bench.ingest_bench import CORPUS, cold_runs, stage_metrics
 
 QA = Path(__file__).resolve().parent.parent / "tests" / "qa" / "corpus_qa.yaml"
-BATCHES = [8, 32, 64, 128]
+BATCHES = [8, 16, 32, 64, 128]
 SAMPLE = 128  # chunks in the batch-size sample
 
 
@@ -47,75 +48,36 @@ def _timed(fn):
     return out, (time.perf_counter() - t0) * 1000
 
 
-def embedding(ctx: Context, texts: list[str]) -> tuple[list[Result], dict[str, float]]:
-    """Load and embed with fp32 and int8 MiniLM; batch sizes on a sample.
-
-    The machine is shared, so the two models run back to back and each batch size is
-    timed in interleaved rounds (best of 2): a load spike then hits both alike.
-    """
+def batch_sizes(ctx: Context, texts: list[str]) -> list[Result]:
+    """Both models on a fixed sample at several batch sizes, interleaved (a shared machine's
+    load spikes then hit both alike)."""
     from retrieval.embedders import MiniLMEmbedder, make_embedder
 
-    fp32, int8 = MiniLMEmbedder(), make_embedder("minilm-int8")
-    _, load_ms = _timed(fp32._load)
-    _, load8_ms = _timed(int8._load)
-    vec32, all_ms = _timed(lambda: fp32.embed(texts, 64))
-    vec8, int8_ms = _timed(lambda: int8.embed(texts, 64))
-    chars = sum(map(len, texts))
-    results = [
-        Result("load MiniLM (fp32)", [load_ms]),
-        Result("load MiniLM + quantise to int8", [load8_ms]),
-        Result(f"embed {len(texts)} corpus chunks, fp32, batch 64", [all_ms], metrics={
-            "chunks": len(texts), "chunks_per_s": round(len(texts) / all_ms * 1000, 1),
-            "mean_chars": round(chars / len(texts)),
-        }),
-    ]  # fmt: skip
-    cos = np.sum(vec32 * vec8, axis=1)
-    top32 = np.argsort(-(vec32[:200] @ vec32.T), axis=1)[:, 1:6]
-    top8 = np.argsort(-(vec8[:200] @ vec8.T), axis=1)[:, 1:6]
-    overlap = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(top32, top8, strict=True)])
-    results.append(Result(f"embed {len(texts)} corpus chunks, int8, batch 64", [int8_ms], metrics={
-        "chunks_per_s": round(len(texts) / int8_ms * 1000, 1),
-        "speedup_vs_fp32": round(all_ms / int8_ms, 2),
-        "cosine_to_fp32_mean": round(float(cos.mean()), 4),
-        "cosine_to_fp32_min": round(float(cos.min()), 4),
-        "top5_neighbour_overlap": round(float(overlap), 3),
-    }))  # fmt: skip
+    models = {"fp32": MiniLMEmbedder(), "int8": make_embedder("minilm-int8")}
     sample = texts[:: max(1, len(texts) // SAMPLE)][:SAMPLE]
-    runs: dict[tuple[str, int], list[float]] = {}
-    for _ in range(2):
-        for name, model in (("fp32", fp32), ("int8", int8)):
-            for b in BATCHES:
-                runs.setdefault((name, b), []).append(
-                    _timed(lambda m=model, b=b: m.embed(sample, b))[1]
-                )
-    for (name, b), ms in runs.items():
-        results.append(Result(f"embed {len(sample)} chunks, {name}, batch {b}", ms,
-                              metrics={"chunks_per_s": round(len(sample) / min(ms) * 1000, 1)}))  # fmt: skip
-    return results, {"fp32_ms": all_ms, "int8_ms": int8_ms, "load_ms": load_ms}
+    for m in models.values():
+        m.embed(sample[:8])  # load, and the first call's one-off costs
+    out = []
+    for b in BATCHES:
+        for name, m in models.items():
+            ms = _timed(lambda m=m, b=b: m.embed(sample, b))[1]
+            out.append(Result(f"embed {len(sample)} chunks, {name}, batch {b}", [ms],
+                              metrics={"chunks_per_s": round(len(sample) / ms * 1000, 1)}))  # fmt: skip
+    return out
 
 
-def share(ctx: Context, times: dict[str, float]) -> Result:
-    """Embedding's share of a cold ingest: the rest of the ingest measured without an index."""
-    home = ctx.cache / "embedding-cost" / "plain"
-    samples, reports = cold_runs(CORPUS, home, None, 3)
-    rest = min(samples)
-    embed = times["fp32_ms"] + times["load_ms"]
-    res = Result("cold ingest without the index (the rest)", samples, metrics=stage_metrics(reports[-1].timings))  # fmt: skip
-    res.metrics.update(
-        embedding_share_fp32=round(embed / (embed + rest), 3),
-        embedding_share_int8=round((times["int8_ms"] + times["load_ms"]) / (times["int8_ms"] + times["load_ms"] + rest), 3),
-    )  # fmt: skip
-    return res
-
-
-def recall(ctx: Context) -> list[Result]:
-    """Index the corpus with each model and score retrieval on the corpus QA set."""
+def model_runs(ctx: Context) -> list[Result]:
+    """Per model: a cold ingest of the corpus (stage timings), then recall@5 on the QA set
+    through the assistant's hybrid search and through dense search alone."""
     from kg.knowledge_base import KnowledgeBase
     from kg.settings import RetrievalSettings, Settings
+    from retrieval.evaluate import evaluate
+    from retrieval.qa_set import load_qa
 
-    out = []
+    items = load_qa(QA)
+    out, homes = [], {}
     for spec in ("minilm", "minilm-int8"):
-        home = ctx.cache / "embedding-cost" / spec
+        homes[spec] = home = ctx.cache / "embedding-cost" / spec
         shutil.rmtree(home, ignore_errors=True)
         kb = KnowledgeBase(
             Settings(kb=CORPUS, home=home, retrieval=RetrievalSettings(embedder=spec))
@@ -123,29 +85,64 @@ def recall(ctx: Context) -> list[Result]:
         t0 = time.perf_counter()
         report = kb.ingest()
         ms = (time.perf_counter() - t0) * 1000
-        metrics: dict = {"index_s": round(report.timings.get("index", 0.0), 2)}
-        for system, label in (("assistant", "hybrid"), ("dense-rag", "dense")):
-            overall = kb.evaluate(QA, system).overall()
-            metrics[f"{label}_recall@5"] = round(overall["recall@5"], 3)
-            metrics[f"{label}_mrr"] = round(overall["mrr"], 3)
-            if system == "assistant":
-                metrics["accuracy"] = round(overall["accuracy"], 3)
-        out.append(Result(f"cold ingest + QA recall, {spec}", [ms], metrics=metrics))
+        metrics: dict = stage_metrics(report.timings)
+        metrics["index_share"] = round(report.timings["index"] / report.timings["total"], 3)
+        hybrid = kb.evaluate(QA, "assistant").overall()
+        index = kb.stores.retrieval_index()
+        dense = evaluate(
+            items, lambda q: {}, lambda q, ix=index: ix.search(q, k=10, mode="dense")
+        ).overall()
+        metrics.update({"hybrid_recall@5": round(hybrid["recall@5"], 3), "hybrid_mrr": round(hybrid["mrr"], 3),
+                        "accuracy": round(hybrid["accuracy"], 3),
+                        "dense_recall@5": round(dense["recall@5"], 3), "dense_mrr": round(dense["mrr"], 3)})  # fmt: skip
+        out.append(Result(f"cold ingest of the corpus, {spec}", [ms], metrics=metrics))
     base, fast = out[0].metrics, out[1].metrics
+    fast["index_speedup"] = round(base["index_s"] / fast["index_s"], 2)
     fast["recall_holds"] = "yes" if fast["hybrid_recall@5"] >= base["hybrid_recall@5"] else "NO"
+    fast.update(agreement(homes["minilm"] / "embeddings", homes["minilm-int8"] / "embeddings"))
     return out
 
 
+def agreement(fp32_dir: Path, int8_dir: Path) -> dict[str, float]:
+    """How close the int8 vectors are to fp32's, read from the two ingests' embedding caches."""
+    from retrieval.embed_cache import EmbedCache
+    from retrieval.embedders import MiniLMEmbedder, MiniLMInt8Embedder
+
+    a_pos, a_rows = EmbedCache(fp32_dir)._table(MiniLMEmbedder().name)  # names only: no load
+    b_pos, b_rows = EmbedCache(int8_dir)._table(MiniLMInt8Embedder().name)
+    keys = sorted(set(a_pos) & set(b_pos))
+    a = np.stack([a_rows[a_pos[k]] for k in keys])
+    b = np.stack([b_rows[b_pos[k]] for k in keys])
+    cos = np.sum(a * b, axis=1)
+    n = min(200, len(keys))
+    top_a = np.argsort(-(a[:n] @ a.T), axis=1)[:, 1:6]
+    top_b = np.argsort(-(b[:n] @ b.T), axis=1)[:, 1:6]
+    overlap = np.mean([len(set(x) & set(y)) / 5 for x, y in zip(top_a, top_b, strict=True)])
+    return {"cosine_to_fp32_mean": round(float(cos.mean()), 4),
+            "cosine_to_fp32_min": round(float(cos.min()), 4),
+            "top5_neighbour_overlap": round(float(overlap), 3)}  # fmt: skip
+
+
+def share(ctx: Context, minilm: Result) -> Result:
+    """The rest of a cold ingest (no index) beside the MiniLM run: embedding's share."""
+    home = ctx.cache / "embedding-cost" / "plain"
+    samples, reports = cold_runs(CORPUS, home, None, 3)
+    res = Result("cold ingest of the corpus without the index", samples, metrics=stage_metrics(reports[-1].timings))  # fmt: skip
+    index_ms = minilm.metrics["index_s"] * 1000
+    res.metrics["embedding_share_fp32"] = round(index_ms / (index_ms + min(samples)), 3)
+    return res
+
+
 def run(ctx: Context) -> list[Result]:
-    """Chunking always; MiniLM, int8 and recall above the smoke size."""
+    """Chunking always; MiniLM, int8, batch sizes and recall above the smoke size."""
     texts, chunk_ms = _timed(corpus_texts)
     results = [
         Result("parse + link + chunk the corpus", [chunk_ms], metrics={"chunks": len(texts)})
     ]
     if ctx.size == "smoke":
         return results
-    emb, times = embedding(ctx, texts)
-    return results + emb + [share(ctx, times)] + recall(ctx)
+    runs = model_runs(ctx)
+    return results + runs + [share(ctx, runs[0])] + batch_sizes(ctx, texts)
 
 
 def main() -> int:
