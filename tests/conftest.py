@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -104,16 +105,25 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         yield None
         return
+    with fresh_pg_schema(request.getfixturevalue("pg_database")) as url:
+        yield url
+
+
+@contextmanager
+def fresh_pg_schema(database_url: str, prefix: str = "t"):
+    """A new schema in a PostgreSQL database, as a URL whose search_path is that schema;
+    dropped on exit, so each test sees an empty store."""
     import uuid
 
     from sqlalchemy import create_engine, text
 
-    url = request.getfixturevalue("pg_database")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(url)
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(database_url)
     with engine.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{url}?options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
+    try:
+        yield f"{database_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()

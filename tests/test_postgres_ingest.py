@@ -5,10 +5,9 @@ and incremental ingest (no change, one edit, a deletion, a broken file) behaves 
 from __future__ import annotations
 
 import shutil
-import uuid
 
 import pytest
-from conftest import make_settings
+from conftest import fresh_pg_schema, make_settings
 
 from kg.knowledge_base import KnowledgeBase
 
@@ -18,16 +17,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def pg_url(pg_database):
     """A fresh schema in the session's PostgreSQL database, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-
-    schema = f"corpus_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(pg_database)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{pg_database}?options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
+    with fresh_pg_schema(pg_database, prefix="corpus") as url:
+        yield url
 
 
 def _view(kb: KnowledgeBase) -> dict:
