@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bench.harness import Context, Result
+from bench.harness import Context, Result, run_alone
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "neuro-omics-kb"
@@ -88,18 +88,8 @@ def run(ctx: Context) -> list[Result]:
 
 
 def main() -> int:
-    """Run alone at the smoke size and print p50/p95 per measurement."""
-    from bench.__main__ import DEFAULT_CACHE
-    from bench.harness import BENCH_DIR
-
-    ctx = Context.for_size("smoke", DEFAULT_CACHE, BENCH_DIR / "results")
-    for r in run(ctx):
-        peer = f"  peer p50 {r.peer_p50:8.2f} ms" if r.peer_samples_ms else ""
-        print(
-            f"{r.name:45} p50 {r.p50:8.2f} ms  p95 {r.p95:8.2f} ms  n={len(r.samples_ms)}"
-            f"{peer}  {r.metrics}"
-        )
-    return 0
+    """Run this module alone: ``python -m bench.ask_bench [SIZE]``."""
+    return run_alone(run)
 
 
 if __name__ == "__main__":

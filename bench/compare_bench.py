@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bench.harness import Context, Result, measure
+from bench.harness import Context, Result, measure, run_alone
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "neuro-omics-kb"
 FIELDS = ["modality", "architecture", "parameters", "context_length", "license", "dataset"]
@@ -82,16 +82,8 @@ def run(ctx: Context) -> list[Result]:
 
 
 def main() -> int:
-    """Run alone at the smoke size and print p50/p95 per measurement."""
-    from bench.__main__ import DEFAULT_CACHE
-    from bench.harness import BENCH_DIR
-
-    ctx = Context.for_size("smoke", DEFAULT_CACHE, BENCH_DIR / "results")
-    for r in run(ctx):
-        print(
-            f"{r.name:32} p50 {r.p50:8.2f} ms  p95 {r.p95:8.2f} ms  n={len(r.samples_ms)}  {r.metrics}"
-        )
-    return 0
+    """Run this module alone: ``python -m bench.compare_bench [SIZE]``."""
+    return run_alone(run)
 
 
 if __name__ == "__main__":

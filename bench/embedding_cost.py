@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.harness import Context, Result
+from bench.harness import Context, Result, run_alone
 from bench.ingest_bench import CORPUS, cold_runs, stage_metrics
 
 QA = Path(__file__).resolve().parent.parent / "tests" / "qa" / "corpus_qa.yaml"
@@ -146,15 +146,8 @@ def run(ctx: Context) -> list[Result]:
 
 
 def main() -> int:
-    """Run alone and print p50 per measurement."""
-    from bench.__main__ import DEFAULT_CACHE
-    from bench.harness import BENCH_DIR
-
-    ctx = Context.for_size(sys.argv[1] if len(sys.argv) > 1 else "smoke", DEFAULT_CACHE,
-                           BENCH_DIR / "results")  # fmt: skip
-    for r in run(ctx):
-        print(f"{r.name:48} p50 {r.p50:9.1f} ms  n={len(r.samples_ms)}  {r.metrics}")
-    return 0
+    """Run this module alone: ``python -m bench.embedding_cost [SIZE]``."""
+    return run_alone(run)
 
 
 if __name__ == "__main__":

@@ -255,3 +255,23 @@ def write_json(report: ModuleReport, ctx: Context) -> Path:
     tmp.write_text(json.dumps(doc, indent=1) + "\n")
     tmp.replace(path)
     return path
+
+
+def run_alone(run) -> int:
+    """Run one benchmark module in this process (``python -m bench.X [SIZE]``) and print it.
+
+    Each module's ``main`` calls this, so every module runs and prints the same way alone.
+    """
+    import sys
+
+    from bench.__main__ import DEFAULT_CACHE
+
+    size = sys.argv[1] if len(sys.argv) > 1 else "smoke"
+    ctx = Context.for_size(size, DEFAULT_CACHE, BENCH_DIR / "results")
+    for r in run(ctx):
+        peer = f"  peer p50 {r.peer_p50:8.2f} ms" if r.peer_samples_ms else ""
+        print(
+            f"{r.name:48} p50 {r.p50:9.2f} ms  p95 {r.p95:9.2f} ms  n={len(r.samples_ms)}"
+            f"{peer}  {r.metrics}"
+        )
+    return 0

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.harness import Context, Result, measure
+from bench.harness import Context, Result, measure, run_alone
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "neuro-omics-kb"
 COLD_TARGET_S, NO_CHANGE_TARGET_S, OTHER_SHARE_TARGET = 90.0, 2.0, 0.20
@@ -163,17 +163,8 @@ def run(ctx: Context) -> list[Result]:
 
 
 def main() -> int:
-    """Run alone at the smoke size and print p50/p95 per measurement."""
-    from bench.__main__ import DEFAULT_CACHE
-    from bench.harness import BENCH_DIR
-
-    ctx = Context.for_size(sys.argv[1] if len(sys.argv) > 1 else "smoke", DEFAULT_CACHE,
-                           BENCH_DIR / "results")  # fmt: skip
-    for r in run(ctx):
-        print(
-            f"{r.name:48} p50 {r.p50:9.1f} ms  p95 {r.p95:9.1f} ms  n={len(r.samples_ms)}  {r.metrics}"
-        )
-    return 0
+    """Run this module alone: ``python -m bench.ingest_bench [SIZE]``."""
+    return run_alone(run)
 
 
 if __name__ == "__main__":

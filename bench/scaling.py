@@ -19,7 +19,7 @@ import time
 from itertools import cycle
 from pathlib import Path
 
-from bench.harness import Context, Result, disk_bytes, measure, peak_rss_mb
+from bench.harness import Context, Result, disk_bytes, measure, peak_rss_mb, run_alone
 from bench.ingest_bench import edit_one, settings, stage_metrics
 
 COLD_TARGET_S, RSS_TARGET_MB, LOOKUP_TARGET_MS, LINEAR_TARGET = 600.0, 4096.0, 2.0, 1.5
@@ -203,17 +203,8 @@ def run(ctx: Context) -> list[Result]:
 
 
 def main() -> int:
-    """``python -m bench.scaling [SIZE]``: one size in this process, printed."""
-    from bench.__main__ import DEFAULT_CACHE
-    from bench.harness import BENCH_DIR
-
-    ctx = Context.for_size(sys.argv[1] if len(sys.argv) > 1 else "smoke", DEFAULT_CACHE,
-                           BENCH_DIR / "results")  # fmt: skip
-    for r in run(ctx):
-        print(
-            f"{r.name:40} p50 {r.p50:9.2f} ms  p95 {r.p95:9.2f} ms  n={len(r.samples_ms)}  {r.metrics}"
-        )
-    return 0
+    """Run this module alone: ``python -m bench.scaling [SIZE]``."""
+    return run_alone(run)
 
 
 if __name__ == "__main__":
