@@ -11,19 +11,11 @@ from __future__ import annotations
 
 from kg.ir import Provenance, Relation
 from retrieval.facts import has_word, path_words
+from retrieval.kb_view import STRUCTURAL
 
-# Relations that say what something is made of or used for (the rest are looser links).
-STRONG = {
-    "uses_dataset",
-    "described_by",
-    "describes",
-    "uses_model",
-    "uses_strategy",
-    "uses_method",
-    "uses_integration",
-    "intended_for",
-    "part_of",
-}
+# Relations that say what something is made of or used for: the structural ones, less the
+# loose links (related_to, documented_in, refers_to) that a hop should not follow.
+STRONG = set(STRUCTURAL) - {"related_to", "documented_in", "refers_to"}
 # Card fields that point at an entity of a kind without being a resolved relation.
 KIND_FIELDS = {
     "paper": ["reference", "citation", "publication", "paper", "doi", "venue"],
