@@ -190,11 +190,21 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
     sentence names what the question is about or what it asks for."""
     if not sents:
         return 0.0
-    conf = min(1.0, sents[0].cover * 1.1)
     backed = [s for s in sents if supports(s, linked, props, seeds, view)]
+    conf = min(1.0, sents[0].cover * 1.1)
     if not backed:
         return conf * 0.3
-    if WHY.search(linked.question) and any(REASON.search(f"{s.heading} {s.text}") for s in backed):
+    if linked.parts() > 1:
+        # A question in parts is answered by the units together.
+        weights = text_answers.question_weights(linked, view.idf())
+        joint = text_answers.covered(weights, set().union(*(s.words() for s in backed)))
+        conf = max(conf, min(1.0, joint * 1.1))
+    if WHY.search(linked.question) and any(REASON.search(s.heading) for s in backed):
+        # "why …?" answered from a section of reasons about what it names.
+        conf = min(1.0, max(conf + 0.15, 0.5))
+    elif WHY.search(linked.question) and any(
+        REASON.search(f"{s.heading} {s.text}") for s in backed
+    ):
         conf = min(1.0, conf + 0.15)  # "why …?" answered by a "because …" about it
     else:
         # A new phrasing rarely repeats the KB's every word ("GPU hardware" ~ "GPU

@@ -203,10 +203,16 @@ def word_facts(
             scored.append((score + (0.01 if a.prov.source == source else 0), a))
     scored.sort(key=lambda sa: -sa[0])
     out, seen, chosen = [], set(), []
+    keyed: set[str] = set()  # asked words the chosen fields' keys hold
     for score, a in scored:
         key = (a.prov.source, a.prov.line_start)
-        if key in seen or score < scored[0][0] * 0.6:
+        pw = path_words(a.path, a.entity)
+        # A field named for an asked word no chosen field names answers another part
+        # of the question ("what filter band … and which parcellation").
+        new_part = any(has_word(w, pw, True) for w in asked if w not in keyed)
+        if key in seen or (score < scored[0][0] * 0.6 and not (chosen and new_part)):
             continue
+        keyed |= {w for w in asked if has_word(w, pw, True)}
         parent = list_parent(a.path)
         items = [b for b in attrs if parent and list_parent(b.path) == parent] or [a]
         seen.update((b.prov.source, b.prov.line_start) for b in items)

@@ -200,7 +200,7 @@ class Linker:
         for _n, i, j, hit in sorted(found, key=lambda f: (-f[0], f[1])):
             if any(used[i:j]):
                 continue
-            if self._modifier(toks, i, j, hit):
+            if self._modifier(toks, i, j, hit) or self._generic_title(toks, i, j, hit):
                 continue
             end, longer = self._extend(toks, used, i, j, [h[2] for h in hit])
             if longer is not None:
@@ -217,16 +217,27 @@ class Linker:
         counts only when it is written like a name and only one entity's names contain it.
         """
         content = [i for i, t in enumerate(toks) if t.low not in STOPWORDS]
-        pos = {toks[i].stem: p for p, i in enumerate(content) if not used[i]}
+        where: dict[str, list[int]] = defaultdict(list)
+        for p, i in enumerate(content):
+            if not used[i]:
+                where[toks[i].stem].append(p)
         idf = self._idf
         best: dict[str, tuple[float, float, list[int]]] = {}
         for full, eid in self._sets:
-            hits = sorted(pos[w] for w in full if w in pos)
-            strong = [w for w in full if w in pos and w not in _COMMON]
-            if not strong or hits[-1] - hits[0] + 1 - len(hits) > 1:
+            strong = [w for w in full if w in where and w not in _COMMON]
+            if not strong:
                 continue
-            mass = sum(idf.get(w, 1.0) for w in full if w in pos)
+            # A word written twice ("ROI dataset … how many ROIs") counts where it sits
+            # nearest the name's rarest word.
+            anchor = where[max(strong, key=lambda w: idf.get(w, 1.0))][0]
+            pos = {w: min(where[w], key=lambda p: abs(p - anchor)) for w in full if w in where}
+            hits = sorted(pos.values())
+            if hits[-1] - hits[0] + 1 - len(hits) > 1:
+                continue
+            mass = sum(idf.get(w, 1.0) for w in pos)
             cover = mass / sum(idf.get(w, 1.0) for w in full)
+            if cover < PARTIAL_MIN and self._written_as_name(toks, content, pos, full):
+                cover = PARTIAL_MIN
             if len(strong) == 1:
                 i = content[pos[strong[0]]]
                 t = toks[i]
@@ -259,6 +270,29 @@ class Linker:
                 EntityLink(e.id, e.kind, e.name, self._text(question, toks, i, j), (i, j), score)
             )
         return out
+
+    def _generic_title(self, toks, i: int, j: int, hit) -> bool:
+        """A doc titled with kind words only ("Experiment Configs") is not what "which
+        experiment configs …" names: those words name the kind."""
+        return all(toks[x].stem in _COMMON for x in range(i, j)) and all(
+            self.entities[h[2]].kind == "doc" for h in hit
+        )
+
+    def _written_as_name(self, toks, content, pos, full) -> bool:
+        """Two capitalised words in a row ("Cha Hospital"), one of them in no other entity's
+        names, identify the entity even when the rest of its name is paraphrased."""
+        caps = sorted(
+            p
+            for w, p in pos.items()
+            if w not in _COMMON and toks[content[p]].text[:1].isupper() and content[p] > 0
+        )
+        pairs = [
+            (a, b)
+            for a, b in zip(caps, caps[1:], strict=False)
+            if b == a + 1
+            and 1 in (self._df.get(toks[content[a]].stem), self._df.get(toks[content[b]].stem))
+        ]
+        return bool(pairs) and len(full) <= 6
 
     def _modifier(self, toks, i: int, j: int, hit) -> bool:
         """A name of common words before a kind word of another kind ("genetics embedding

@@ -8,6 +8,8 @@ from retrieval.quantities import Quantity
 from retrieval.question import Token
 from retrieval.terms import PropertyLink, ValueLink
 
+_CLAUSE_START = {"how", "what", "which", "who", "where", "when", "why", "is", "does", "do"}
+
 
 @dataclass(frozen=True, slots=True)
 class EntityLink:
@@ -53,6 +55,25 @@ class Linked:
                     out.append(t.text)
                 last = i
         return out
+
+    def asked_groups(self) -> list[list[int]]:
+        """The asked tokens in runs ("what <filter band> … which <parcellation>": two)."""
+        groups: list[list[int]] = []
+        for i in self.asked:
+            if groups and i == groups[-1][-1] + 1:
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        return groups
+
+    def parts(self) -> int:
+        """How many things the question asks: asked runs, or clauses joined by "and how /
+        and what / and which …" (at least 1)."""
+        lows = [t.low for t in self.tokens]
+        clauses = 1 + sum(
+            1 for i in range(1, len(lows) - 1) if lows[i] == "and" and lows[i + 1] in _CLAUSE_START
+        )
+        return max(clauses, len(self.asked_groups()), 1)
 
     def asked_words(self) -> list[str]:
         """Stems of the words naming what the question asks for ("how many ROIs")."""

@@ -58,10 +58,30 @@ def tokenize_question(text: str) -> list[Token]:
     ]
 
 
+# Calendar words are capitalised in English but name dates, not things the KB may lack.
+CALENDAR_WORDS = {
+    *[
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ],
+    *["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+}
+
+
 def name_like(tok: Token, position: int) -> bool:
     """Written like a name: capitals past the first letter, or letters mixed with digits."""
     t = tok.text
-    if len(t) < 3:
+    if len(t) < 3 or tok.low in CALENDAR_WORDS:
         return False
     inner_caps = any(c.isupper() for c in t[1:])
     return inner_caps or (t[0].isupper() and position > 0) or (t.isalnum() and not t.isalpha())

@@ -24,6 +24,7 @@ from retrieval.linking import Linked
 MAX_SENTENCES = 3
 PASSAGES = 12  # passages read for a text answer
 CLOSE = 0.6  # further units must score this share of the best one
+GAIN = 0.5  # weight of the question words a unit adds to those chosen before it
 MAX_UNIT_CHARS = 420
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9`*])")
 _TABLE_RULE = re.compile(r"^[\s|:-]+$")
@@ -76,6 +77,12 @@ def idf_table(chunks) -> dict[str, float]:
     return {w: math.log(1 + n / k) for w, k in df.items()}
 
 
+def covered(weights: dict[str, float], words: set[str]) -> float:
+    """Share of the question's word weight that `words` hold."""
+    total = sum(weights.values()) or 1.0
+    return sum(w for t, w in weights.items() if has_word(t, words)) / total
+
+
 def question_weights(linked: Linked, idf: dict[str, float]) -> dict[str, float]:
     """Words of the question worth finding in an answer, by IDF; names and question-frame
     words ("role", "advise") count less."""
@@ -113,6 +120,9 @@ def _unwrap(lines: list[str]) -> list[str]:
             continue
         body = ln.strip()
         prev = out[-1].strip() if out else ""
+        if prev and _continues_item(out[-1], ln):
+            out[-1] = f"{out[-1]} {body}"
+            continue
         joins = (
             prev
             and not _BULLET.match(body)
@@ -126,6 +136,22 @@ def _unwrap(lines: list[str]) -> list[str]:
         else:
             out.append(ln)
     return out
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _continues_item(prev: str, line: str) -> bool:
+    """An indented plain line under a bullet belongs to that item ("- Compute the p-value"
+    followed by its formula on the next line)."""
+    body = line.strip()
+    return (
+        bool(_BULLET.match(prev.strip()))
+        and not _BULLET.match(body)
+        and _indent(line) > _indent(prev)
+        and not _ROW.search(body)
+    )
 
 
 def _field_units(chunk) -> list[tuple[str, str]]:
@@ -178,6 +204,41 @@ def _units(chunk) -> list[tuple[str, str]]:
             continue
         out.extend((s.strip(), local) for s in _SPLIT.split(clean) if len(s.split()) >= 3)
     return out
+
+
+def _summary_unit(chunk) -> tuple[str, str] | None:
+    """The list a section holds as one unit (see `_list_summary`), with its heading."""
+    if chunk.kind != "section" or "\n" not in chunk.text:
+        return None
+    parts = chunk.heading.split(" > ") if chunk.heading else []
+    local = parts[-1] if len(parts) > 1 else ""
+    raw = _unwrap([ln.rstrip() for ln in chunk.text.split("\n", 1)[1].split("\n")])
+    indent = [len(ln) - len(ln.lstrip()) for ln in raw]
+    summary = _list_summary(raw, indent, local)
+    return (summary, local) if summary else None
+
+
+_BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*")
+
+
+def _list_summary(raw: list[str], indent: list[int], heading: str) -> str:
+    """A section that is a list ("Reasons: 1. **Heterogeneous semantics.** … 2. …") as one
+    unit of its items' leads (bold lead-in, else first sentence): "why …?" and "what are
+    the pitfalls …?" want every item, not the best one."""
+    tops = [
+        ln.strip()
+        for ln, ind in zip(raw, indent, strict=True)
+        if _BULLET.match(ln.strip()) and ind == min(indent)
+    ]
+    if not heading or len(tops) < 2 or len(tops) > 10:
+        return ""
+    leads = []
+    for item in tops:
+        body = _BULLET.sub("", item)
+        bold = _BOLD_LEAD.match(body)
+        lead = bold.group(1) if bold else _SPLIT.split(_clean(body))[0]
+        leads.append(" ".join(lead.split()[:12]).rstrip(".:"))
+    return f"{heading}: " + "; ".join(leads)
 
 
 def _sibling_units(hits) -> list[tuple[str, str, object, tuple[int, int]]]:
@@ -271,8 +332,10 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
             score *= 0.7
         if _heading_like(text, local):
             score *= 0.5
-        if why and REASON.search(f"{c.heading} {text}"):
-            score += 0.1  # "why …?" is answered by reasons
+        if why and REASON.search(local):
+            score += 0.15  # "why …?" is answered by a section of reasons
+        elif why and REASON.search(f"{c.heading} {text}"):
+            score += 0.1  # … or by a sentence giving one
         if explain and c.kind != "synopsis":
             score += 0.05  # "how / why" is explained in prose more than in card fields
         span = lines or (c.line_start, c.line_end)
@@ -284,17 +347,37 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         about = next((e for e in boost if e in c.entity_ids), None)
         # A passage about many entities (a table) is about one only where a unit names it.
         broad = len(c.entity_ids) > 2 and about != (c.entity_ids[0] if c.entity_ids else None)
-        for text, local in _units(c):
+        units = _units(c)
+        summary = _summary_unit(c) if why or explain else None
+        for text, local in units + ([summary] if summary else []):
             named = next((e for e, n in names.items() if n and n <= text_words(text)), None)
             add(text, local, c, rank, chunk_cover, named or (None if broad else about))
     for text, parent, c, lines in _sibling_units(hits):
         add(text, parent, c, 0, cover(text_words(text) | text_words(parent)), None, lines)
     scored.sort(key=lambda s: -s.score)
-    out: list[Sentence] = []
-    for s in scored:
-        if out and (s.score < CLOSE * out[0].score or len(out) >= MAX_SENTENCES):
-            break
+    out = _choose(scored, cover, linked.parts() > 1)
+    for s in out:
         if s.lines == (s.chunk.line_start, s.chunk.line_end):
             s.lines = locate(view, s.chunk, s.text)
+    return out
+
+
+def _choose(scored: list[Sentence], cover, parts: bool) -> list[Sentence]:
+    """The best unit, then those close to it; for a question in parts ("how do I compute
+    …, and how many … should I run?"), preferring units that answer a part the chosen ones
+    leave open."""
+    if not scored:
+        return []
+    if not parts:
+        return [s for s in scored[:MAX_SENTENCES] if s.score >= CLOSE * scored[0].score]
+    pool = [s for s in scored[:40] if s.score >= CLOSE * scored[0].score]
+    out: list[Sentence] = []
+    covered: set[str] = set()
+    while pool and len(out) < MAX_SENTENCES:
+        base = cover(covered)
+        gains = [cover(covered | s.words()) - base for s in pool]
+        k = max(range(len(pool)), key=lambda i: pool[i].score + GAIN * gains[i] * bool(out))
+        s = pool.pop(k)
+        covered |= s.words()
         out.append(s)
     return out
