@@ -18,7 +18,15 @@ from retrieval.facts import Fact, has_word, text_words
 from retrieval.graph_answers import Block, GraphAnswer
 from retrieval.intent import FILLER
 from retrieval.intent import plan as make_plan
-from retrieval.lexicon import ABSENCE, FRAME_WORDS, QUANTITY_Q, REASON, WHY, property_phrases
+from retrieval.lexicon import (
+    ABSENCE,
+    FRAME_WORDS,
+    QUANTITY_Q,
+    REASON,
+    WEAK_CUES,
+    WHY,
+    property_phrases,
+)
 from retrieval.linking import Linked
 from retrieval.quantities import quantities
 
@@ -132,7 +140,8 @@ def _dedupe(cites: list[Citation]) -> list[Citation]:
 def _phrases_by_property() -> dict[str, list[set[str]]]:
     out: dict[str, list[set[str]]] = {}
     for phrase, prop in property_phrases().items():
-        out.setdefault(prop, []).append(text_words(phrase))
+        if phrase not in WEAK_CUES:  # "window" alone is no evidence of a context length
+            out.setdefault(prop, []).append(text_words(phrase))
     for prop in out:
         out[prop].append(text_words(prop.replace("_", " ")))
     return out

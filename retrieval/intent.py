@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from retrieval.lexicon import COMPARE_CUES, EXPLAIN_START, KIND_WORDS, LIST_START
+from retrieval.lexicon import (
+    COMPARE_CUES,
+    EXPLAIN_START,
+    KIND_WORDS,
+    LIST_START,
+    modality_words,
+)
 from retrieval.linking import EntityLink, Linked
 from retrieval.quantities import Quantity
 
@@ -125,6 +131,19 @@ def _scope_of(link: EntityLink, linked: Linked, view) -> str | None:
     return next(iter(hit)) if hit else None
 
 
+def _modifies(linked: Linked, link, covered: set[int]) -> bool:
+    """Whether the word before a weak cue makes it another thing ("<vocabulary> size");
+    modality and comparison words do not ("a longer <DNA> window")."""
+    i = link.span[0] - 1
+    if i < 0 or i in covered or i not in linked.asked:
+        return False
+    t = linked.tokens[i]
+    return t.stem not in _NEUTRAL and t.low not in modality_words()
+
+
+_NEUTRAL = {"longer", "shorter", "larger", "bigger", "smaller", "maximum", "max", "total", "input"}
+
+
 def _asked_properties(linked: Linked, props: list[str]) -> list[str]:
     """The properties the question asks for: those in its asked span ("what <licence> …"),
     none when the asked word is something else ("what <hardware> does the checkpoint
@@ -138,7 +157,7 @@ def _asked_properties(linked: Linked, props: list[str]) -> list[str]:
         # "In which journal …, and who is its first author?": the second question asks too.
         links += [p for p in linked.properties if not p.weak and p.span[0] > second]
     covered = {i for p in links for i in range(*p.span)}
-    if links and all(p.weak for p in links) and asked - covered:
+    if links and all(p.weak for p in links) and any(_modifies(linked, p, covered) for p in links):
         return []  # "vocabulary size" is not the model size
     if links:
         return list(dict.fromkeys(p.property for p in links))
@@ -182,7 +201,7 @@ def plan(linked: Linked, view) -> Plan:
     words = [w for w in linked.words if w not in FILLER]
     out = Plan("lookup", seeds, scope, None, None, value_props, words, cons, explain)
     out.list_answer = list_answer
-    if COMPARE_CUES.search(q) and len(seeds) >= 2:
+    if len(seeds) >= 2 and (COMPARE_CUES.search(q) or _either(linked, seeds)):
         out.intent = "compare"
         out.target = next((k for k, _ in kinds if k not in seed_kinds), None)
         return out
@@ -216,6 +235,16 @@ def plan(linked: Linked, view) -> Plan:
     return out
 
 
+def _either(linked: Linked, seeds: list[EntityLink]) -> bool:
+    """ "…, Caduceus or GENERator?": two named things offered as alternatives."""
+    spans = sorted(e.span for e in seeds)
+    lows = [t.low for t in linked.tokens]
+    return any(
+        lows[a[1] : b[0]] in (["or"], ["vs"], ["versus"])
+        for a, b in zip(spans, spans[1:], strict=False)
+    )
+
+
 def _second_clause(linked: Linked) -> int:
     """Token index of a second question ("…, and which paper …"), 0 when there is none."""
     lows = [t.low for t in linked.tokens]
@@ -230,6 +259,8 @@ def _definition(linked: Linked, value_props: list[str]) -> bool:
     lows = [t.low for t in linked.tokens[:2]]
     if value_props or lows not in (["what", "is"], ["what", "are"]) or not linked.entities:
         return False
+    if linked.entities[0].span[0] > 3:
+        return False  # "what is the vocabulary size of X" asks for a field of X
     return len([w for w in linked.words if w not in FILLER]) <= 1
 
 

@@ -67,6 +67,9 @@ PROPERTY_CUES: dict[str, str] = {
     "context lengths": "context_length",
     "maximum sequence length": "context_length",
     "longer context": "context_length",
+    "window": "context_length",
+    "input window": "context_length",
+    "sequence window": "context_length",
     "venue": "venue",
     "first author": "author",
     "who": "author",
@@ -98,7 +101,7 @@ PROPERTY_CUES: dict[str, str] = {
     "came out": "year",
     "published first": "year",
 }
-WEAK_CUES = {"code", "size", "data", "context", "who", "larger", "bigger", "smaller"}
+WEAK_CUES = {"code", "size", "data", "context", "who", "larger", "bigger", "smaller", "window"}
 
 # Question openings that ask for an explanation rather than a value.
 EXPLAIN_START = re.compile(

@@ -143,6 +143,9 @@ class Linker:
             for p in link_properties(toks, used, question, self._props)
             if not (p.weak and in_value & set(range(*p.span)))
         ]
+        for p in [p for p in out.properties if self._compound(p, toks, used)]:
+            out.properties.remove(p)
+            used[p.span[0] : p.span[1]] = [False] * (p.span[1] - p.span[0])
         out.modality_spans = link_modalities(toks, used)
         out.modalities = list(dict.fromkeys(m for m, _ in out.modality_spans))
         skip = [(toks[a].start, toks[b - 1].end) for e in out.entities for a, b in [e.span]]
@@ -270,6 +273,16 @@ class Linker:
                 EntityLink(e.id, e.kind, e.name, self._text(question, toks, i, j), (i, j), score)
             )
         return out
+
+    @staticmethod
+    def _compound(link, toks, used) -> bool:
+        """A weak cue that modifies the next word ("window <length>", "data <format>")
+        names that word's thing, not the cue's property."""
+        j = link.span[1]
+        if not link.weak or j >= len(toks) or used[j]:
+            return False
+        nxt = toks[j]
+        return nxt.low not in STOPWORDS and nxt.stem not in _COMMON and nxt.text.isalpha()
 
     def _generic_title(self, toks, i: int, j: int, hit) -> bool:
         """A doc titled with kind words only ("Experiment Configs") is not what "which
