@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.sql.models import normalise_key
 from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, plural, property_facts, text_words, word_facts
 from retrieval.hops import chain, common, guided
@@ -21,6 +22,7 @@ from retrieval.projection import projection_words
 from retrieval.selection import best_by_words, candidates, members, select
 
 MAX_LISTED = 25
+REGISTRY_KINDS = {"strategy", "method", "pipeline"}  # members of registry cards
 FALLBACK = 0.6  # facts read from the start entity when no relation reached the kind asked
 
 
@@ -191,10 +193,11 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
         if (facts or field_words) and hops and not plan.list_answer:
             # "…, and what does that method do?": say what the entity reached is.
             summary = property_facts("summary", attrs, view.source(eid))[:1]
+            # The fields asked come first; the summary after them (or alone).
             facts = [
+                *(f for f in facts if not summary or f.text != summary[0].text),
                 *summary,
-                *(f for f in facts if summary and f.text != summary[0].text),
-            ] or facts
+            ]
         projected = max(projected, score)
         if facts:
             asked_blocks.append(Block(eid, view.name(eid), facts))
@@ -266,8 +269,17 @@ def _relation_blocks(view, hops) -> list[Block]:
     return list(blocks.values())
 
 
+def _listed(view, eid: str) -> str:
+    """An entity in a list: its name, with its id when that reads differently (registry
+    members are referred to by id: "No harmonisation (none_baseline)")."""
+    name = view.name(eid)
+    if view.kind(eid) not in REGISTRY_KINDS or normalise_key(name) == normalise_key(eid):
+        return name
+    return f"{name} ({eid})"
+
+
 def _lead(view, plan: Plan, base, final, hops) -> str:
-    names = [view.name(e) for e in final[:MAX_LISTED]]
+    names = [_listed(view, e) for e in final[:MAX_LISTED]]
     more = f" and {len(final) - MAX_LISTED} more" if len(final) > MAX_LISTED else ""
     kind = view.kind(final[0]) if final else plan.target or "entity"
     if hops and plan.seeds:
