@@ -162,6 +162,7 @@ def word_facts(
     substitutes: list[str] = (),
     keys_only: bool = False,
     numeric: bool = False,
+    parts: bool = True,
 ) -> list[tuple[float, Fact]]:
     """Attributes whose YAML key or value shares the question's words, best first.
 
@@ -175,6 +176,8 @@ def word_facts(
         keys_only: count words found in keys only (a note mentioning "licence" does not
             state a licence).
         numeric: only attributes holding a number (for "how many" questions).
+        parts: whether the question may ask several things, answered by several fields
+            together; "weight decay" is one thing, not "weight" plus "decay".
 
     Returns:
         (score 0..1, fact) pairs; a word found in the key counts fully, in the value half.
@@ -220,7 +223,7 @@ def word_facts(
         chosen.append(a)
         if len(out) >= limit:
             break
-    if len(chosen) > 1 and asked:
+    if len(chosen) > 1 and asked and parts:
         # "How many permutations and how many components?": each field answers one part,
         # together they answer the question.
         joint = _joint(asked, words, chosen, keys_only)

@@ -185,7 +185,16 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
             # A property asked but absent: only a field named for it answers (not a note
             # that mentions the word), and "how many" wants a number.
             scored = word_facts(
-                ask, rest, attrs, src, 3, helping, subst, bool(plan.properties), quantity
+                ask,
+                rest,
+                attrs,
+                src,
+                3,
+                helping,
+                subst,
+                bool(plan.properties),
+                quantity,
+                parts=linked.parts() > 1 or len(ask) > 2,
             )
             scored = [(s, f) for s, f in scored if not ABSENCE.search(f.text)]
             facts = [f for _, f in scored]
