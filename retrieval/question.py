@@ -84,7 +84,8 @@ def name_like(tok: Token, position: int) -> bool:
     if len(t) < 3 or tok.low in CALENDAR_WORDS:
         return False
     inner_caps = any(c.isupper() for c in t[1:])
-    return inner_caps or (t[0].isupper() and position > 0) or (t.isalnum() and not t.isalpha())
+    mixed = any(c.isalpha() for c in t) and any(c.isdigit() for c in t)  # "Evo2", not "2025"
+    return inner_caps or (t[0].isupper() and position > 0) or mixed
 
 
 _ASK_START = {"what", "which", "many", "much"}

@@ -143,15 +143,15 @@ def _indent(line: str) -> int:
 
 
 def _continues_item(prev: str, line: str) -> bool:
-    """An indented plain line under a bullet belongs to that item ("- Compute the p-value"
-    followed by its formula on the next line)."""
-    body = line.strip()
-    return (
-        bool(_BULLET.match(prev.strip()))
-        and not _BULLET.match(body)
-        and _indent(line) > _indent(prev)
-        and not _ROW.search(body)
-    )
+    """A plain line under a bullet belongs to that item when it is indented below it, or
+    when the item stops mid-sentence and the line does not start a new one ("- Compute
+    the empirical p-value" followed by its formula "p = … / (B + 1)")."""
+    body, item = line.strip(), prev.strip()
+    if not _BULLET.match(item) or _BULLET.match(body) or _ROW.search(body):
+        return False
+    if _indent(line) > _indent(prev):
+        return True
+    return not item.endswith((".", "!", "?", ":", ";")) and not body[:1].isupper()
 
 
 def _field_units(chunk) -> list[tuple[str, str]]:
@@ -194,7 +194,8 @@ def _units(chunk) -> list[tuple[str, str]]:
             for k in range(i + 1, len(lines)):
                 if not _BULLET.match(lines[k]) or (bullet and indent[k] <= indent[i]):
                     break
-                items.append(_clean(_BULLET.sub("", lines[k])))
+                if indent[k] <= indent[i + 1]:  # the list's own items, not their sub-steps
+                    items.append(_clean(_BULLET.sub("", lines[k])))
             unit = f"{clean.rstrip(':')}: " + "; ".join(x for x in items if x)
             out.append((unit[:MAX_UNIT_CHARS], clean))
             continue
