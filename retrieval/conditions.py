@@ -35,16 +35,14 @@ def meets(
     evidence: list[Attribute] = []
     if c.modalities and not (modalities & set(c.modalities)):
         return False, []
+    # Values of one property are alternatives ("Apache-2.0 or MIT"): one must hold.
+    groups: dict[tuple, list] = {}
     for v in c.values:
-        vp = set(v.properties)
-        hits = [
-            a
-            for a in attrs
-            if a.property in vp
-            and v.key in (normalise_key(str(a.raw)), normalise_key(str(a.value)))
-        ]
-        narrowed = [a for a in hits if any(has_word(w, path_words(a.path, eid)) for w in words)]
-        hits = narrowed or hits or _written_elsewhere(v.text, attrs, eid, words)
+        groups.setdefault(tuple(v.properties), []).append(v)
+    for alternatives in groups.values():
+        hits = []
+        for v in alternatives:
+            hits = hits or _value_hits(v, attrs, eid, words)
         if not hits:
             return False, []
         evidence.extend(hits[:1])
@@ -65,6 +63,18 @@ def meets(
             return False, []
         evidence.extend(hits[:1])
     return True, evidence
+
+
+def _value_hits(v, attrs: list[Attribute], eid: str, words: list[str]) -> list[Attribute]:
+    """The attributes holding value `v` (those under a key the question names first)."""
+    vp = set(v.properties)
+    hits = [
+        a
+        for a in attrs
+        if a.property in vp and v.key in (normalise_key(str(a.raw)), normalise_key(str(a.value)))
+    ]
+    narrowed = [a for a in hits if any(has_word(w, path_words(a.path, eid)) for w in words)]
+    return narrowed or hits or _written_elsewhere(v.text, attrs, eid, words)
 
 
 def _written_elsewhere(text: str, attrs: list[Attribute], eid: str, words: list[str]):

@@ -15,6 +15,7 @@ from retrieval.lexicon import (
     EXPLAIN_START,
     KIND_WORDS,
     LIST_START,
+    WHICH_ONES,
     modality_words,
 )
 from retrieval.linking import EntityLink, Linked
@@ -190,7 +191,11 @@ def plan(linked: Linked, view) -> Plan:
             kinds.append((sk, e.span[0]))
     kinds.sort(key=lambda kp: kp[1])
     first_kind = kinds[0][1] if kinds else 99
-    list_answer = bool(LIST_START.search(q)) and first_kind <= 3
+    lows = [t.low for t in linked.tokens]
+    lead = 2 if lows[1:3] in (["of", "the"], ["of", "these"]) else 0  # "which of the models"
+    list_answer = (bool(LIST_START.search(q)) and first_kind <= 3 + lead) or bool(
+        WHICH_ONES.search(q)
+    )
     if seeds and not (list_answer and kinds[0][0] == "doc"):
         # "according to its model doc" says where to read, not what to list.
         kinds = [kp for kp in kinds if kp[0] != "doc"]
@@ -284,7 +289,12 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
     def token_at(offset: int) -> int:
         return next((i for i, t in enumerate(toks) if t.end > offset), len(toks) - 1)
 
-    named = [e.span for e in linked.entities]
+    # A registry named for its members' kind ("the embedding strategies") is that kind.
+    named = [
+        e.span
+        for e in linked.entities
+        if not any(e.span[0] <= p < e.span[1] for _, p in free_kinds)
+    ]
 
     def owner(pos: int, after: bool) -> str | None:
         kind = _attach(pos, free_kinds, after)

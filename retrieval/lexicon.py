@@ -134,6 +134,8 @@ ABSENCE = re.compile(
 WHY = re.compile(r"^\s*why\b|\bwhat is the (reason|rationale)\b", re.IGNORECASE)
 # Where reasons are written: "Reasons", "Rationale", "Why …", "because …".
 REASON = re.compile(r"\b(reasons?|rationale|why|because|motivation|so that|since)\b", re.I)
+# "Among the brain models, which ones …": a list asked for after the kind is named.
+WHICH_ONES = re.compile(r"\bwhich (ones?|of (them|these|those))\b", re.IGNORECASE)
 LIST_START = re.compile(r"^\s*(which|what|list|name|show|give)\b", re.IGNORECASE)
 
 # Words that frame a question rather than name its subject ("what role does X play").
