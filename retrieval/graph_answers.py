@@ -181,7 +181,9 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
             more = word_facts([], rest, attrs, src, 2, keys_only=True)
             facts += [f for s, f in more if s >= 0.2 and all(f.lines != g.lines for g in facts)]
         if not facts and by_words:
-            ask = asked or [w for p in plan.properties for w in p.split("_")]
+            ask = _heads(view, eid, asked, linked) or [
+                w for p in plan.properties for w in p.split("_")
+            ]
             # A property asked but absent: only a field named for it answers (not a note
             # that mentions the word), and "how many" wants a number.
             scored = word_facts(
@@ -236,6 +238,22 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
     ents = list(dict.fromkeys([*base, *final]))
     conf = strength * (projected if asked_values else 1.0)
     return GraphAnswer(intent, _lead(view, plan, base, final, hops), blocks, ents, conf)
+
+
+def _heads(view, eid: str, asked: list[str], linked: Linked) -> list[str]:
+    """The asked words without those describing the entity itself: in "how many chest
+    radiograph images does MIMIC-CXR hold" the images are asked, "chest radiograph" is what
+    the dataset is (its name or summary says so). Only modifiers go: the last word of each
+    asked phrase stays."""
+    groups = [[linked.tokens[i].stem for i in g] for g in linked.asked_groups()]
+    modifiers = {w for g in groups for w in g[:-1]} - {g[-1] for g in groups}
+    if not modifiers & set(asked):
+        return asked
+    own = _name_words(view, eid)
+    for a in view.attributes(eid):
+        if a.property == "summary" and a.prov.source == view.source(eid):
+            own |= text_words(a.raw)
+    return [w for w in asked if w not in modifiers or w not in own] or asked
 
 
 def _name_words(view, eid: str) -> set[str]:
