@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.normalize import is_null
 from kg.sql.models import normalise_key
 from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, plural, property_facts, text_words, word_facts
@@ -300,9 +301,27 @@ def _listed(view, eid: str) -> str:
     """An entity in a list: its name, with its id when that reads differently (registry
     members are referred to by id: "No harmonisation (none_baseline)")."""
     name = view.name(eid)
+    if view.kind(eid) == "paper":
+        return f"{name} ({cite})" if (cite := _author_year(view, eid)) else name
     if view.kind(eid) not in REGISTRY_KINDS or normalise_key(name) == normalise_key(eid):
         return name
     return f"{name} ({eid})"
+
+
+def _author_year(view, eid: str) -> str:
+    """ "Winkler et al., 2020": how papers are cited in this field (from the paper's card)."""
+    own = [a for a in view.attributes(eid) if a.prov.source == view.source(eid)]
+    authors = [str(a.raw) for a in own if a.property == "author" and not is_null(str(a.raw))]
+    year = next((str(a.raw) for a in own if a.property == "year"), "")
+    who = ""
+    if authors:
+        surname = (
+            authors[0].replace(",", " ").split()[-1]
+            if "," not in authors[0]
+            else authors[0].split(",")[0]
+        )
+        who = surname + (" et al." if len(authors) > 1 else "")
+    return ", ".join(p for p in (who, year) if p)
 
 
 def _lead(view, plan: Plan, base, final, hops) -> str:
