@@ -315,11 +315,8 @@ def _author_year(view, eid: str) -> str:
     year = next((str(a.raw) for a in own if a.property == "year"), "")
     who = ""
     if authors:
-        surname = (
-            authors[0].replace(",", " ").split()[-1]
-            if "," not in authors[0]
-            else authors[0].split(",")[0]
-        )
+        first = authors[0]  # "Winkler, A. M." or "Anderson M. Winkler"
+        surname = first.split(",")[0] if "," in first else first.split()[-1]
         who = surname + (" et al." if len(authors) > 1 else "")
     return ", ".join(p for p in (who, year) if p)
 
