@@ -10,12 +10,13 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from ingest.card_refs import is_path_like, strip_note
-from kg.ir import Entity
+from kg.ir import Entity, ParsedSource
 
 # When one name fits several entities, prefer this order; equal kinds stay ambiguous.
 KIND_PRIORITY = (
@@ -60,6 +61,26 @@ def pick(ids: list[str], kind_of: dict[str, str], kinds: tuple[str, ...] = ()) -
     best = min(_rank(kind_of[i]) for i in cands)
     top = [i for i in cands if _rank(kind_of[i]) == best]
     return top[0] if len(top) == 1 else None
+
+
+@dataclass(slots=True)
+class SourceNames:
+    """What the index needs of one source: its entities and section anchors, no facts.
+
+    Held for every source of the KB while linking, instead of the parsed sources.
+    """
+
+    path: str
+    ok: bool
+    entities: list[Entity]
+    anchors: list[tuple[str, str]]  # (doc id, anchor) of each section
+
+    @classmethod
+    def of(cls, parsed: ParsedSource, anchors: list[tuple[str, str]] | None = None):
+        """The names of a parsed source (`anchors` when its sections were left out)."""
+        if anchors is None:
+            anchors = [(s.doc, s.id.split("#", 1)[1]) for s in parsed.sections if "#" in s.id]
+        return cls(parsed.source.path, parsed.ok, parsed.entities, anchors)
 
 
 class LinkIndex:

@@ -20,29 +20,38 @@ import dataclasses
 from pathlib import PurePosixPath
 
 from ingest.card_refs import is_path_like
-from ingest.link_index import LinkIndex
-from kg.ir import Attribute, Finding, LinkedSource, ParsedSource, Provenance, Reference, Relation
+from ingest.link_index import LinkIndex, SourceNames
+from kg.ir import (
+    Attribute,
+    Entity,
+    Finding,
+    LinkedSource,
+    ParsedSource,
+    Provenance,
+    Reference,
+    Relation,
+)
 
 VOCAB_PATH = "<vocab>"
 
 
-def _order(parsed: list[ParsedSource]) -> list[int]:
+def _order(names: list[SourceNames]) -> list[int]:
     return sorted(
-        range(len(parsed)),
-        key=lambda i: (parsed[i].source.path != VOCAB_PATH, parsed[i].source.path),
+        range(len(names)),
+        key=lambda i: (names[i].path != VOCAB_PATH, names[i].path),
     )
 
 
 def _assign_ids(
-    parsed: list[ParsedSource], findings: dict[int, list[Finding]]
+    names: list[SourceNames], findings: dict[int, list[Finding]]
 ) -> dict[int, dict[str, str | None]]:
     """Decide every entity's final id; returns per source {old id: new id, or None to drop}."""
     taken: dict[str, tuple[str, str, int]] = {}
     renames: dict[int, dict[str, str | None]] = {}
-    order = [i for i in _order(parsed) if parsed[i].ok]
+    order = [i for i in _order(names) if names[i].ok]
     for nested in (False, True):
         for i in order:
-            p = parsed[i]
+            p = names[i]
             for e in p.entities:
                 if (e.parent is not None) != nested:
                     continue
@@ -55,7 +64,7 @@ def _assign_ids(
                 if new in taken:
                     kind, where, line = taken[new]
                     same_kind = kind == e.kind
-                    alt = _free_id(taken, new, e.kind, p.source.path, same_kind)
+                    alt = _free_id(taken, new, e.kind, p.path, same_kind)
                     detail = (
                         f"id '{e.id}' is already defined by {where}:{line}; this {e.kind} is kept as '{alt}'"
                         if same_kind
@@ -67,7 +76,7 @@ def _assign_ids(
                         Finding(
                             "error" if same_kind else "warning",
                             "duplicate-id",
-                            p.source.path,
+                            p.path,
                             e.prov.line_start,
                             detail,
                             "give each card a unique id",
@@ -76,7 +85,7 @@ def _assign_ids(
                     new = alt
                 if new != e.id:
                     renames.setdefault(i, {})[e.id] = new
-                taken[new] = (e.kind, p.source.path, e.prov.line_start)
+                taken[new] = (e.kind, p.path, e.prov.line_start)
     return renames
 
 
@@ -91,17 +100,25 @@ def _free_id(taken: dict, id_: str, kind: str, path: str, same_kind: bool) -> st
     return candidate
 
 
-def _rekey(p: ParsedSource, mapping: dict[str, str | None]) -> ParsedSource:
-    """A copy of a source with entity ids renamed (None: the entity and its facts dropped)."""
-
+def _renamer(mapping: dict[str, str | None]):
     def m(x: str | None) -> str | None:
         return mapping.get(x, x) if x is not None else None
 
-    ents = [
+    return m
+
+
+def _rekey_entities(entities: list[Entity], mapping: dict[str, str | None]) -> list[Entity]:
+    m = _renamer(mapping)
+    return [
         dataclasses.replace(e, id=m(e.id), parent=m(e.parent))
-        for e in p.entities
+        for e in entities
         if m(e.id) is not None
     ]
+
+
+def _rekey(p: ParsedSource, mapping: dict[str, str | None]) -> ParsedSource:
+    """A copy of a source with entity ids renamed (None: the entity and its facts dropped)."""
+    m = _renamer(mapping)
     attrs = [
         dataclasses.replace(a, entity=m(a.entity)) for a in p.attributes if m(a.entity) is not None
     ]
@@ -116,44 +133,66 @@ def _rekey(p: ParsedSource, mapping: dict[str, str | None]) -> ParsedSource:
         if m(s.doc) is not None
     ]
     return dataclasses.replace(
-        p, entities=ents, attributes=attrs, references=refs, sections=sections
+        p,
+        entities=_rekey_entities(p.entities, mapping),
+        attributes=attrs,
+        references=refs,
+        sections=sections,
     )
 
 
-class _Linker:
-    def __init__(self, parsed: list[ParsedSource]):
-        self.findings: dict[int, list[Finding]] = {i: [] for i in range(len(parsed))}
-        renames = _assign_ids(parsed, self.findings)
-        self.parsed = [_rekey(p, renames[i]) if i in renames else p for i, p in enumerate(parsed)]
-        self.originals = {i: {v: k for k, v in r.items() if v} for i, r in renames.items()}
+class Linker:
+    """Links one source at a time against the names of the whole KB.
+
+    Built from every source's names (`SourceNames`: entities and section anchors), so the
+    caller need not hold the parsed KB: it hands each source to `link` when it needs it,
+    e.g. read back from the parse cache. Linking a source twice gives the same result.
+    """
+
+    def __init__(self, names: list[SourceNames]):
+        self.findings: dict[int, list[Finding]] = {i: [] for i in range(len(names))}
+        self.renames = _assign_ids(names, self.findings)
         self.index = LinkIndex()
-        for i in _order(self.parsed):
-            p = self.parsed[i]
-            if not p.ok:
+        for i in _order(names):
+            n = names[i]
+            if not n.ok:
                 continue
-            for n, e in enumerate(p.entities):
-                self.index.add_entity(
-                    e, self.originals.get(i, {}).get(e.id, e.id), p.source.path, n == 0
-                )
-            for s in p.sections:
-                self.index.anchors[s.doc].add(s.id.split("#", 1)[1])
+            mapping = self.renames.get(i, {})
+            originals = {v: k for k, v in mapping.items() if v}
+            for k, e in enumerate(_rekey_entities(n.entities, mapping)):
+                self.index.add_entity(e, originals.get(e.id, e.id), n.path, k == 0)
+            for doc, anchor in n.anchors:
+                doc_id = mapping.get(doc, doc)
+                if doc_id is not None:
+                    self.index.anchors[doc_id].add(anchor)
         self.index.freeze()
 
-    def run(self) -> list[LinkedSource]:
-        out = []
-        for i, p in enumerate(self.parsed):
-            if not p.ok:
-                out.append(LinkedSource(parsed=p, findings=list(p.findings)))
-                continue
-            rels: list[Relation] = []
-            found = list(p.findings) + self.findings[i]
-            for ref in p.references:
-                self.reference(p, ref, rels, found)
-            self.derived(p, rels)
-            claims = self.claims(p)
-            linked = dataclasses.replace(p, attributes=p.attributes + claims) if claims else p
-            out.append(LinkedSource(parsed=linked, relations=_dedupe(rels), findings=found))
-        return out
+    @property
+    def kinds(self) -> dict[str, str]:
+        """Entity id -> kind for every entity of the KB (final ids)."""
+        return self.index.kind_of
+
+    def renames_of(self, i: int) -> dict[str, str | None]:
+        """The ids source `i` lost to duplicates: {its id: the id it is stored under, or None}."""
+        return self.renames.get(i, {})
+
+    def link(self, i: int, p: ParsedSource) -> LinkedSource:
+        """Source `i` (the parse whose names were at position `i`) with references resolved.
+
+        A head without attributes and sections links to the same relations and findings.
+        """
+        if i in self.renames:
+            p = _rekey(p, self.renames[i])
+        if not p.ok:
+            return LinkedSource(parsed=p, findings=list(p.findings))
+        rels: list[Relation] = []
+        found = list(p.findings) + self.findings[i]
+        for ref in p.references:
+            self.reference(p, ref, rels, found)
+        self.derived(p, rels)
+        claims = self.claims(p)
+        linked = dataclasses.replace(p, attributes=p.attributes + claims) if claims else p
+        return LinkedSource(parsed=linked, relations=_dedupe(rels), findings=found)
 
     def reference(
         self, p: ParsedSource, ref: Reference, rels: list[Relation], found: list[Finding]
@@ -273,4 +312,5 @@ def link(parsed: list[ParsedSource]) -> list[LinkedSource]:
     Sources with ok=False are passed through with their findings (the pipeline substitutes
     their last good parse before calling this, so they do not take part in resolution).
     """
-    return _Linker(parsed).run()
+    linker = Linker([SourceNames.of(p) for p in parsed])
+    return [linker.link(i, p) for i, p in enumerate(parsed)]

@@ -5,28 +5,34 @@ named graph are rewritten only when its linked content changed (a per-source dig
 re-ingest with no change writes nothing. Atomic: RDF and index are staged as a new
 generation; the SQL transaction that records the generation is the single switch point, so
 a failure anywhere leaves the previous generation current in every store.
+
+Memory stays with the names of the KB, not its facts: parses go to the parse cache as they
+are made, linking resolves against a name index, and change detection and every sink read
+the sources back one at a time (`ingest.source_set`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.conflicts import find_conflicts
+from ingest.changes import scan, source_digest
+from ingest.conflicts import COMPARABLE, INHERITED_FROM_PAPER, find_conflicts
 from ingest.discover import discover
 from ingest.kb_config import load_kb_config
-from ingest.linker import link
 from ingest.parse import parse_source
-from ingest.parse_cache import PARSER_VERSION, ParseCache
+from ingest.parse_cache import ParseCache
+from ingest.source_set import LinkedStream, SourceSet
 from ingest.vocab_source import vocabulary_source
 from kg.errors import IngestError
-from kg.ir import Finding, LinkedSource, ParsedSource, SourceFile
+from kg.ir import Finding, SourceFile
 from kg.settings import Settings
 from kg.vocab import DEFAULT_BASE_IRI
+
+__all__ = ["IngestReport", "Pipeline", "base_iri_for", "source_digest"]
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -50,29 +56,6 @@ class IngestReport:
         return bool(self.upserted or self.deleted or self.failed)
 
 
-def source_digest(linked: LinkedSource, kinds: dict[str, str]) -> str:
-    """A hash of everything a source contributes to the stores (after linking).
-
-    The kinds of the entities it points at are included: they are part of the IRIs its
-    graph holds, so a card that changes kind elsewhere rewrites the graphs linking to it.
-    """
-    p = linked.parsed
-    targets = sorted({r.object for r in linked.relations} | {a.entity for a in p.attributes})
-    payload = repr(
-        (
-            PARSER_VERSION,
-            p.source.kind,
-            p.entities,
-            p.attributes,
-            p.sections,
-            linked.relations,
-            linked.findings,
-            [kinds.get(t) for t in targets],
-        )
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
 def base_iri_for(settings: Settings, config_base: str | None) -> str:
     return (settings.base_iri or config_base or DEFAULT_BASE_IRI).rstrip("/")
 
@@ -84,7 +67,9 @@ class Pipeline:
         self.settings = settings
         self.stores = stores  # kg.stores.Stores: sql, rdf, index builder
         self.progress = progress or (lambda stage, done, total: None)
-        self.cache = ParseCache(settings.state_dir() / "parse-cache")
+        # Heads carry the facts conflicts compare, so conflicts need no whole parse.
+        facts = COMPARABLE | set(INHERITED_FROM_PAPER)
+        self.cache = ParseCache(settings.state_dir() / "parse-cache", facts)
 
     def run(self) -> IngestReport:
         t0 = time.perf_counter()
@@ -104,47 +89,42 @@ class Pipeline:
 
         t = time.perf_counter()
         states = sql.source_states()
-        parsed, failed = self._parse_all(kb_root, sources, states, report)
+        kb, failed = self._parse_all(kb_root, sources, states, report)
         report.timings["parse"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        linked = link([vocabulary_source(), *parsed])
-        kinds = {e.id: e.kind for ls in linked for e in ls.parsed.entities}
-        digests = {ls.path: source_digest(ls, kinds) for ls in linked}
-        upserts = [
-            ls
-            for ls in linked
-            if ls.path not in failed_paths(failed) and _changed(ls, digests, states)
-        ]
+        linker = kb.linker()
+        found = scan(kb, linker, states, failed_paths(failed))
         known = {s.path for s in sources} | {"<vocab>"}
         deleted = sorted(p for p in states if p not in known and not p.startswith("<discovery>"))
         failed += _discovery_failures(discovery_findings, states)
         report.timings["link"] = time.perf_counter() - t
-        report.findings = [f for ls in linked for f in ls.findings] + [
-            f for _, fs in failed for f in fs
-        ]
+        report.findings = found.findings + [f for _, fs in failed for f in fs]
 
-        if not (upserts or deleted or _failures_changed(failed, states)):
+        if not (found.upserts or deleted or _failures_changed(failed, states)):
             report.timings["total"] = time.perf_counter() - t0
             report.counts = sql.stats().get("entities", {})
             return report  # nothing changed: write nothing
 
         t = time.perf_counter()
-        conflicts = find_conflicts(linked)
+        conflicts = find_conflicts(found.facts)
+        found.facts = []  # the write below holds no fact of a source it is not writing
+        upserts = LinkedStream(kb, linker, found.upserts)
         generation = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         previous = sql.current_generation()
         try:
             self.progress("write", 0, 3)
-            self.stores.stage_rdf(previous, generation, upserts, deleted, base_iri, kinds)
+            self.stores.stage_rdf(previous, generation, upserts, deleted, base_iri, linker.kinds)
             report.timings["rdf"] = time.perf_counter() - t
             self.progress("write", 1, 3)
             t = time.perf_counter()
-            self.stores.stage_index(generation, linked, self.progress)
+            everything = LinkedStream(kb, linker, list(range(len(kb))))
+            self.stores.stage_index(generation, everything, self.progress)
             report.timings["index"] = time.perf_counter() - t
             self.progress("write", 2, 3)
             t = time.perf_counter()
             # The SQL commit records the new generation: the one switch point for readers.
-            sql.apply(upserts, digests, deleted, failed, conflicts, generation)
+            sql.apply(upserts, found.digests, deleted, failed, conflicts, generation)
             report.timings["sql"] = time.perf_counter() - t
             self.progress("write", 3, 3)
         except Exception as exc:
@@ -157,7 +137,7 @@ class Pipeline:
         self.cache.prune({s.sha256 for s in sources} | {st.sha256 for st in states.values()})
 
         report.generation = generation
-        report.upserted = [ls.path for ls in upserts]
+        report.upserted = upserts.paths
         report.deleted = deleted
         report.failed = [sf.path for sf, _ in failed]
         report.counts = sql.stats().get("entities", {})
@@ -165,35 +145,30 @@ class Pipeline:
         return report
 
     def _parse_all(self, kb_root: Path, sources: list[SourceFile], states, report: IngestReport):
-        """Parse new content; reuse cached parses; a failing file falls back to its last good parse."""
-        parsed: list[ParsedSource] = []
+        """Parse new content into the cache (an unchanged file's head is read back); a
+        failing file takes part with its last good parse. Returns the KB's names."""
+        kb = SourceSet(self.cache, vocabulary_source())
         failed: list[tuple[SourceFile, list[Finding]]] = []
         for i, src in enumerate(sources):
             self.progress("parse", i, len(sources))
-            ps = self.cache.get(src.sha256, src.path)
-            if ps is None:
-                ps = parse_source(kb_root, src, self.settings.max_file_bytes)
+            head = self.cache.get_head(src.sha256, src.path)
+            if head is None:
+                head = self.cache.put(parse_source(kb_root, src, self.settings.max_file_bytes))
                 report.parsed += 1
-                self.cache.put(ps)
-            if ps.ok:
-                parsed.append(ps)
+            if head.parsed.ok:
+                kb.add(head)
                 continue
-            failed.append((src, ps.findings))
+            failed.append((src, head.parsed.findings))
             previous = states.get(src.path)
-            last_good = self.cache.get(previous.sha256, src.path) if previous else None
+            last_good = self.cache.get_head(previous.sha256, src.path) if previous else None
             if last_good is not None:
-                parsed.append(last_good)  # its old entities still resolve references
+                kb.add(last_good)  # its old entities still resolve references
         self.progress("parse", len(sources), len(sources))
-        return parsed, failed
+        return kb, failed
 
 
 def failed_paths(failed) -> set[str]:
     return {sf.path for sf, _ in failed}
-
-
-def _changed(ls: LinkedSource, digests: dict[str, str], states) -> bool:
-    state = states.get(ls.path)
-    return state is None or not state.ok or state.digest != digests[ls.path]
 
 
 def _discovery_failures(findings: list[Finding], states) -> list[tuple[SourceFile, list[Finding]]]:

@@ -12,7 +12,7 @@ Layout of the state folder:
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kg.ir import LinkedSource
@@ -49,11 +49,13 @@ class Stores:
         self,
         previous: str | None,
         generation: str,
-        upserts: list[LinkedSource],
+        upserts: Iterable[LinkedSource],
         deleted: list[str],
         base_iri: str,
-        kinds: dict[str, str],
+        kinds: Mapping[str, str],
     ) -> None:
+        """Stage generation `generation` of the RDF store: `previous` plus the graphs of
+        `upserts` (a list, or a stream with ``paths``, read once), minus `deleted`."""
         if self.remote:  # the server must hold `previous`: kg.rdf.remote checks, never guesses
             base = previous
         else:
@@ -63,7 +65,9 @@ class Stores:
         graphs.vocabulary = base is None
         self.rdf.stage(base, generation, graphs, deleted)
 
-    def stage_index(self, generation: str, linked: list[LinkedSource], progress) -> None:
+    def stage_index(self, generation: str, linked: Iterable[LinkedSource], progress) -> None:
+        """Build the retrieval index of `generation` from every linked source of the KB
+        (a list, or a stream that can be read more than once)."""
         if not self.settings.retrieval.embed:
             return
         from retrieval.build import build_generation_index
@@ -113,26 +117,48 @@ class Stores:
 
 
 class _SourceQuads(Mapping):
-    """path -> that source's quads, mapped when read: a cold load of 100k cards streams
-    through the RDF sink in batches instead of holding ~36M quad objects at once."""
+    """path -> that source's quads, mapped when read. Iterating the items reads `upserts`
+    once, in order, so a cold load of 100k cards streams through the RDF sink one source at
+    a time (read from the parse cache, linked, mapped) instead of holding the KB whole."""
 
-    def __init__(self, upserts: list[LinkedSource], base_iri: str, kinds: dict[str, str]):
-        self.sources = {ls.path: ls for ls in upserts}
+    def __init__(
+        self, upserts: Iterable[LinkedSource], base_iri: str, kinds: Mapping[str, str]
+    ) -> None:
+        paths = getattr(upserts, "paths", None)
+        if paths is None:  # a list in hand
+            upserts = list(upserts)
+            paths = [ls.path for ls in upserts]
+        self.upserts, self.paths = upserts, list(paths)
         self.base_iri, self.kinds = base_iri, kinds
         self.vocabulary = False  # also (re)write the vocabulary graph, as "<vocabulary>"
+
+    def _quads(self, linked: LinkedSource) -> list:
+        return quads_for(linked, self.base_iri, self.kinds)
 
     def __getitem__(self, path: str) -> list:
         if path == "<vocabulary>" and self.vocabulary:
             return vocabulary_quads(self.base_iri)
-        return quads_for(self.sources[path], self.base_iri, self.kinds)
+        for linked in self.upserts:
+            if linked.path == path:
+                return self._quads(linked)
+        raise KeyError(path)
+
+    def items(self) -> Iterator[tuple[str, list]]:  # type: ignore[override]
+        for linked in self.upserts:
+            yield linked.path, self._quads(linked)
+        if self.vocabulary:
+            yield "<vocabulary>", vocabulary_quads(self.base_iri)
+
+    def values(self) -> Iterator[list]:  # type: ignore[override]
+        return (quads for _, quads in self.items())
 
     def __iter__(self) -> Iterator[str]:
-        yield from self.sources
+        yield from self.paths
         if self.vocabulary:
             yield "<vocabulary>"
 
     def __len__(self) -> int:
-        return len(self.sources) + self.vocabulary
+        return len(self.paths) + self.vocabulary
 
 
 def _base_iri(settings: Settings) -> str:

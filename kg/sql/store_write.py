@@ -32,6 +32,8 @@ from kg.sql.models import (
 _IN_CHUNK = 500
 _INSERT_BATCH = 20_000
 _COPY_MIN_ROWS = 1_000
+# Rows held before they are written: about 70 MB of row dicts.
+_FLUSH_ROWS = 100_000
 # After a bulk load the planner's statistics are stale (PostgreSQL picked sequential scans
 # over the alias index until autovacuum caught up); refresh them in the same transaction.
 _ANALYZE_MIN_ROWS = 50_000
@@ -96,10 +98,25 @@ def _error_text(findings: Iterable[Finding]) -> str | None:
 
 
 class _Rows:
-    """Rows of every per-source table, accumulated over all upserted sources."""
+    """Rows of every per-source table (and `sources`), written out in batches as they grow,
+    so upserting 100k sources never holds all their rows at once."""
 
-    def __init__(self) -> None:
-        self.by_table: dict[Table, list[dict[str, Any]]] = {t: [] for t in SOURCE_TABLES}
+    def __init__(self, conn: Connection, digests: dict[str, str], generation: str) -> None:
+        self.conn, self.digests, self.generation = conn, digests, generation
+        self.by_table: dict[Table, list[dict[str, Any]]] = {}
+        self.reset()
+        self.written = 0
+
+    def reset(self) -> None:
+        self.by_table = {t: [] for t in (*SOURCE_TABLES, SourceRecord.__table__)}
+        self.pending = 0
+
+    def flush(self) -> None:
+        for table, table_rows in self.by_table.items():
+            if table_rows:
+                _insert(self.conn, table, table_rows)
+        self.written += self.pending
+        self.reset()
 
     def add(self, linked: LinkedSource) -> None:
         path, parsed = linked.path, linked.parsed
@@ -177,6 +194,20 @@ class _Rows:
             for s in parsed.sections
         )
         self.by_table[FindingRecord.__table__].extend(_finding_rows(path, _merged_findings(linked)))
+        self.by_table[SourceRecord.__table__].append(
+            {
+                "path": path,
+                "kind": parsed.source.kind,
+                "sha256": parsed.source.sha256,
+                "digest": self.digests.get(path),
+                "ok": parsed.ok,
+                "error": None if parsed.ok else _error_text(_merged_findings(linked)),
+                "generation": self.generation,
+            }
+        )
+        self.pending = sum(len(rows) for rows in self.by_table.values())
+        if self.pending >= _FLUSH_ROWS:
+            self.flush()
 
 
 def _conflict_rows(conflicts: Iterable[Conflict]) -> list[dict[str, Any]]:
@@ -243,41 +274,32 @@ def _mark_failed(
 
 def apply_changes(
     conn: Connection,
-    upserts: list[LinkedSource],
+    upserts: Iterable[LinkedSource],
     digests: dict[str, str],
     deleted: list[str],
     failed: list[tuple[SourceFile, list[Finding]]],
     conflicts: list[Conflict] | None,
     generation: str,
 ) -> None:
-    """Write one ingest's changes on `conn`; the caller owns the transaction."""
-    upsert_paths = [ls.path for ls in upserts]
-    _delete_sources(conn, upsert_paths + list(deleted))
+    """Write one ingest's changes on `conn`; the caller owns the transaction.
+
+    `upserts` is read once, in order: a list, or a stream with a ``paths`` attribute naming
+    its sources up front (every old row goes before any new one is written, since an id may
+    move from one file to another).
+    """
+    paths = getattr(upserts, "paths", None)
+    if paths is None:
+        upserts = list(upserts)
+        paths = [ls.path for ls in upserts]
+    _delete_sources(conn, [*paths, *deleted])
     src = SourceRecord.__table__
-    for batch in _chunks(sorted(set(upsert_paths) | set(deleted)), _IN_CHUNK):
+    for batch in _chunks(sorted(set(paths) | set(deleted)), _IN_CHUNK):
         conn.execute(delete(src).where(src.c.path.in_(batch)))
 
-    rows = _Rows()
+    rows = _Rows(conn, digests, generation)
     for linked in upserts:
         rows.add(linked)
-    for table, table_rows in rows.by_table.items():
-        _insert(conn, table, table_rows)
-    _insert(
-        conn,
-        src,
-        [
-            {
-                "path": ls.path,
-                "kind": ls.parsed.source.kind,
-                "sha256": ls.parsed.source.sha256,
-                "digest": digests.get(ls.path),
-                "ok": ls.parsed.ok,
-                "error": None if ls.parsed.ok else _error_text(_merged_findings(ls)),
-                "generation": generation,
-            }
-            for ls in upserts
-        ],
-    )
+    rows.flush()
     if failed:
         _mark_failed(conn, failed, generation)
     if conflicts is not None:
@@ -286,7 +308,7 @@ def apply_changes(
     state = StateRecord.__table__
     conn.execute(delete(state).where(state.c.key == "generation"))
     conn.execute(insert(state).values(key="generation", value=generation))
-    if sum(len(r) for r in rows.by_table.values()) >= _ANALYZE_MIN_ROWS:
+    if rows.written >= _ANALYZE_MIN_ROWS:
         _analyze(conn)
 
 
