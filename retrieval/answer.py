@@ -188,10 +188,23 @@ def names_asked(sents, linked: Linked) -> float:
     """The largest share of the words naming what is asked ("learning rate") that one
     sentence holds (1.0 when nothing is asked by name)."""
     kinds = {linked.tokens[span[0]].stem for _, span in linked.kinds}
-    asked = [w for w in linked.asked_words() if w not in FRAME_WORDS | FILLER | kinds]
-    if not asked:
+    skip = FRAME_WORDS | FILLER | kinds
+    # Modality words ("genetics models") say which kind of thing, as conditions.
+    modal = {i for _, span in linked.modality_spans for i in range(*span)}
+    weights: dict[str, float] = {}
+    for group in linked.asked_groups():
+        words = [
+            linked.tokens[i].stem
+            for i in group
+            if linked.tokens[i].stem not in skip and i not in modal
+        ]
+        for k, w in enumerate(words):
+            # The last word of a phrase names the thing ("weight <decay>"), the rest modify it.
+            weights[w] = max(weights.get(w, 0.0), 2.0 if k == len(words) - 1 else 1.0)
+    if not weights:
         return 1.0
-    return max(sum(has_word(w, s.words()) for w in asked) / len(asked) for s in sents)
+    total = sum(weights.values())
+    return max(sum(v for w, v in weights.items() if has_word(w, s.words())) / total for s in sents)
 
 
 def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], view) -> float:
@@ -217,8 +230,8 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
         conf = min(1.0, conf + 0.15)  # "why …?" answered by a "because …" about it
     else:
         # A new phrasing rarely repeats the KB's every word ("GPU hardware" ~ "GPU
-        # requirements"): each asked word missing lowers confidence, none found by 40 %.
-        conf *= 0.6 + 0.4 * names_asked(sents, linked)
+        # requirements"): each asked word missing lowers confidence, none found by half.
+        conf *= 0.5 + 0.5 * names_asked(sents, linked)
     return conf
 
 

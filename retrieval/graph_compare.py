@@ -61,7 +61,7 @@ def _stand_ins(plan: Plan, view) -> tuple[list[str], list[Block]]:
 
 def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
     if plan.properties:
-        return list(plan.properties)
+        return list(plan.properties) + _own_stand_ins(plan, view, ids)
     words = set(plan.words)
     if not words:
         return None
@@ -92,6 +92,21 @@ def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
             # Fewest other words first: "parameters" before "active_parameters".
             chosen.append(max(hits, key=lambda k: (hits[k], -len(path_words(k)))))
     return chosen + _group_mates(chosen, paths.keys() | _all_paths(view, ids), words)
+
+
+def _own_stand_ins(plan: Plan, view, ids: list[str]) -> list[str]:
+    """For an entity stating none of the properties asked, its own field closest to them
+    ("bigger, Otter or Heron?": Heron states `parameter_variants`, not `parameters`)."""
+    words = set(plan.words) | {w for p in plan.properties for w in path_words(p)}
+    out = []
+    for eid in ids:
+        attrs = [a for a in view.attributes(eid) if a.prov.source == view.source(eid)]
+        if any(a.property in plan.properties for a in attrs):
+            continue
+        hits = {a.path.split("[")[0]: len(path_words(a.path) & words) for a in attrs}
+        if hits and max(hits.values()):
+            out.append(max(hits, key=lambda k: (hits[k], -len(path_words(k)))))
+    return out
 
 
 def _all_paths(view, ids: list[str]) -> set[str]:

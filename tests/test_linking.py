@@ -135,3 +135,21 @@ def test_the_asked_span(linker):
     assert asked("What hardware does the 40B Evo 2 checkpoint need?") == ["hardware"]
     assert asked("How many ROIs are in the table?") == ["roi"]
     assert asked("What is the maximum number of samples it handles?") == ["maximum", "sample"]
+
+
+def test_calendar_words_and_bare_numbers_are_no_names(linker):
+    linked = linker.link("What does the November 2025 plan say about Caduceus?")
+    assert linked.unknown == []  # "November" is a date, not a thing the KB lacks
+    assert "2025" not in linked.names and "November" not in linked.names
+
+
+def test_a_weak_cue_that_modifies_the_next_word_names_that_word(linker):
+    assert linker.link("Which window length does SwiFT use?").property_names() == []
+    assert linker.link("What window does Caduceus read?").property_names() == ["context_length"]
+
+
+def test_a_repeated_word_counts_where_it_sits_nearest_the_name(linker):
+    linked = linker.link(
+        "Which atlas does the UK Biobank sMRI FreeSurfer ROI table use, and how many ROIs?"
+    )
+    assert ids(linked) == ["ukb_smri_freesurfer"]

@@ -1,0 +1,142 @@
+"""Question forms the assistant must read right, on a small real KB (hash embedder):
+questions in two parts, "why" answered by a section of reasons, "A or B?" comparisons,
+alternatives in filters, lists asked after the kind, papers cited as author-year, and a
+compound attribute the KB lacks ("weight decay" is not "weights")."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from kg.knowledge_base import KnowledgeBase
+from kg.settings import RetrievalSettings, Settings
+from retrieval.evaluate import NOT_IN_KB
+
+FILES = {
+    "model_cards/strand.yaml": """
+        id: strand
+        name: StrandNet
+        modality: genetics
+        summary: Bidirectional DNA model that reads both strands.
+        arch:
+          context_length: 131072
+        license:
+          code: Apache-2.0
+        weights:
+          huggingface: https://example.org/strandnet
+        datasets: [genome_ref]
+    """,
+    "model_cards/kmer.yaml": """
+        id: kmer
+        name: KmerGen
+        modality: genetics
+        summary: Generative DNA model over 6-mer tokens.
+        arch:
+          context_length: 98000
+        license:
+          code: MIT
+        datasets: [genome_ref]
+    """,
+    "model_cards/voxel.yaml": """
+        id: voxel
+        name: VoxelFormer
+        modality: fmri
+        summary: Masked autoencoder over fMRI volumes.
+        arch:
+          context_length: 4096
+        license:
+          code: CC-BY-NC-4.0
+    """,
+    "paper_cards/strand_2024.yaml": """
+        id: strand_2024
+        title: "StrandNet: long-range DNA modelling"
+        authors:
+          - Ada Lovelace
+          - Alan Turing
+        year: 2024
+        venue: ICML
+        describes: [strand]
+    """,
+    "datasets/genome_ref.yaml": """
+        id: genome_ref
+        name: Genome Reference Corpus
+        modality: genetics
+        access: public
+        counts:
+          base_pairs: 3_100_000_000
+    """,
+    "docs/permutation.md": """
+        # Permutation recipe
+
+        ## Permutation test
+        - Set B = 1,000 shuffles of the subject labels.
+        - Compute the empirical p-value
+          p = (count of null values at least as large + 1) / (B + 1).
+    """,
+    "docs/decision.md": """
+        # Decision: per-modality models first
+
+        ## Reasons
+        1. **Unequal blocks.** Concatenated inputs let the widest block dominate.
+        2. **Missing scans.** Separate models keep every subject for what they have.
+        3. **Attribution.** One model per modality says which modality helped.
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    root = tmp_path_factory.mktemp("forms")
+    for rel, text in FILES.items():
+        p = root / "kb" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    settings = Settings(
+        kb=root / "kb", home=root / "home", retrieval=RetrievalSettings(embedder="hash")
+    )
+    kb = KnowledgeBase(settings)
+    kb.ingest()
+    return kb
+
+
+def test_a_question_in_two_parts_gets_both_parts(kb):
+    a = kb.ask(
+        "How do I compute the empirical p-value in the permutation recipe, "
+        "and how many shuffles should I run?"
+    )
+    assert "(B + 1)" in a["answer"]  # the formula continues the list item on the next line
+    assert "1,000" in a["answer"]
+    assert {c["source"] for c in a["citations"]} == {"docs/permutation.md"}
+
+
+def test_why_is_answered_with_every_reason_of_the_reasons_section(kb):
+    a = kb.ask("Why did we decide to fit per-modality models first?")
+    for reason in ("Unequal blocks", "Missing scans", "Attribution"):
+        assert reason in a["answer"]
+    assert a["citations"][0]["source"] == "docs/decision.md"
+
+
+def test_two_names_offered_as_alternatives_are_compared(kb):
+    a = kb.ask("Which reads a longer DNA window, StrandNet or KmerGen?")
+    assert a["intent"] == "compare"
+    assert a["answer"].startswith("StrandNet")
+    assert "131072" in a["answer"] and "98000" in a["answer"]
+
+
+def test_values_of_one_property_are_alternatives_in_a_filter(kb):
+    a = kb.ask("Among the genetics models, which ones have an Apache-2.0 or MIT code licence?")
+    assert a["intent"] == "filter"
+    assert "StrandNet" in a["answer"] and "KmerGen" in a["answer"]
+    assert "VoxelFormer" not in a["answer"]
+
+
+def test_papers_are_listed_as_title_author_and_year(kb):
+    a = kb.ask("Which paper describes StrandNet?")
+    assert "Lovelace et al., 2024" in a["answer"]
+
+
+def test_a_compound_attribute_the_kb_lacks_is_not_answered_by_a_part_of_it(kb):
+    a = kb.ask("What weight decay was used to train StrandNet?")
+    assert a["answer"].startswith(NOT_IN_KB)
+    assert "huggingface" not in a["answer"]
