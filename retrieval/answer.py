@@ -221,7 +221,11 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
         weights = text_answers.question_weights(linked, view.idf())
         joint = text_answers.covered(weights, set().union(*(s.words() for s in backed)))
         conf = max(conf, min(1.0, joint * 1.1))
-    if WHY.search(linked.question) and any(REASON.search(s.heading) for s in backed):
+    heads = text_answers.asked_heads(linked)
+    if heads and any(text_answers.titled(s.heading, heads) for s in backed):
+        # The answer stands under a heading naming what is asked ("Limitations").
+        conf = min(1.0, max(conf + 0.15, 0.5))
+    elif WHY.search(linked.question) and any(REASON.search(s.heading) for s in backed):
         # "why …?" answered from a section of reasons about what it names.
         conf = min(1.0, max(conf + 0.15, 0.5))
     elif WHY.search(linked.question) and any(

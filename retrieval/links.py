@@ -75,6 +75,22 @@ class Linked:
         )
         return max(clauses, len(self.asked_groups()), 1)
 
+    def asked_heads(self, skip: set[str] = frozenset()) -> set[str]:
+        """The last word of each asked phrase, the thing named ("weight <decay>", "main
+        <limitations>"); words in `skip` (kind and frame words) are passed over."""
+        heads = set()
+        spans = [span for _, span in self.kinds] + [span for _, span in self.modality_spans]
+        aside = {i for a, b in spans for i in range(a, b)}  # "EEG foundation model": a kind
+        for group in self.asked_groups():
+            words = [
+                self.tokens[i].stem
+                for i in group
+                if self.tokens[i].stem not in skip and i not in aside
+            ]
+            if words:
+                heads.add(words[-1])
+        return heads
+
     def asked_words(self) -> list[str]:
         """Stems of the words naming what the question asks for ("how many ROIs")."""
         return [self.tokens[i].stem for i in self.asked]

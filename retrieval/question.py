@@ -78,10 +78,13 @@ CALENDAR_WORDS = {
 }
 
 
+_ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$")  # "2nd", "10th"
+
+
 def name_like(tok: Token, position: int) -> bool:
     """Written like a name: capitals past the first letter, or letters mixed with digits."""
     t = tok.text
-    if len(t) < 3 or tok.low in CALENDAR_WORDS:
+    if len(t) < 3 or tok.low in CALENDAR_WORDS or _ORDINAL.match(tok.low):
         return False
     inner_caps = any(c.isupper() for c in t[1:])
     mixed = any(c.isalpha() for c in t) and any(c.isdigit() for c in t)  # "Evo2", not "2025"
@@ -104,6 +107,7 @@ _ASK_SKIP = {
     "their",
     "his",
     "her",
+    "s",  # "what's"
 }
 _COUNT_WORDS = {"number", "amount", "count", "size"}
 _ASK_STOP = {
@@ -133,6 +137,18 @@ _ASK_STOP = {
     "should",
     "would",
     "will",
+    "am",
+    "i",
+    "we",
+    "you",
+    "must",
+    "might",
+    "could",
+    "listed",
+    "used",
+    "flagged",
+    "mentioned",
+    "given",
 }
 
 

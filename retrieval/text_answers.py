@@ -77,6 +77,18 @@ def idf_table(chunks) -> dict[str, float]:
     return {w: math.log(1 + n / k) for w, k in df.items()}
 
 
+def asked_heads(linked: Linked) -> set[str]:
+    """The heads of the question's asked phrases, kind and frame words aside."""
+    kinds = {linked.tokens[span[0]].stem for _, span in linked.kinds}
+    return linked.asked_heads(FRAME_WORDS | kinds)
+
+
+def titled(heading: str, heads: set[str]) -> bool:
+    """Whether a section heading names what is asked ("Metadata you must log per run")."""
+    words = text_words(heading)
+    return bool(heading) and any(has_word(h, words) for h in heads)
+
+
 def covered(weights: dict[str, float], words: set[str]) -> float:
     """Share of the question's word weight that `words` hold."""
     total = sum(weights.values()) or 1.0
@@ -310,6 +322,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
     names = {e: text_words(view.name(e)) for e in boost if view.kind(e) != "doc"}
     docs = {e for e in boost if view.kind(e) == "doc"}
     wants_doc = "doc" in linked.kind_names()
+    heads = asked_heads(linked)
 
     def cover(words: set[str]) -> float:
         return sum(w for t, w in weights.items() if has_word(t, words)) / total
@@ -333,7 +346,9 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
             score *= 0.7
         if _heading_like(text, local):
             score *= 0.5
-        if why and REASON.search(local):
+        if heads and titled(local, heads):
+            score += 0.15  # "what are the limitations …?" under "Limitations"
+        elif why and REASON.search(local):
             score += 0.15  # "why …?" is answered by a section of reasons
         elif why and REASON.search(f"{c.heading} {text}"):
             score += 0.1  # … or by a sentence giving one
@@ -349,7 +364,9 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         # A passage about many entities (a table) is about one only where a unit names it.
         broad = len(c.entity_ids) > 2 and about != (c.entity_ids[0] if c.entity_ids else None)
         units = _units(c)
-        summary = _summary_unit(c) if why or explain else None
+        local = c.heading.split(" > ")[-1] if " > " in c.heading else ""
+        wants_list = why or explain or (heads and titled(local, heads))
+        summary = _summary_unit(c) if wants_list else None
         for text, local in units + ([summary] if summary else []):
             named = next((e for e, n in names.items() if n and n <= text_words(text)), None)
             add(text, local, c, rank, chunk_cover, named or (None if broad else about))
