@@ -323,6 +323,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
     docs = {e for e in boost if view.kind(e) == "doc"}
     wants_doc = "doc" in linked.kind_names()
     heads = asked_heads(linked)
+    asked_all = {t.stem for t in linked.tokens} | {t.low for t in linked.tokens}
 
     def cover(words: set[str]) -> float:
         return sum(w for t, w in weights.items() if has_word(t, words)) / total
@@ -347,9 +348,11 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         if _heading_like(text, local):
             score *= 0.5
         if heads and titled(local, heads):
-            score += 0.15  # "what are the limitations …?" under "Limitations"
+            # "What are the limitations …?" under "Limitations" (a heading of only the
+            # question's words more than under "Strengths, Limitations, and Open Questions").
+            score += 0.25 if text_words(local) <= asked_all else 0.1
         elif why and REASON.search(local):
-            score += 0.15  # "why …?" is answered by a section of reasons
+            score += 0.3  # "why …?" is answered by a section of reasons
         elif why and REASON.search(f"{c.heading} {text}"):
             score += 0.1  # … or by a sentence giving one
         if explain and c.kind != "synopsis":
