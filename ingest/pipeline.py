@@ -30,6 +30,7 @@ from ingest.vocab_source import vocabulary_source
 from kg.errors import IngestError
 from kg.ir import Finding, SourceFile
 from kg.settings import Settings
+from kg.sql.write_session import WriteSession
 from kg.vocab import DEFAULT_BASE_IRI
 
 __all__ = ["IngestReport", "Pipeline", "base_iri_for", "source_digest"]
@@ -113,20 +114,25 @@ class Pipeline:
         generation = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         previous = sql.current_generation()
         try:
-            self.progress("write", 0, 3)
-            self.stores.stage_rdf(previous, generation, upserts, deleted, base_iri, linker.kinds)
-            report.timings["rdf"] = time.perf_counter() - t
-            self.progress("write", 1, 3)
-            t = time.perf_counter()
-            everything = LinkedStream(kb, linker, list(range(len(kb))))
-            self.stores.stage_index(generation, everything, self.progress)
-            report.timings["index"] = time.perf_counter() - t
-            self.progress("write", 2, 3)
-            t = time.perf_counter()
-            # The SQL commit records the new generation: the one switch point for readers.
-            sql.apply(upserts, found.digests, deleted, failed, conflicts, generation)
-            report.timings["sql"] = time.perf_counter() - t
-            self.progress("write", 3, 3)
+            with WriteSession(sql, upserts.paths, found.digests, deleted, generation) as rows:
+                # RDF reads each changed source once; its SQL rows are written on that read.
+                self.progress("write", 0, 3)
+                self.stores.stage_rdf(
+                    previous, generation, upserts.watched(rows.add), deleted, base_iri, linker.kinds
+                )
+                report.timings["rdf"] = time.perf_counter() - t - rows.seconds
+                self.progress("write", 1, 3)
+                t = time.perf_counter()
+                everything = LinkedStream(kb, linker, list(range(len(kb))))
+                self.stores.stage_index(generation, everything, self.progress)
+                report.timings["index"] = time.perf_counter() - t
+                self.progress("write", 2, 3)
+                for linked in upserts.only(rows.missing()):  # a sink that read none of them
+                    rows.add(linked)
+                # The SQL commit records the new generation: the one switch point for readers.
+                rows.commit(failed, conflicts)
+                report.timings["sql"] = rows.seconds
+                self.progress("write", 3, 3)
         except Exception as exc:
             self.stores.discard(generation)
             raise IngestError(

@@ -8,7 +8,7 @@ grow with the facts of the KB, only with its names.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ingest.link_index import SourceNames
 from ingest.linker import Linker
@@ -77,13 +77,34 @@ class LinkedStream:
     first one is read.
     """
 
-    def __init__(self, sources: SourceSet, linker: Linker, positions: list[int]):
+    def __init__(
+        self,
+        sources: SourceSet,
+        linker: Linker,
+        positions: list[int],
+        on_read: Callable[[LinkedSource], None] | None = None,
+    ):
         self.sources, self.linker, self.positions = sources, linker, positions
+        self.on_read = on_read
         self.paths = [sources.path(i) for i in positions]
 
     def __iter__(self) -> Iterator[LinkedSource]:
         for i in self.positions:
-            yield self.linker.link(i, self.sources.parsed(i))
+            linked = self.linker.link(i, self.sources.parsed(i))
+            if self.on_read is not None:
+                self.on_read(linked)
+            yield linked
+
+    def watched(self, on_read: Callable[[LinkedSource], None]) -> LinkedStream:
+        """The same sources; `on_read` sees each one as a reader reads it, so a second
+        sink can be written from the same read."""
+        return LinkedStream(self.sources, self.linker, self.positions, on_read)
+
+    def only(self, paths: Iterable[str]) -> LinkedStream:
+        """The sources of this stream named in `paths`."""
+        wanted = set(paths)
+        keep = [i for i, p in zip(self.positions, self.paths, strict=True) if p in wanted]
+        return LinkedStream(self.sources, self.linker, keep, self.on_read)
 
     def __len__(self) -> int:
         return len(self.positions)

@@ -1,213 +1,40 @@
-"""The write half of the SQL store: one ingest applied in one transaction.
+"""The write half of the SQL store: one ingest's changes, in the caller's transaction.
 
-Rows are built as plain dicts and inserted with executemany (SQLite) or COPY (PostgreSQL),
-never through per-row ORM flushes, so a cold ingest of 100k cards stays fast.
+`begin_changes` drops the old rows of every changed and deleted source, `SourceRows`
+(`kg.sql.source_rows`) writes the new ones as the sources are read, `finish_changes`
+records failures, conflicts and the new generation. `apply_changes` does all three.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from kg.ir import Conflict, Finding, LinkedSource, SourceFile
 from kg.sql.models import (
     SOURCE_TABLES,
-    AliasRecord,
-    AttributeRecord,
     ConflictRecord,
-    EntityRecord,
     FindingRecord,
-    RelationRecord,
-    SectionRecord,
     SourceRecord,
     StateRecord,
     encode_value,
-    normalise_key,
 )
+from kg.sql.source_rows import SourceRows, chunks, error_text, finding_rows, insert_rows
 
 # Bound the number of bound parameters per statement (SQLite and psycopg both have limits).
 _IN_CHUNK = 500
-_INSERT_BATCH = 20_000
-_COPY_MIN_ROWS = 1_000
-# Rows held before they are written: about 70 MB of row dicts.
-_FLUSH_ROWS = 100_000
 # After a bulk load the planner's statistics are stale (PostgreSQL picked sequential scans
 # over the alias index until autovacuum caught up); refresh them in the same transaction.
 _ANALYZE_MIN_ROWS = 50_000
 
 
-def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _copy(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL COPY inside the open transaction: ~4x faster than executemany here."""
-    cols = list(rows[0])
-    json_cols = {c for c in cols if isinstance(table.c[c].type, JSON)}
-    names = ", ".join(f'"{c}"' for c in cols)
-    dbapi = conn.connection.driver_connection
-    with dbapi.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([json.dumps(row[c]) if c in json_cols else row[c] for c in cols])
-
-
-def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    if conn.dialect.name == "postgresql" and len(rows) >= _COPY_MIN_ROWS:
-        _copy(conn, table, rows)
-        return
-    for batch in _chunks(rows, _INSERT_BATCH):
-        conn.execute(insert(table), list(batch))
-
-
 def _delete_sources(conn: Connection, paths: Sequence[str]) -> None:
     """Delete every per-source row of `paths` (not their `sources` rows)."""
-    for batch in _chunks(sorted(set(paths)), _IN_CHUNK):
+    for batch in chunks(sorted(set(paths)), _IN_CHUNK):
         for table in SOURCE_TABLES:
             conn.execute(delete(table).where(table.c.source.in_(batch)))
-
-
-def _merged_findings(linked: LinkedSource) -> list[Finding]:
-    """Link findings plus any parse finding the linker did not already carry over."""
-    merged = list(linked.findings)
-    merged.extend(f for f in linked.parsed.findings if f not in merged)
-    return merged
-
-
-def _finding_rows(path: str, findings: Iterable[Finding]) -> list[dict[str, Any]]:
-    # Findings are keyed by the source that reported them, so they go with its rows.
-    return [
-        {
-            "source": path,
-            "line": f.line,
-            "severity": f.severity,
-            "code": f.code,
-            "message": f.message,
-            "hint": f.hint or "",
-        }
-        for f in findings
-    ]
-
-
-def _error_text(findings: Iterable[Finding]) -> str | None:
-    errors = [str(f) for f in findings if f.severity == "error"]
-    return "\n".join(errors) or None
-
-
-class _Rows:
-    """Rows of every per-source table (and `sources`), written out in batches as they grow,
-    so upserting 100k sources never holds all their rows at once."""
-
-    def __init__(self, conn: Connection, digests: dict[str, str], generation: str) -> None:
-        self.conn, self.digests, self.generation = conn, digests, generation
-        self.by_table: dict[Table, list[dict[str, Any]]] = {}
-        self.reset()
-        self.written = 0
-
-    def reset(self) -> None:
-        self.by_table = {t: [] for t in (*SOURCE_TABLES, SourceRecord.__table__)}
-        self.pending = 0
-
-    def flush(self) -> None:
-        for table, table_rows in self.by_table.items():
-            if table_rows:
-                _insert(self.conn, table, table_rows)
-        self.written += self.pending
-        self.reset()
-
-    def add(self, linked: LinkedSource) -> None:
-        path, parsed = linked.path, linked.parsed
-        ents = self.by_table[EntityRecord.__table__]
-        aliases = self.by_table[AliasRecord.__table__]
-        for e in parsed.entities:
-            ents.append(
-                {
-                    "id": e.id,
-                    "kind": e.kind,
-                    "name": e.name,
-                    "parent": e.parent,
-                    "source": path,
-                    "line_start": e.prov.line_start,
-                    "line_end": e.prov.line_end,
-                }
-            )
-            keys = [(e.id, "id"), (e.name, "name")] + [(a, "alias") for a in e.aliases]
-            seen: set[tuple[str, str]] = set()
-            for text, origin in keys:
-                if not text or (text, origin) in seen:
-                    continue
-                seen.add((text, origin))
-                aliases.append(
-                    {
-                        "entity_id": e.id,
-                        "alias": text,
-                        "norm": normalise_key(text),
-                        "origin": origin,
-                        "source": path,
-                    }
-                )
-        attrs = self.by_table[AttributeRecord.__table__]
-        for a in parsed.attributes:
-            text, num = encode_value(a.value, a.datatype)
-            attrs.append(
-                {
-                    "entity_id": a.entity,
-                    "path": a.path,
-                    "property": a.property,
-                    "raw": str(a.raw),
-                    "value_text": text,
-                    "value_num": num,
-                    "value_type": a.datatype,
-                    "unit": a.unit,
-                    "source": path,
-                    "line_start": a.prov.line_start,
-                    "line_end": a.prov.line_end,
-                }
-            )
-        self.by_table[RelationRecord.__table__].extend(
-            {
-                "subject": r.subject,
-                "predicate": r.predicate,
-                "object": r.object,
-                "ref": r.ref,
-                "path": r.prov.path,
-                "source": path,
-                "line_start": r.prov.line_start,
-                "line_end": r.prov.line_end,
-            }
-            for r in linked.relations
-        )
-        self.by_table[SectionRecord.__table__].extend(
-            {
-                "id": s.id,
-                "doc": s.doc,
-                "heading_path": list(s.heading_path),
-                "level": s.level,
-                "text": s.text,
-                "source": path,
-                "line_start": s.prov.line_start,
-                "line_end": s.prov.line_end,
-            }
-            for s in parsed.sections
-        )
-        self.by_table[FindingRecord.__table__].extend(_finding_rows(path, _merged_findings(linked)))
-        self.by_table[SourceRecord.__table__].append(
-            {
-                "path": path,
-                "kind": parsed.source.kind,
-                "sha256": parsed.source.sha256,
-                "digest": self.digests.get(path),
-                "ok": parsed.ok,
-                "error": None if parsed.ok else _error_text(_merged_findings(linked)),
-                "generation": self.generation,
-            }
-        )
-        self.pending = sum(len(rows) for rows in self.by_table.values())
-        if self.pending >= _FLUSH_ROWS:
-            self.flush()
 
 
 def _conflict_rows(conflicts: Iterable[Conflict]) -> list[dict[str, Any]]:
@@ -238,17 +65,17 @@ def _mark_failed(
     """Failed sources keep their rows and last good hashes; only findings/ok/error change."""
     src = SourceRecord.__table__
     fnd = FindingRecord.__table__
-    for batch in _chunks(sorted({f.path for f, _ in failed}), _IN_CHUNK):
+    for batch in chunks(sorted({f.path for f, _ in failed}), _IN_CHUNK):
         conn.execute(delete(fnd).where(fnd.c.source.in_(batch)))
     known = {
         row.path
-        for batch in _chunks([f.path for f, _ in failed], _IN_CHUNK)
+        for batch in chunks([f.path for f, _ in failed], _IN_CHUNK)
         for row in conn.execute(select(src.c.path).where(src.c.path.in_(batch)))
     }
-    new_rows, finding_rows = [], []
+    new_rows, new_findings = [], []
     for file, findings in failed:
-        finding_rows.extend(_finding_rows(file.path, findings))
-        error = _error_text(findings) or "the file could not be parsed"
+        new_findings.extend(finding_rows(file.path, findings))
+        error = error_text(findings) or "the file could not be parsed"
         if file.path in known:
             conn.execute(
                 update(src)
@@ -268,8 +95,40 @@ def _mark_failed(
                     "failed_sha256": file.sha256,
                 }
             )
-    _insert(conn, src, new_rows)
-    _insert(conn, fnd, finding_rows)
+    insert_rows(conn, src, new_rows)
+    insert_rows(conn, fnd, new_findings)
+
+
+def begin_changes(conn: Connection, paths: Sequence[str], deleted: Sequence[str]) -> None:
+    """Delete every row of the sources in `paths` (rewritten) and `deleted` (gone).
+
+    All old rows go before any new one is written, since an id may move between files.
+    """
+    _delete_sources(conn, [*paths, *deleted])
+    src = SourceRecord.__table__
+    for batch in chunks(sorted(set(paths) | set(deleted)), _IN_CHUNK):
+        conn.execute(delete(src).where(src.c.path.in_(batch)))
+
+
+def finish_changes(
+    conn: Connection,
+    rows: SourceRows,
+    failed: list[tuple[SourceFile, list[Finding]]],
+    conflicts: list[Conflict] | None,
+    generation: str,
+) -> None:
+    """Write the last rows, mark failed sources, replace conflicts, record the generation."""
+    rows.flush()
+    if failed:
+        _mark_failed(conn, failed, generation)
+    if conflicts is not None:
+        conn.execute(delete(ConflictRecord.__table__))
+        insert_rows(conn, ConflictRecord.__table__, _conflict_rows(conflicts))
+    state = StateRecord.__table__
+    conn.execute(delete(state).where(state.c.key == "generation"))
+    conn.execute(insert(state).values(key="generation", value=generation))
+    if rows.written >= _ANALYZE_MIN_ROWS:
+        _analyze(conn)
 
 
 def apply_changes(
@@ -284,32 +143,17 @@ def apply_changes(
     """Write one ingest's changes on `conn`; the caller owns the transaction.
 
     `upserts` is read once, in order: a list, or a stream with a ``paths`` attribute naming
-    its sources up front (every old row goes before any new one is written, since an id may
-    move from one file to another).
+    its sources up front.
     """
     paths = getattr(upserts, "paths", None)
     if paths is None:
         upserts = list(upserts)
         paths = [ls.path for ls in upserts]
-    _delete_sources(conn, [*paths, *deleted])
-    src = SourceRecord.__table__
-    for batch in _chunks(sorted(set(paths) | set(deleted)), _IN_CHUNK):
-        conn.execute(delete(src).where(src.c.path.in_(batch)))
-
-    rows = _Rows(conn, digests, generation)
+    begin_changes(conn, paths, deleted)
+    rows = SourceRows(conn, digests, generation)
     for linked in upserts:
         rows.add(linked)
-    rows.flush()
-    if failed:
-        _mark_failed(conn, failed, generation)
-    if conflicts is not None:
-        conn.execute(delete(ConflictRecord.__table__))
-        _insert(conn, ConflictRecord.__table__, _conflict_rows(conflicts))
-    state = StateRecord.__table__
-    conn.execute(delete(state).where(state.c.key == "generation"))
-    conn.execute(insert(state).values(key="generation", value=generation))
-    if rows.written >= _ANALYZE_MIN_ROWS:
-        _analyze(conn)
+    finish_changes(conn, rows, failed, conflicts, generation)
 
 
 def _analyze(conn: Connection) -> None:
