@@ -42,13 +42,20 @@ class Fact:
 def attr_fact(a: Attribute, label: str | None = None) -> Fact:
     """A fact from an attribute: raw text, plus the normalised value when it reads differently."""
     raw = " ".join(str(a.raw).split())
-    text = raw
-    v = a.value
-    # The normalised number beside the raw text ("45_000 (= 45000)", "~150M (= 150000000)").
-    if isinstance(v, int | float) and not isinstance(v, bool) and str(v) != raw.strip():
-        text = f"{raw} (= {v})"
     lab = label or _label(a)
-    return Fact(a.entity, lab, text, a.prov.source, (a.prov.line_start, a.prov.line_end), raw)
+    return Fact(
+        a.entity, lab, value_text(a), a.prov.source, (a.prov.line_start, a.prov.line_end), raw
+    )
+
+
+def value_text(a: Attribute) -> str:
+    """An attribute's raw text, with the normalised number beside it when it reads
+    differently ("45_000 (= 45000)", "~150M (= 150000000)")."""
+    raw = " ".join(str(a.raw).split())
+    v = a.value
+    if isinstance(v, int | float) and not isinstance(v, bool) and str(v) != raw.strip():
+        return f"{raw} (= {v})"
+    return raw
 
 
 def _label(a: Attribute) -> str:

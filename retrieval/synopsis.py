@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from kg.ir import Attribute, Entity, LinkedSource
 from kg.vocab import PROPERTIES
+from retrieval.facts import value_text
 
 
 class Passage(NamedTuple):
@@ -114,7 +115,7 @@ def synopsis_text(ent: Entity, ls: LinkedSource, lk: Lookups) -> str:
         if PROPERTIES.get(a.property, {}).get("type") == "ref" and raw in resolved:
             continue  # said below by name, from the resolved relation
         label = "modality" if a.property == "modality" else PROPERTIES[a.property]["label"]
-        add(label, lk.names.get(raw, raw))
+        add(label, lk.names.get(raw, value_text(a)))
     for r in rels:
         if r.predicate in _REL_LABELS:
             add(_REL_LABELS[r.predicate], lk.names.get(r.object, r.object))
@@ -155,7 +156,7 @@ def _own_path(a: Attribute) -> str:
 
 
 def _render(a: Attribute) -> str:
-    return f"{_own_path(a)}: {' '.join(str(a.raw).split())}"
+    return f"{_own_path(a)}: {value_text(a)}"
 
 
 def _top_key(path: str) -> str:
