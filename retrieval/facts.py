@@ -16,7 +16,7 @@ from kg.compare import property_cell
 from kg.ir import Attribute
 from kg.vocab import PROPERTIES
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import UNIT_PATTERNS
+from retrieval.lexicon import KEY_SYNONYMS, UNIT_PATTERNS
 from retrieval.quantities import quantities
 from retrieval.question import stem
 
@@ -259,7 +259,7 @@ def _joint(asked: list[str], words: list[str], attrs: list[Attribute], keys_only
 def _match(w: str, pw: set[str], tw: set[str], raw: str = "") -> float:
     """1 when a word is in the key, 0.5 when only in the value (or the value carries a unit
     of what the word asks for: "frequency" ~ "0.01-0.1 Hz"), else 0."""
-    if has_word(w, pw, True):
+    if has_word(w, pw, True) or any(k in pw for k in KEY_SYNONYMS.get(w, ())):
         return 1.0
     unit = UNIT_PATTERNS.get(w)
     if has_word(w, tw) or (unit is not None and unit.search(raw)):

@@ -166,6 +166,11 @@ FRAME_WORDS = {
 _HZ = r"\d\s*(k|m)?hz\b"
 _BYTES = r"\d\s*(gb|gib|mb|tb)\b"
 _SECONDS = r"\d\s*(s|sec|ms|min|hours?|h)\b"
+# Question words and the YAML key words that name the same field ("PCA width" ~ `dim`).
+KEY_SYNONYMS = {
+    "width": ("dim", "dimension"),
+    "dimensionality": ("dim", "dimension"),
+}
 UNIT_PATTERNS = {
     word: re.compile(rx, re.IGNORECASE)
     for word, rx in {

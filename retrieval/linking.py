@@ -65,6 +65,21 @@ def spelled_key(text: str) -> str:
     return normalise_key(" ".join(us_spelling(w) for w in _WORD.findall(text.lower())))
 
 
+_PAREN = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
+
+
+def _parenthesised(name: str) -> list[str]:
+    """ "Human Connectome Project Young Adult (HCP-YA)" is also called "HCP-YA" and
+    "Human Connectome Project Young Adult"."""
+    m = _PAREN.match(name or "")
+    if not m:
+        return []
+    inner = m.group(2).strip()
+    if len(inner.split()) > 2 or inner.islower():
+        return []  # a description in brackets, not a short name
+    return [inner, m.group(1).strip()]
+
+
 def _fold(key: str) -> str:
     return key[:-1] if len(key) > 4 and key.endswith("s") and not key.endswith("ss") else key
 
@@ -95,6 +110,7 @@ class Linker:
         for e in self.entities.values():
             kind_rank = KINDS.index(e.kind) if e.kind in KINDS else len(KINDS)
             names = [("id", e.id), ("name", e.name), *(("alias", a) for a in e.aliases)]
+            names += [("alias", a) for a in _parenthesised(e.name)]
             words_seen: set[str] = set()
             for origin, text in names:
                 key = spelled_key(text)
