@@ -318,8 +318,10 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
     # Words right before a kind word modify it ("BPE-tokenized model").
     for k, p in free_kinds:
         for i in range(p - 1, max(0, p - 2) - 1, -1):
-            if toks[i].low in _PHRASE_START:
-                break  # "the paper introduced *a* benchmark": the phrase starts here
+            if toks[i].low in _PHRASE_START or any(
+                e.span[0] <= i < e.span[1] for e in linked.entities
+            ):
+                break  # "the paper introduced *a* benchmark", "the original <ComBat> paper"
             if (
                 len(toks[i].stem) > 1
                 and toks[i].stem in words

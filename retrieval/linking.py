@@ -65,6 +65,9 @@ def spelled_key(text: str) -> str:
     return normalise_key(" ".join(us_spelling(w) for w in _WORD.findall(text.lower())))
 
 
+# Weak cues that can modify a following noun ("window length", "code style"); "who wrote"
+# and "bigger than" are no compounds.
+_COMPOUNDABLE = {"window", "code", "data", "context", "size"}
 _PAREN = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
 
 
@@ -131,6 +134,16 @@ class Linker:
         self._df = dict(df)
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._fuzzy_keys = [k for k in self._keys if len(k) >= 5 and not k.isdigit()]
+        # "MURD" for `murd_t1_t2`: the first part of an id that no other id or name starts
+        # or spells, matched only where the question writes it like a name.
+        heads: dict[str, list[str]] = defaultdict(list)
+        for e in self.entities.values():
+            head = e.id.split("/")[-1].split("_")[0].lower()
+            if len(head) >= 4 and head.isalpha() and head not in _COMMON and head not in STOPWORDS:
+                heads[head].append(e.id)
+        self._heads = {
+            h: ids[0] for h, ids in heads.items() if len(ids) == 1 and h not in self._keys
+        }
         self._props = property_phrases()
         self._values = value_index(values or {}, self._props)
 
@@ -151,6 +164,7 @@ class Linker:
         out.entities = self._exact(toks, used, question)
         out.entities += self._partial(toks, used, question)
         out.entities += self._fuzzy(toks, used, question)
+        out.entities += self._id_heads(toks, used, question)
         out.kinds = link_kinds(toks, used)
         out.values = link_values(toks, used, question, self._values)
         in_value = {i for v in out.values for i in range(*v.span)}
@@ -295,7 +309,7 @@ class Linker:
         """A weak cue that modifies the next word ("window <length>", "data <format>")
         names that word's thing, not the cue's property."""
         j = link.span[1]
-        if not link.weak or j >= len(toks) or used[j]:
+        if link.text.lower() not in _COMPOUNDABLE or j >= len(toks) or used[j]:
             return False
         nxt = toks[j]
         return nxt.low not in STOPWORDS and nxt.stem not in _COMMON and nxt.text.isalpha()
@@ -349,6 +363,17 @@ class Linker:
             if words <= full and eid not in ids:
                 return k + 1, eid
         return j, None
+
+    def _id_heads(self, toks, used, question) -> list[EntityLink]:
+        out = []
+        for i, t in enumerate(toks):
+            eid = self._heads.get(t.low)
+            if eid is None or used[i] or not name_like(t, i) or t.text.islower():
+                continue
+            used[i] = True
+            e = self.entities[eid]
+            out.append(EntityLink(e.id, e.kind, e.name, t.text, (i, i + 1), 0.8))
+        return out
 
     def _fuzzy(self, toks, used, question) -> list[EntityLink]:
         """Typos: words the KB never uses, matched to the closest entity name."""
