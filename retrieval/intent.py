@@ -153,6 +153,8 @@ def _asked_properties(linked: Linked, props: list[str]) -> list[str]:
     if not asked:
         return props
     links = [p for p in linked.properties if asked & set(range(*p.span))]
+    # "Who proposed X, and in which journal …?": the opening "who" asks for authors too.
+    links += [p for p in linked.properties if p.span == (0, 1) and p not in links]
     second = _second_clause(linked)
     if links and second:
         # "In which journal …, and who is its first author?": the second question asks too.
@@ -254,7 +256,11 @@ def _second_clause(linked: Linked) -> int:
     """Token index of a second question ("…, and which paper …"), 0 when there is none."""
     lows = [t.low for t in linked.tokens]
     for i in range(1, len(lows) - 1):
-        if lows[i] == "and" and lows[i + 1] in ("which", "what", "who", "where"):
+        nxt = lows[i + 1 : i + 3]
+        if lows[i] == "and" and (
+            nxt[0] in ("which", "what", "who", "where")
+            or (nxt[0] in ("in", "at", "on") and nxt[1:] in (["which"], ["what"]))
+        ):
             return i
     return 0
 
