@@ -3,6 +3,8 @@ question's constraints (values, quantities, modalities, modifiers)."""
 
 from __future__ import annotations
 
+import re
+
 from kg.ir import Attribute
 from kg.sql.models import normalise_key
 from retrieval.facts import SHORT_VALUE, has_word, number_of, path_words, text_words
@@ -68,6 +70,8 @@ def meets(
 def _value_hits(v, attrs: list[Attribute], eid: str, words: list[str]) -> list[Attribute]:
     """The attributes holding value `v` (those under a key the question names first)."""
     vp = set(v.properties)
+    if v.pattern:  # a class of values ("non-commercial" licences)
+        return [a for a in attrs if a.property in vp and re.search(v.pattern, str(a.raw), re.I)]
     hits = [
         a
         for a in attrs

@@ -166,6 +166,14 @@ FRAME_WORDS = {
 _HZ = r"\d\s*(k|m)?hz\b"
 _BYTES = r"\d\s*(gb|gib|mb|tb)\b"
 _SECONDS = r"\d\s*(s|sec|ms|min|hours?|h)\b"
+# Classes of values a question may filter by without naming one: property -> pattern.
+_LICENSES = ("license", "license_weights")
+VALUE_CLASSES: dict[str, tuple[tuple[str, ...], str]] = {
+    "non commercial": (_LICENSES, r"(\bNC\b|-NC-|non-?commercial)"),
+    "noncommercial": (_LICENSES, r"(\bNC\b|-NC-|non-?commercial)"),
+    "permissive": (_LICENSES, r"\b(MIT|Apache|BSD)"),
+    "copyleft": (_LICENSES, r"\b(A?GPL)"),
+}
 # Question words and the YAML key words that name the same field ("PCA width" ~ `dim`).
 KEY_SYNONYMS = {
     "width": ("dim", "dimension"),

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from kg.sql.models import normalise_key
 from kg.vocab import modality_for
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import BROADER_MODALITIES, GENERIC, KIND_WORDS, WEAK_CUES, modality_words
+from retrieval.lexicon import (
+    BROADER_MODALITIES,
+    GENERIC,
+    KIND_WORDS,
+    VALUE_CLASSES,
+    WEAK_CUES,
+    modality_words,
+)
 from retrieval.question import stem
 
 
@@ -38,6 +45,7 @@ class ValueLink:
     key: str
     text: str
     span: tuple[int, int]
+    pattern: str = ""  # a class of values ("non-commercial" licences), matched in the text
 
 
 def value_index(values: dict[str, Iterable[str]], phrases: dict[str, str]) -> dict[str, set[str]]:
@@ -78,13 +86,21 @@ def link_values(toks, used, question: str, values: dict[str, set[str]]) -> list[
             if key in values and not any(used[i:j]):
                 found.append((len(key), i, j, key))
     out, taken = [], [False] * len(toks)
+    lows = [t.low for t in toks]
+    for phrase, (props, pattern) in VALUE_CLASSES.items():
+        n = len(phrase.split())
+        for i in range(len(toks) - n + 1):
+            if " ".join(lows[i : i + n]) == phrase and not any(used[i : i + n] + taken[i : i + n]):
+                taken[i : i + n] = [True] * n
+                text = span_text(question, toks, i, i + n)
+                out.append(ValueLink(props, phrase, text, (i, i + n), pattern))
     for _n, i, j, key in sorted(found, key=lambda f: (-f[0], f[1])):
         if any(taken[i:j]):
             continue
         taken[i:j] = [True] * (j - i)
         props = tuple(sorted(values[key]))
         out.append(ValueLink(props, key, span_text(question, toks, i, j), (i, j)))
-    return out
+    return sorted(out, key=lambda v: v.span)
 
 
 def link_properties(toks, used, question: str, phrases: dict[str, str]) -> list[PropertyLink]:

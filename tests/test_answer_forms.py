@@ -140,3 +140,18 @@ def test_a_compound_attribute_the_kb_lacks_is_not_answered_by_a_part_of_it(kb):
     a = kb.ask("What weight decay was used to train StrandNet?")
     assert a["answer"].startswith(NOT_IN_KB)
     assert "huggingface" not in a["answer"]
+
+
+def test_a_class_of_licences_filters_without_naming_one(kb):
+    a = kb.ask("Which models come with a non-commercial licence?")
+    assert a["intent"] == "filter"
+    assert "VoxelFormer" in a["answer"]
+    assert "StrandNet" not in a["answer"] and "KmerGen" not in a["answer"]
+    b = kb.ask("Which models have a permissive code licence?")
+    assert "StrandNet" in b["answer"] and "KmerGen" in b["answer"]
+    assert "VoxelFormer" not in b["answer"]
+
+
+def test_an_opening_who_asks_for_the_authors_beside_a_second_question(kb):
+    a = kb.ask("Who wrote the StrandNet paper, and in which venue did it appear?")
+    assert "Ada Lovelace" in a["answer"] and "ICML" in a["answer"]
