@@ -85,6 +85,16 @@ def path_words(path: str, eid: str = "") -> set[str]:
     return {stem(w) for w in _PATH_WORD.findall(path.lower().replace("_", " "))}
 
 
+def key_heads(path: str) -> set[str]:
+    """The words a field is named for, qualifiers aside: `counts.frames_per_subject` ->
+    {frame} (it counts frames; "per subject" says of what)."""
+    last = re.sub(r"\[\d+\]", "", path.lower()).rsplit(".", 1)[-1]
+    words = _PATH_WORD.findall(last.replace("_", " "))
+    if "per" in words:
+        words = words[: words.index("per")]
+    return {stem(w) for w in words}
+
+
 def same_word(q: str, w: str, abbrev: bool = False) -> bool:
     """Whether a question word and a KB word are the same word: equal, sharing a long enough
     stem ("parcellation" ~ "parcellated", "filtering" ~ "filter"), or, for YAML keys
@@ -216,13 +226,13 @@ def word_facts(
     keyed: set[str] = set()  # asked words the chosen fields' keys hold
     for score, a in scored:
         key = (a.prov.source, a.prov.line_start)
-        pw = path_words(a.path, a.entity)
+        kh = key_heads(a.path)
         # A field named for an asked word no chosen field names answers another part
         # of the question ("what filter band … and which parcellation").
-        new_part = any(has_word(w, pw, True) for w in asked if w not in keyed)
+        new_part = any(has_word(w, kh, True) for w in asked if w not in keyed)
         if key in seen or (score < scored[0][0] * 0.6 and not (chosen and new_part)):
             continue
-        keyed |= {w for w in asked if has_word(w, pw, True)}
+        keyed |= {w for w in asked if has_word(w, kh, True)}
         parent = list_parent(a.path)
         items = [b for b in attrs if parent and list_parent(b.path) == parent] or [a]
         seen.update((b.prov.source, b.prov.line_start) for b in items)

@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from ingest.normalize import is_null
 from kg.errors import KGError
-from retrieval.facts import Fact, attr_fact, has_word, number_of, path_words, text_words, word_facts
+from retrieval.facts import (
+    Fact,
+    attr_fact,
+    has_word,
+    key_heads,
+    number_of,
+    path_words,
+    text_words,
+    word_facts,
+)
 from retrieval.graph_answers import Block, GraphAnswer, relation_fact
 from retrieval.intent import Plan
 from retrieval.linking import Linked
@@ -78,6 +87,14 @@ def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
         return None
     top = max(paths.values())
     chosen = [p for p, n in paths.items() if n == top][:4]
+    # "subjects and frames per subject": a field named for a word no chosen field is
+    # named for answers another part of the question.
+    named = set().union(*(key_heads(p) for p in chosen))
+    for p, _n in sorted(paths.items(), key=lambda pn: -pn[1]):
+        new = {w for w in words if w not in named and has_word(w, key_heads(p), True)}
+        if new and p not in chosen and len(chosen) < 4:
+            chosen.append(p)
+            named |= key_heads(p)
     # An entity holding none of the chosen fields is compared on its own best one
     # ("parameter_variants" on one card, "parameters" on the other).
     near = words.union(*(path_words(p) for p in chosen))
