@@ -26,9 +26,13 @@ class SourceSet:
         self.vocabulary = vocabulary
         self.files: list[SourceFile] = [vocabulary.source]
         self.names: list[SourceNames] = [SourceNames.of(vocabulary)]
+        # Heads in hand from parsing, given out once (to change detection) and then read
+        # from the cache again: linking needs every name first, so they cannot go sooner.
+        self._heads: dict[int, SourceHead] = {}
 
     def add(self, head: SourceHead) -> None:
         """Take part with the parse `head` comes from (it must be in the cache)."""
+        self._heads[len(self.files)] = head
         self.files.append(head.parsed.source)
         self.names.append(SourceNames.of(head.parsed, head.anchors))
 
@@ -39,9 +43,13 @@ class SourceSet:
         return self.files[i].path
 
     def head(self, i: int) -> SourceHead:
-        """The head of source `i`, read from the cache."""
+        """The head of source `i` (the one in hand from parsing the first time, then read
+        from the cache)."""
         if i == 0:
             return head_of(self.vocabulary, self.cache.fact_properties)
+        head = self._heads.pop(i, None)
+        if head is not None:
+            return head
         f = self.files[i]
         head = self.cache.get_head(f.sha256, f.path)
         if head is None:
