@@ -236,7 +236,7 @@ def _complements(plan: Plan, facts: list[Fact], attrs) -> tuple[list[Fact], floa
     have = {(f.source, f.lines[0]) for f in facts}
     covered: set[str] = set()
     for f in facts:
-        covered |= path_words(f.label) | text_words(f.quote)
+        covered |= key_heads(f.label) | text_words(f.quote)
     out: list[Fact] = []
     for w in plan.words:
         if has_word(w, covered, True):
@@ -244,7 +244,7 @@ def _complements(plan: Plan, facts: list[Fact], attrs) -> tuple[list[Fact], floa
         for a in attrs:
             if a.path == "id" or (a.prov.source, a.prov.line_start) in have:
                 continue
-            in_key = has_word(w, path_words(a.path, a.entity), True)
+            in_key = has_word(w, key_heads(a.path), True)
             in_value = len(str(a.raw).split()) <= 3 and has_word(w, text_words(a.raw))
             if not (in_key or in_value):
                 continue
