@@ -68,6 +68,13 @@ def spelled_key(text: str) -> str:
 # Weak cues that can modify a following noun ("window length", "code style"); "who wrote"
 # and "bigger than" are no compounds.
 _COMPOUNDABLE = {"window", "code", "data", "context", "size"}
+# Abbreviations that names spell out ("UK Biobank functional MRI").
+_SPELLED_OUT = {
+    "fmri": ("functional", "mri"),
+    "smri": ("structural", "mri"),
+    "rsfmri": ("resting", "state", "functional", "mri"),
+    "wes": ("whole", "exome", "sequencing"),
+}
 _PAREN = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
 
 
@@ -254,6 +261,8 @@ class Linker:
         for p, i in enumerate(content):
             if not used[i]:
                 where[toks[i].stem].append(p)
+                for w in _SPELLED_OUT.get(toks[i].stem, ()):  # "fMRI" in "… functional MRI"
+                    where[w].append(p)
         idf = self._idf
         best: dict[str, tuple[float, float, list[int]]] = {}
         for full, eid in self._sets:
