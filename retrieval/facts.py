@@ -95,6 +95,11 @@ def key_heads(path: str) -> set[str]:
     return {stem(w) for w in words}
 
 
+def key_word(w: str, keys: set[str]) -> bool:
+    """Whether a question word names a field whose key has `keys` ("TR" ~ `repetition_time`)."""
+    return has_word(w, keys, True) or any(k in keys for k in KEY_SYNONYMS.get(w, ()))
+
+
 def same_word(q: str, w: str, abbrev: bool = False) -> bool:
     """Whether a question word and a KB word are the same word: equal, sharing a long enough
     stem ("parcellation" ~ "parcellated", "filtering" ~ "filter"), or, for YAML keys
@@ -229,10 +234,10 @@ def word_facts(
         kh = key_heads(a.path)
         # A field named for an asked word no chosen field names answers another part
         # of the question ("what filter band … and which parcellation").
-        new_part = any(has_word(w, kh, True) for w in asked if w not in keyed)
+        new_part = any(key_word(w, kh) for w in asked if w not in keyed)
         if key in seen or (score < scored[0][0] * 0.6 and not (chosen and new_part)):
             continue
-        keyed |= {w for w in asked if has_word(w, kh, True)}
+        keyed |= {w for w in asked if key_word(w, kh)}
         parent = list_parent(a.path)
         items = [b for b in attrs if parent and list_parent(b.path) == parent] or [a]
         seen.update((b.prov.source, b.prov.line_start) for b in items)
@@ -269,7 +274,7 @@ def _joint(asked: list[str], words: list[str], attrs: list[Attribute], keys_only
 def _match(w: str, pw: set[str], tw: set[str], raw: str = "") -> float:
     """1 when a word is in the key, 0.5 when only in the value (or the value carries a unit
     of what the word asks for: "frequency" ~ "0.01-0.1 Hz"), else 0."""
-    if has_word(w, pw, True) or any(k in pw for k in KEY_SYNONYMS.get(w, ())):
+    if key_word(w, pw):
         return 1.0
     unit = UNIT_PATTERNS.get(w)
     if has_word(w, tw) or (unit is not None and unit.search(raw)):

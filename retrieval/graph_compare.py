@@ -17,6 +17,7 @@ from retrieval.facts import (
     attr_fact,
     has_word,
     key_heads,
+    key_word,
     number_of,
     path_words,
     text_words,
@@ -91,7 +92,7 @@ def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
     # named for answers another part of the question.
     named = set().union(*(key_heads(p) for p in chosen))
     for p, _n in sorted(paths.items(), key=lambda pn: -pn[1]):
-        new = {w for w in words if w not in named and has_word(w, key_heads(p), True)}
+        new = {w for w in words if w not in named and key_word(w, key_heads(p))}
         if new and p not in chosen and len(chosen) < 4:
             chosen.append(p)
             named |= key_heads(p)
@@ -244,7 +245,7 @@ def _complements(plan: Plan, facts: list[Fact], attrs) -> tuple[list[Fact], floa
         for a in attrs:
             if a.path == "id" or (a.prov.source, a.prov.line_start) in have:
                 continue
-            in_key = has_word(w, key_heads(a.path), True)
+            in_key = key_word(w, key_heads(a.path))
             in_value = len(str(a.raw).split()) <= 3 and has_word(w, text_words(a.raw))
             if not (in_key or in_value):
                 continue

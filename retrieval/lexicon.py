@@ -178,6 +178,7 @@ VALUE_CLASSES: dict[str, tuple[tuple[str, ...], str]] = {
 KEY_SYNONYMS = {
     "width": ("dim", "dimension"),
     "dimensionality": ("dim", "dimension"),
+    "tr": ("repetition",),  # repetition time
 }
 UNIT_PATTERNS = {
     word: re.compile(rx, re.IGNORECASE)

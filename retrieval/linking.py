@@ -78,6 +78,11 @@ _SPELLED_OUT = {
 _PAREN = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
 
 
+def _hyphenated(question: str, toks, i: int) -> bool:
+    """Whether token i continues a hyphenated word ("resting-<state>")."""
+    return i > 0 and toks[i].start == toks[i - 1].end + 1 and question[toks[i].start - 1] == "-"
+
+
 def _parenthesised(name: str) -> list[str]:
     """ "Human Connectome Project Young Adult (HCP-YA)" is also called "HCP-YA" and
     "Human Connectome Project Young Adult"."""
@@ -274,7 +279,16 @@ class Linker:
             anchor = where[max(strong, key=lambda w: idf.get(w, 1.0))][0]
             pos = {w: min(where[w], key=lambda p: abs(p - anchor)) for w in full if w in where}
             hits = sorted(pos.values())
-            if hits[-1] - hits[0] + 1 - len(hits) > 1:
+            # Words between the matched ones, other names aside ("UK Biobank and HCP Young
+            # Adult resting-state fMRI runs": the fMRI runs of both).
+            between = [
+                p
+                for p in range(hits[0], hits[-1] + 1)
+                if p not in hits
+                and not used[content[p]]
+                and not _hyphenated(question, toks, content[p])  # "resting-state": one word
+            ]
+            if len(between) > 1:
                 continue
             mass = sum(idf.get(w, 1.0) for w in pos)
             cover = mass / sum(idf.get(w, 1.0) for w in full)
