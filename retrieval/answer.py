@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from retrieval import graph_answers, graph_compare, text_answers
 from retrieval.evaluate import NOT_IN_KB
-from retrieval.facts import Fact, has_word, text_words
+from retrieval.facts import Fact, has_word, plural, text_words
 from retrieval.graph_answers import Block, GraphAnswer
 from retrieval.intent import FILLER
 from retrieval.intent import plan as make_plan
@@ -29,6 +29,7 @@ from retrieval.lexicon import (
 )
 from retrieval.linking import Linked
 from retrieval.quantities import quantities
+from retrieval.selection import candidates
 
 
 @lru_cache(maxsize=64)
@@ -248,6 +249,19 @@ def not_in_kb(question: str, linked: Linked, intent: str, confidence: float) -> 
     return Answer(question, text, [], intent, ents, confidence)
 
 
+def _kind_absent(plan, linked: Linked, view) -> str:
+    """ "eeg models" when a filter asks for a kind in a modality the KB has none of (the
+    modality written right before the kind word: "Which EEG foundation models …")."""
+    if plan.intent != "filter" or plan.seeds or not plan.target:
+        return ""
+    c = plan.constraints.get(plan.target)
+    kind_starts = [span[0] for k, span in linked.kinds if k == plan.target]
+    written = any(k - span[1] in (0, 1) for _, span in linked.modality_spans for k in kind_starts)
+    if not c or not c.modalities or not written or candidates(view, plan.target, c):
+        return ""
+    return f"{' / '.join(dict.fromkeys(c.modalities))} {plural(plan.target)}"
+
+
 class Assistant:
     """Answers questions over one generation's `KBView`.
 
@@ -276,6 +290,12 @@ class Assistant:
             return Answer(question, f"{NOT_IN_KB} an answer to an empty question.")
         linked = self.view.linker.link(question)
         plan = make_plan(linked, self.view)
+        lacking = _kind_absent(plan, linked, self.view)
+        if lacking:
+            # "Which EEG models …?" when the KB holds no EEG model at all: say so.
+            answer = not_in_kb(question, linked, plan.intent, 0.0)
+            answer.answer += f" It holds no {lacking}."
+            return answer
         if plan.intent == "compare":
             ga = graph_compare.answer(plan, linked, self.view, self.compare)
         elif plan.define:

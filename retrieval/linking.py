@@ -203,9 +203,33 @@ class Linker:
                 if not self._known(t.low):
                     out.unknown.append(t.text)
             out.words.append(t.stem)
+        out.names += self._proper_names(toks, out)
         out.asked = asked_span(toks)
         out.entities.sort(key=lambda e: e.span)
         return out
+
+    @staticmethod
+    def _proper_names(toks, out: Linked) -> list[str]:
+        """Capitalised runs of words read as a modality or a value but naming no entity
+        ("Nucleotide Transformer"): names an answer must hold."""
+        in_entity = {i for e in out.entities for i in range(*e.span)}
+        read = {i for _, span in out.modality_spans for i in range(*span)}
+        read |= {i for v in out.values for i in range(*v.span)}
+        runs, cur = [], []
+        for i, t in enumerate(toks):
+            if i > 0 and t.text[:1].isupper() and i not in in_entity and t.text.isalpha():
+                cur.append(i)
+                continue
+            runs.append(cur)
+            cur = []
+        runs.append(cur)
+        return [
+            toks[i].text
+            for run in runs
+            if len(run) >= 2 and set(run) & read and not all(toks[i].text.isupper() for i in run)
+            for i in run
+            if toks[i].text not in out.names
+        ]
 
     def _known(self, word: str) -> bool:
         if self.known_word is None or word in STOPWORDS or word.isdigit():

@@ -155,3 +155,15 @@ def test_a_class_of_licences_filters_without_naming_one(kb):
 def test_an_opening_who_asks_for_the_authors_beside_a_second_question(kb):
     a = kb.ask("Who wrote the StrandNet paper, and in which venue did it appear?")
     assert "Ada Lovelace" in a["answer"] and "ICML" in a["answer"]
+
+
+def test_a_kind_in_a_modality_the_kb_lacks_is_said_to_be_absent(kb):
+    a = kb.ask("Which EEG models does the KB recommend, and what context length do they take?")
+    assert a["answer"].startswith(NOT_IN_KB)
+    assert "no eeg models" in a["answer"]
+
+
+def test_a_capitalised_name_read_as_a_modality_must_be_in_the_answer(kb):
+    # "Nucleotide" reads as a modality word, yet "Nucleotide Transformer" is a name the KB lacks.
+    a = kb.ask("How many parameters does the largest Nucleotide Transformer model have?")
+    assert a["answer"].startswith(NOT_IN_KB)
