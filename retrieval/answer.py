@@ -185,6 +185,17 @@ def _named(phrase: str, words: set[str]) -> bool:
     return len(parts) > 1 and "".join(p[0] for p in parts).lower() in words
 
 
+def _why_doc_opening(s) -> bool:
+    """A unit from the opening section of a doc titled "Why …"."""
+    c = s.chunk
+    return (
+        c is not None
+        and c.kind == "section"
+        and " > " not in c.heading
+        and bool(WHY.search(c.heading))
+    )
+
+
 def names_asked(sents, linked: Linked) -> float:
     """The largest share of the words naming what is asked ("learning rate") that one
     sentence holds (1.0 when nothing is asked by name)."""
@@ -226,7 +237,9 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
     if heads and any(text_answers.titled(s.heading, heads) for s in backed):
         # The answer stands under a heading naming what is asked ("Limitations").
         conf = min(1.0, max(conf + 0.15, 0.5))
-    elif WHY.search(linked.question) and any(REASON.search(s.heading) for s in backed):
+    elif WHY.search(linked.question) and any(
+        REASON.search(s.heading) or _why_doc_opening(s) for s in backed
+    ):
         # "why …?" answered from a section of reasons about what it names.
         conf = min(1.0, max(conf + 0.15, 0.5))
     elif WHY.search(linked.question) and any(

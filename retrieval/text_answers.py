@@ -351,8 +351,13 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
             # "What are the limitations …?" under "Limitations" (a heading of only the
             # question's words more than under "Strengths, Limitations, and Open Questions").
             score += 0.25 if text_words(local) <= asked_all else 0.1
-        elif why and REASON.search(local):
-            score += 0.3  # "why …?" is answered by a section of reasons
+        elif why and (
+            REASON.search(local)
+            or (c.kind == "section" and " > " not in c.heading and WHY.search(c.heading))
+        ):
+            # "why …?" is answered by a section of reasons, or by the opening of a doc
+            # titled "Why …".
+            score += 0.3
         elif why and REASON.search(f"{c.heading} {text}"):
             score += 0.1  # … or by a sentence giving one
         if explain and c.kind != "synopsis":
