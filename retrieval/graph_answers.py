@@ -233,6 +233,8 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
         blocks = _relation_blocks(view, hops[: MAX_LISTED * 2]) + _seed_fields(view, linked, base)
         if plan.properties or field_words:  # "…, and what is its code license / what does it do?"
             blocks += asked_blocks
+        elif not asked_blocks:
+            blocks += _second_part(view, linked, final)
     elif hops:
         via = [relation_fact(view, b, o, r) for b, o, r in hops]
         blocks.insert(0, Block(base[0], "via", via[:MAX_LISTED]))
@@ -255,6 +257,25 @@ def _heads(view, eid: str, asked: list[str], linked: Linked) -> list[str]:
         if a.property == "summary" and a.prov.source == view.source(eid):
             own |= text_words(a.raw)
     return [w for w in asked if w not in modifiers or w not in own] or asked
+
+
+def _second_part(view, linked: Linked, final: list[str]) -> list[Block]:
+    """ "Which strategy does X use, and how many MDD genes does its gene set hold?": the
+    fields of what was reached that the later asked phrases name."""
+    groups = linked.asked_groups()
+    if len(groups) < 2:
+        return []
+    kinds = {linked.tokens[span[0]].stem for _, span in linked.kinds}
+    later = [linked.tokens[i].stem for g in groups[1:] for i in g]
+    later = [w for w in later if w not in kinds and len(w) > 1]
+    out = []
+    for eid in final[:MAX_LISTED]:
+        attrs = view.attributes(eid)
+        scored = word_facts(later, [], attrs, view.source(eid), 2, parts=False)
+        facts = [f for sc, f in scored if sc >= 0.5]
+        if facts:
+            out.append(Block(eid, view.name(eid), facts))
+    return out
 
 
 def _name_words(view, eid: str) -> set[str]:

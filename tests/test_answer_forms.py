@@ -167,3 +167,9 @@ def test_a_capitalised_name_read_as_a_modality_must_be_in_the_answer(kb):
     # "Nucleotide" reads as a modality word, yet "Nucleotide Transformer" is a name the KB lacks.
     a = kb.ask("How many parameters does the largest Nucleotide Transformer model have?")
     assert a["answer"].startswith(NOT_IN_KB)
+
+
+def test_a_second_question_about_what_a_hop_reached_reads_its_fields(kb):
+    a = kb.ask("Which dataset does KmerGen use, and how many base pairs does that corpus hold?")
+    assert "Genome Reference Corpus" in a["answer"]
+    assert "3100000000" in a["answer"].replace(",", "")
