@@ -21,10 +21,10 @@ from retrieval.intent import plan as make_plan
 from retrieval.lexicon import (
     ABSENCE,
     FRAME_WORDS,
-    QUANTITY_Q,
     REASON,
     WEAK_CUES,
     WHY,
+    asks_number,
     property_phrases,
 )
 from retrieval.linking import Linked
@@ -161,7 +161,7 @@ def supports(s, linked: Linked, props: list[str], seeds: list[str], view) -> boo
         return False
     if any(_null_cell(prop).search(s.text) for prop in props):
         return False  # "Parameters: —" in a table row: the value is missing
-    if QUANTITY_Q.search(linked.question) and not quantities(s.text):
+    if asks_number(linked.question) and not quantities(s.text):
         return False
     if seeds and s.entity not in seeds:
         names = [text_words(view.name(i)) for i in seeds if view.kind(i) != "doc"]

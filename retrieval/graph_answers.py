@@ -17,7 +17,7 @@ from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, plural, property_facts, text_words, word_facts
 from retrieval.hops import chain, common, guided
 from retrieval.intent import Plan
-from retrieval.lexicon import ABSENCE, QUANTITY_Q
+from retrieval.lexicon import ABSENCE, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
 from retrieval.selection import best_by_words, candidates, members, select
@@ -165,7 +165,7 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
         plan, linked, bool(hops), names, have, set(field_words)
     )
     required = asked + rest
-    quantity = bool(QUANTITY_Q.search(linked.question))
+    quantity = asks_number(linked.question)
     by_words = not plan.list_answer or (plan.seeds and not hops)
     blocks: list[Block] = []
     asked_blocks: list[Block] = []

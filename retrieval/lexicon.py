@@ -123,6 +123,8 @@ QUANTITY_Q = re.compile(
     r"\b(auc|auroc|auprc|accuracy|f1|correlation|p-value|rmse|mae)\b",
     re.IGNORECASE,
 )
+
+
 # Statements that a fact is missing ("left empty", "not restated here", "could not confirm").
 ABSENCE = re.compile(
     r"\b(left (empty|blank)|unknown|unreleased|undisclosed|not (yet )?(been )?"
@@ -131,7 +133,21 @@ ABSENCE = re.compile(
     r"no (licen[cs]e|information|details|statement|weights?|download))\b",
     re.IGNORECASE,
 )
-WHY = re.compile(r"^\s*why\b|\bwhat is the (reason|rationale)\b", re.IGNORECASE)
+WHY = re.compile(
+    r"(^|[,;:]\s*)why\b|\bwhat (is|are) the (main |key )?(reasons?|rationale)\b|"
+    r"\breasons? (for|behind)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_number(question: str) -> bool:
+    """Whether a question wants a number: "how many …", "what AUROC …", but not "why can't
+    we trust a CCA correlation …" (an explanation that names a metric)."""
+    return bool(QUANTITY_Q.search(question)) and not (
+        WHY.search(question) or EXPLAIN_START.search(question)
+    )
+
+
 # Where reasons are written: "Reasons", "Rationale", "Why …", "because …".
 REASON = re.compile(r"\b(reasons?|rationale|why|because|motivation|so that|since)\b", re.I)
 # "Among the brain models, which ones …": a list asked for after the kind is named.

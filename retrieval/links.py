@@ -80,6 +80,7 @@ class Linked:
         <limitations>"); words in `skip` (kind and frame words) are passed over."""
         heads = set()
         spans = [span for _, span in self.kinds] + [span for _, span in self.modality_spans]
+        spans += [e.span for e in self.entities]
         aside = {i for a, b in spans for i in range(a, b)}  # "EEG foundation model": a kind
         for group in self.asked_groups():
             words = [

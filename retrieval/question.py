@@ -149,6 +149,11 @@ _ASK_STOP = {
     "flagged",
     "mentioned",
     "given",
+    "behind",
+    "about",
+    "regarding",
+    "between",
+    "than",
 }
 
 

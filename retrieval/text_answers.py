@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ingest.normalize import is_null
 from retrieval.facts import has_word, text_words
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import EXPLAIN_START, FRAME_WORDS, QUANTITY_Q, REASON, WHY
+from retrieval.lexicon import EXPLAIN_START, FRAME_WORDS, REASON, WHY, asks_number
 from retrieval.linking import Linked
 
 MAX_SENTENCES = 3
@@ -316,7 +316,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
     hits = index.search(question, k=k, entity_ids=boost)
     weights = question_weights(linked, view.idf())
     total = sum(weights.values()) or 1.0
-    quantity = bool(QUANTITY_Q.search(question))
+    quantity = asks_number(question)
     why = bool(WHY.search(question))
     explain = bool(EXPLAIN_START.search(question))
     names = {e: text_words(view.name(e)) for e in boost if view.kind(e) != "doc"}
