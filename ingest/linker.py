@@ -12,6 +12,9 @@
 3. Derived relations: paper → model "describes" (from `related_to` or the paper's file
    stem `<model>_<year>`), its inverse "described_by", and "part_of" for registry entries.
 4. Doc claims (table rows, bold labels) become attributes of the entity they name.
+
+`Linker` is built from every source's names only (`SourceNames`) and links one source at a
+time, so the pipeline never holds the parsed KB; `link` links a list in one call.
 """
 
 from __future__ import annotations
