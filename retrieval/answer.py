@@ -154,7 +154,9 @@ def supports(s, linked: Linked, props: list[str], seeds: list[str], view) -> boo
     comes from a passage about (or names) the entity asked about, and does not say the
     fact is missing ("left empty", "not recorded")."""
     words = s.words()
-    if not all(_named(n, words) for n in linked.name_phrases()):
+    # A name may stand in the passage's headings ("LOGO" over a LOGO recipe's sentences).
+    titled = words | (text_words(s.chunk.heading) if s.chunk is not None else set())
+    if not all(_named(n, titled) for n in linked.name_phrases()):
         return False
     phrases = [p for prop in props for p in _phrases_by_property().get(prop, [])]
     if phrases and not any(p <= words for p in phrases):

@@ -75,7 +75,7 @@ _SPELLED_OUT = {
     "rsfmri": ("resting", "state", "functional", "mri"),
     "wes": ("whole", "exome", "sequencing"),
 }
-_PAREN = re.compile(r"^(.+?)\s*\(([^()]+)\)\s*$")
+_PAREN = re.compile(r"\(([^()]+)\)")
 
 
 def _hyphenated(question: str, toks, i: int) -> bool:
@@ -85,14 +85,14 @@ def _hyphenated(question: str, toks, i: int) -> bool:
 
 def _parenthesised(name: str) -> list[str]:
     """ "Human Connectome Project Young Adult (HCP-YA)" is also called "HCP-YA" and
-    "Human Connectome Project Young Adult"."""
-    m = _PAREN.match(name or "")
+    "Human Connectome Project Young Adult"; "Leave-one-gene-out (LOGO) attribution" "LOGO"."""
+    m = _PAREN.search(name or "")
     if not m:
         return []
-    inner = m.group(2).strip()
+    inner = m.group(1).strip()
     if len(inner.split()) > 2 or inner.islower():
         return []  # a description in brackets, not a short name
-    return [inner, m.group(1).strip()]
+    return [inner, " ".join(_PAREN.sub(" ", name).split())]
 
 
 def _fold(key: str) -> str:

@@ -34,8 +34,8 @@ def us_spelling(word: str) -> str:
 def stem(word: str) -> str:
     """Plural folding for names too ("ROIs" ~ "ROI"), on top of the BM25 tokenizer's."""
     w = _stem(us_spelling(word))
-    if len(w) == 4 and w.endswith("s") and w[-2] not in "su" and w.isalpha():
-        return w[:-1]
+    if len(w) in (3, 4) and w.endswith("s") and w[-2] not in "su" and w.isalpha():
+        return w[:-1]  # "ROIs" ~ "ROI", "TRs" ~ "TR"
     return w
 
 
