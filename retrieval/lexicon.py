@@ -195,6 +195,8 @@ KEY_SYNONYMS = {
     "width": ("dim", "dimension"),
     "dimensionality": ("dim", "dimension"),
     "tr": ("repetition",),  # repetition time
+    "learning": ("lr",),  # learning rate
+    "rate": ("lr",),
 }
 UNIT_PATTERNS = {
     word: re.compile(rx, re.IGNORECASE)
