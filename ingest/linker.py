@@ -252,11 +252,7 @@ class Linker:
             )
         )
         where = ref.prov.path or "reference"
-        message = (
-            f"'{where}' refers to '{ref.text}', which {what}"
-            if path
-            else f"'{where}' refers to '{ref.text}', which {what}"
-        )
+        message = f"'{where}' refers to '{ref.text}', which {what}"
         return Finding(
             "warning", "unresolved-ref", p.source.path, ref.prov.line_start, message, hint
         )
