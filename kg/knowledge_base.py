@@ -351,5 +351,7 @@ class KnowledgeBase:
         """Run a read-only SPARQL query on the current generation."""
         from kg.sparql import execute
 
-        self._require_ingested()
-        return execute(self.stores.rdf_read(), query, max_rows or self.settings.sparql.max_rows)
+        store = self.stores.rdf_read()  # one read of the current generation per query
+        if store is None:
+            self._require_ingested()
+        return execute(store, query, max_rows or self.settings.sparql.max_rows)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, or_, select
+from sqlalchemy import Engine, Select, func, or_, select, text
 
 from kg.ir import Attribute, Conflict, Finding, Provenance, Relation, Section
 from kg.sql.models import (
@@ -83,6 +83,9 @@ def _relation(r: Any) -> Relation:
     )
 
 
+_GENERATION = text(f"SELECT value FROM {StateRecord.__tablename__} WHERE key = 'generation'")
+
+
 class SqlReads:
     """Read methods of `SqlStore`; expects ``self.engine``."""
 
@@ -94,8 +97,11 @@ class SqlReads:
 
     def current_generation(self) -> str | None:
         """The generation written by the last successful `apply`, or None before any."""
-        rows = self._rows(select(StateRecord.value).where(StateRecord.key == "generation"))
-        return rows[0].value if rows else None
+        # Read on every query (another process may have ingested), so kept to one plain
+        # statement: the ORM select cost ~0.3 ms of a 2 ms SPARQL lookup.
+        with self.engine.connect() as conn:
+            row = conn.execute(_GENERATION).first()
+        return row[0] if row else None
 
     def source_states(self) -> dict[str, SourceState]:
         """Every known source by path."""
