@@ -27,6 +27,13 @@ from retrieval.lexicon import (
     property_phrases,
 )
 from retrieval.links import EntityLink, Linked
+from retrieval.name_forms import (
+    SPELLED_OUT,
+    compound,
+    hyphenated,
+    parenthesised,
+    proper_names,
+)
 from retrieval.quantities import quantities, superlative
 from retrieval.question import (
     Token,
@@ -65,36 +72,6 @@ def spelled_key(text: str) -> str:
     return normalise_key(" ".join(us_spelling(w) for w in _WORD.findall(text.lower())))
 
 
-# Weak cues that can modify a following noun ("window length", "code style"); "who wrote"
-# and "bigger than" are no compounds.
-_COMPOUNDABLE = {"window", "code", "data", "context", "size"}
-# Abbreviations that names spell out ("UK Biobank functional MRI").
-_SPELLED_OUT = {
-    "fmri": ("functional", "mri"),
-    "smri": ("structural", "mri"),
-    "rsfmri": ("resting", "state", "functional", "mri"),
-    "wes": ("whole", "exome", "sequencing"),
-}
-_PAREN = re.compile(r"\(([^()]+)\)")
-
-
-def _hyphenated(question: str, toks, i: int) -> bool:
-    """Whether token i continues a hyphenated word ("resting-<state>")."""
-    return i > 0 and toks[i].start == toks[i - 1].end + 1 and question[toks[i].start - 1] == "-"
-
-
-def _parenthesised(name: str) -> list[str]:
-    """ "Human Connectome Project Young Adult (HCP-YA)" is also called "HCP-YA" and
-    "Human Connectome Project Young Adult"; "Leave-one-gene-out (LOGO) attribution" "LOGO"."""
-    m = _PAREN.search(name or "")
-    if not m:
-        return []
-    inner = m.group(1).strip()
-    if len(inner.split()) > 2 or inner.islower():
-        return []  # a description in brackets, not a short name
-    return [inner, " ".join(_PAREN.sub(" ", name).split())]
-
-
 def _fold(key: str) -> str:
     return key[:-1] if len(key) > 4 and key.endswith("s") and not key.endswith("ss") else key
 
@@ -125,7 +102,7 @@ class Linker:
         for e in self.entities.values():
             kind_rank = KINDS.index(e.kind) if e.kind in KINDS else len(KINDS)
             names = [("id", e.id), ("name", e.name), *(("alias", a) for a in e.aliases)]
-            names += [("alias", a) for a in _parenthesised(e.name)]
+            names += [("alias", a) for a in parenthesised(e.name)]
             words_seen: set[str] = set()
             for origin, text in names:
                 key = spelled_key(text)
@@ -185,7 +162,7 @@ class Linker:
             for p in link_properties(toks, used, question, self._props)
             if not (p.weak and in_value & set(range(*p.span)))
         ]
-        for p in [p for p in out.properties if self._compound(p, toks, used)]:
+        for p in [p for p in out.properties if compound(p, toks, used, _COMMON)]:
             out.properties.remove(p)
             used[p.span[0] : p.span[1]] = [False] * (p.span[1] - p.span[0])
         out.modality_spans = link_modalities(toks, used)
@@ -203,33 +180,10 @@ class Linker:
                 if not self._known(t.low):
                     out.unknown.append(t.text)
             out.words.append(t.stem)
-        out.names += self._proper_names(toks, out)
+        out.names += proper_names(toks, out)
         out.asked = asked_span(toks)
         out.entities.sort(key=lambda e: e.span)
         return out
-
-    @staticmethod
-    def _proper_names(toks, out: Linked) -> list[str]:
-        """Capitalised runs of words read as a modality or a value but naming no entity
-        ("Nucleotide Transformer"): names an answer must hold."""
-        in_entity = {i for e in out.entities for i in range(*e.span)}
-        read = {i for _, span in out.modality_spans for i in range(*span)}
-        read |= {i for v in out.values for i in range(*v.span)}
-        runs, cur = [], []
-        for i, t in enumerate(toks):
-            if i > 0 and t.text[:1].isupper() and i not in in_entity and t.text.isalpha():
-                cur.append(i)
-                continue
-            runs.append(cur)
-            cur = []
-        runs.append(cur)
-        return [
-            toks[i].text
-            for run in runs
-            if len(run) >= 2 and set(run) & read and not all(toks[i].text.isupper() for i in run)
-            for i in run
-            if toks[i].text not in out.names
-        ]
 
     def _known(self, word: str) -> bool:
         if self.known_word is None or word in STOPWORDS or word.isdigit():
@@ -290,7 +244,7 @@ class Linker:
         for p, i in enumerate(content):
             if not used[i]:
                 where[toks[i].stem].append(p)
-                for w in _SPELLED_OUT.get(toks[i].stem, ()):  # "fMRI" in "… functional MRI"
+                for w in SPELLED_OUT.get(toks[i].stem, ()):  # "fMRI" in "… functional MRI"
                     where[w].append(p)
         idf = self._idf
         best: dict[str, tuple[float, float, list[int]]] = {}
@@ -310,7 +264,7 @@ class Linker:
                 for p in range(hits[0], hits[-1] + 1)
                 if p not in hits
                 and not used[content[p]]
-                and not _hyphenated(question, toks, content[p])  # "resting-state": one word
+                and not hyphenated(question, toks, content[p])  # "resting-state": one word
             ]
             if len(between) > 1:
                 continue
@@ -350,16 +304,6 @@ class Linker:
                 EntityLink(e.id, e.kind, e.name, self._text(question, toks, i, j), (i, j), score)
             )
         return out
-
-    @staticmethod
-    def _compound(link, toks, used) -> bool:
-        """A weak cue that modifies the next word ("window <length>", "data <format>")
-        names that word's thing, not the cue's property."""
-        j = link.span[1]
-        if link.text.lower() not in _COMPOUNDABLE or j >= len(toks) or used[j]:
-            return False
-        nxt = toks[j]
-        return nxt.low not in STOPWORDS and nxt.stem not in _COMMON and nxt.text.isalpha()
 
     def _generic_title(self, toks, i: int, j: int, hit) -> bool:
         """A doc titled with kind words only ("Experiment Configs") is not what "which

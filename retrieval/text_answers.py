@@ -1,9 +1,8 @@
 """Extractive answers from retrieved passages: the best sentences, each with its lines.
 
-Passages come from the hybrid index (boosted towards the entities the question names).
-A passage is cut into units: sentences, whole bullet items, and "label: item; item" units
-where a short label line ("Pitfalls", "Defer until:") introduces a list; sibling sections
-under one heading also form a unit ("Phase 3: Option A; Option B; Option C"). A unit is
+Passages come from the hybrid index (boosted towards the entities the question names)
+and are cut into units by `retrieval.units` (sentences, bullet items, labelled lists,
+sibling sections, a list section as one unit). A unit is
 scored by how much of the question's rarer words it holds (IDF over the generation's
 chunks, with its own heading), how much its whole passage holds, and the passage's rank.
 The answer is the best unit and those close to it, each cited to its exact source lines.
@@ -15,24 +14,17 @@ import math
 import re
 from dataclasses import dataclass
 
-from ingest.normalize import is_null
 from retrieval.facts import has_word, text_words
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import EXPLAIN_START, FRAME_WORDS, REASON, WHY, asks_number
 from retrieval.linking import Linked
+from retrieval.units import heading_like, sibling_units, summary_unit
+from retrieval.units import units as cut_units
 
 MAX_SENTENCES = 3
 PASSAGES = 12  # passages read for a text answer
 CLOSE = 0.6  # further units must score this share of the best one
 GAIN = 0.5  # weight of the question words a unit adds to those chosen before it
-MAX_UNIT_CHARS = 420
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9`*])")
-_TABLE_RULE = re.compile(r"^[\s|:-]+$")
-_ROW = re.compile(r"^[^;]{1,60}: [^;]*; [^;]{1,60}: ")  # a table row as "key: value; key: value"
-_FIELD_SEP = re.compile(r";\s(?=[\w.\[\]-]+:\s)")
-_BULLET = re.compile(r"^([-*+•]|\d+[.)])\s+")
-# Emphasis and code marks around words, heading and quote marks at line starts.
-_MARKUP = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|(?<!\w)\*(?!\s))")
 _QUESTION_WORDS = {
     "what",
     "which",
@@ -120,165 +112,6 @@ def question_weights(linked: Linked, idf: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def _clean(line: str) -> str:
-    return _MARKUP.sub("", line).strip(" |")
-
-
-def _unwrap(lines: list[str]) -> list[str]:
-    """Join hard-wrapped lines back into their paragraph or bullet item."""
-    out: list[str] = []
-    for ln in lines:
-        if not ln.strip() or _TABLE_RULE.match(ln):
-            continue
-        body = ln.strip()
-        prev = out[-1].strip() if out else ""
-        if prev and _continues_item(out[-1], ln):
-            out[-1] = f"{out[-1]} {body}"
-            continue
-        joins = (
-            prev
-            and not _BULLET.match(body)
-            and not prev.endswith((".", "!", "?", ":"))
-            and not _ROW.search(prev)
-            and not _ROW.search(body)
-            and len(prev.split()) > 6  # a short line without a full stop is a label
-        )
-        if joins:
-            out[-1] = f"{out[-1]} {body}"
-        else:
-            out.append(ln)
-    return out
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
-
-
-def _continues_item(prev: str, line: str) -> bool:
-    """A plain line under a bullet belongs to that item when it is indented below it, or
-    when the item stops mid-sentence and the line does not start a new one ("- Compute
-    the empirical p-value" followed by its formula "p = … / (B + 1)")."""
-    body, item = line.strip(), prev.strip()
-    if not _BULLET.match(item) or _BULLET.match(body) or _ROW.search(body):
-        return False
-    if _indent(line) > _indent(prev):
-        return True
-    return not item.endswith((".", "!", "?", ":", ";")) and not body[:1].isupper()
-
-
-def _field_units(chunk) -> list[tuple[str, str]]:
-    """A passage of card fields ("X — a, b: a.x: 1; b.y: 2") as one unit per field, each
-    with its entity's name; fields holding a placeholder ("null", "TBD") say nothing."""
-    entity = chunk.heading.split(" — ")[0]
-    body = chunk.text.split(": ", 1)[1] if ": " in chunk.text else chunk.text
-    out = []
-    for seg in _FIELD_SEP.split(body):
-        path, _, value = seg.partition(": ")
-        if value.strip() and not is_null(value.strip()):
-            out.append((f"{entity} — {seg.strip()}", path))
-    return out
-
-
-def _units(chunk) -> list[tuple[str, str]]:
-    """(unit text, local heading) pairs of a chunk body (the heading context line is not one)."""
-    if chunk.kind == "synopsis" and " — " in chunk.heading:
-        return _field_units(chunk)
-    text = chunk.text
-    if chunk.kind == "section" and "\n" in text:
-        text = text.split("\n", 1)[1]
-    # The section's own heading counts fully; a doc title only as an ancestor (below).
-    parts = chunk.heading.split(" > ") if chunk.heading else []
-    local = parts[-1] if len(parts) > 1 else ""
-    raw = _unwrap([ln.rstrip() for ln in text.split("\n")])
-    indent = [len(ln) - len(ln.lstrip()) for ln in raw]
-    lines = [ln.strip() for ln in raw]
-    out: list[tuple[str, str]] = []
-    for i, line in enumerate(lines):
-        bullet = bool(_BULLET.match(line))
-        clean = _clean(_BULLET.sub("", line))
-        if not clean:
-            continue
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        # A short line introducing a list ("Pitfalls", "- Dimensionality" over sub-items).
-        opens = _BULLET.match(nxt) and (not bullet or indent[i + 1] > indent[i])
-        if opens and len(clean.split()) <= 8 and clean[-1] != ".":
-            items = []
-            for k in range(i + 1, len(lines)):
-                if not _BULLET.match(lines[k]) or (bullet and indent[k] <= indent[i]):
-                    break
-                if indent[k] <= indent[i + 1]:  # the list's own items, not their sub-steps
-                    items.append(_clean(_BULLET.sub("", lines[k])))
-            unit = f"{clean.rstrip(':')}: " + "; ".join(x for x in items if x)
-            out.append((unit[:MAX_UNIT_CHARS], clean))
-            continue
-        if bullet and len(clean.split()) <= 50:
-            if len(clean.split()) >= 3:
-                out.append((clean, local))
-            continue
-        out.extend((s.strip(), local) for s in _SPLIT.split(clean) if len(s.split()) >= 3)
-    return out
-
-
-def _summary_unit(chunk) -> tuple[str, str] | None:
-    """The list a section holds as one unit (see `_list_summary`), with its heading."""
-    if chunk.kind != "section" or "\n" not in chunk.text:
-        return None
-    parts = chunk.heading.split(" > ") if chunk.heading else []
-    local = parts[-1] if len(parts) > 1 else ""
-    raw = _unwrap([ln.rstrip() for ln in chunk.text.split("\n", 1)[1].split("\n")])
-    indent = [len(ln) - len(ln.lstrip()) for ln in raw]
-    summary = _list_summary(raw, indent, local)
-    return (summary, local) if summary else None
-
-
-_BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*")
-
-
-def _list_summary(raw: list[str], indent: list[int], heading: str) -> str:
-    """A section that is a list ("Reasons: 1. **Heterogeneous semantics.** … 2. …") as one
-    unit of its items' leads (bold lead-in, else first sentence): "why …?" and "what are
-    the pitfalls …?" want every item, not the best one."""
-    tops = [
-        ln.strip()
-        for ln, ind in zip(raw, indent, strict=True)
-        if _BULLET.match(ln.strip()) and ind == min(indent)
-    ]
-    if not heading or len(tops) < 2 or len(tops) > 10:
-        return ""
-    leads = []
-    for item in tops:
-        body = _BULLET.sub("", item)
-        bold = _BOLD_LEAD.match(body)
-        lead = bold.group(1) if bold else _SPLIT.split(_clean(body))[0]
-        leads.append(" ".join(lead.split()[:12]).rstrip(".:"))
-    return f"{heading}: " + "; ".join(leads)
-
-
-def _sibling_units(hits) -> list[tuple[str, str, object, tuple[int, int]]]:
-    """Sections under one heading found together form a unit listing their headings."""
-    groups: dict[tuple[str, str], list] = {}
-    for h in hits:
-        c = h.chunk
-        parts = c.heading.split(" > ") if c.heading else []
-        if c.kind == "section" and len(parts) >= 3:
-            groups.setdefault((c.source, " > ".join(parts[:-1])), []).append(c)
-    out = []
-    for (_src, parent), chunks in groups.items():
-        if len(chunks) < 2:
-            continue
-        chunks.sort(key=lambda c: c.line_start)
-        names = "; ".join(c.heading.split(" > ")[-1] for c in chunks)
-        lines = (chunks[0].line_start, max(c.line_end for c in chunks))
-        out.append((f"{parent.split(' > ')[-1]}: {names}", parent, chunks[0], lines))
-    return out
-
-
-def _heading_like(s: str, heading: str) -> bool:
-    """Headings and questions used as headings are not answers."""
-    low = s.lower().rstrip(":?. ")
-    return s.endswith("?") or (s.endswith(":") and len(s.split()) <= 8) or low == heading.lower()
-
-
 def boost_ids(linked: Linked, view) -> list[str]:
     """Entities whose passages to favour: the linked ones and the docs written about them
     (a recipe card's write-up explains what the card lists)."""
@@ -345,7 +178,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         score += 0.05 if doc and (wants_doc or (c.entity_ids and c.entity_ids[0] in docs)) else 0.0
         if quantity and not re.search(r"\d", text):
             score *= 0.7
-        if _heading_like(text, local):
+        if heading_like(text, local):
             score *= 0.5
         if heads and titled(local, heads):
             # "What are the limitations …?" under "Limitations" (a heading of only the
@@ -371,14 +204,14 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         about = next((e for e in boost if e in c.entity_ids), None)
         # A passage about many entities (a table) is about one only where a unit names it.
         broad = len(c.entity_ids) > 2 and about != (c.entity_ids[0] if c.entity_ids else None)
-        units = _units(c)
+        units = cut_units(c)
         local = c.heading.split(" > ")[-1] if " > " in c.heading else ""
         wants_list = why or explain or (heads and titled(local, heads))
-        summary = _summary_unit(c) if wants_list else None
+        summary = summary_unit(c) if wants_list else None
         for text, local in units + ([summary] if summary else []):
             named = next((e for e, n in names.items() if n and n <= text_words(text)), None)
             add(text, local, c, rank, chunk_cover, named or (None if broad else about))
-    for text, parent, c, lines in _sibling_units(hits):
+    for text, parent, c, lines in sibling_units(hits):
         add(text, parent, c, 0, cover(text_words(text) | text_words(parent)), None, lines)
     scored.sort(key=lambda s: -s.score)
     out = _choose(scored, cover, linked.parts() > 1)

@@ -125,8 +125,9 @@ FILES: dict[str, str] = {
 }
 
 
-def build(root, embed: bool = True, **retrieval):
-    """Write FILES under `root`/kb, ingest into `root`/home (hash embedder), return the KB."""
+def build(root, embed: bool = True, files: dict[str, str] | None = None, **retrieval):
+    """Write `files` (default FILES) under `root`/kb, ingest into `root`/home (hash
+    embedder), return the KB."""
     import textwrap
     from pathlib import Path
 
@@ -134,7 +135,7 @@ def build(root, embed: bool = True, **retrieval):
     from kg.settings import RetrievalSettings, Settings
 
     kb_dir = Path(root) / "kb"
-    for rel, text in FILES.items():
+    for rel, text in (FILES if files is None else files).items():
         p = kb_dir / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")

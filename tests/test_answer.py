@@ -268,22 +268,7 @@ GENERALISING = {
 
 @pytest.fixture(scope="module")
 def gen_kb(tmp_path_factory):
-    import textwrap
-
-    from kg.knowledge_base import KnowledgeBase
-    from kg.settings import RetrievalSettings, Settings
-
-    root = tmp_path_factory.mktemp("generalise")
-    for rel, text in GENERALISING.items():
-        p = root / "kb" / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    settings = Settings(
-        kb=root / "kb", home=root / "home", retrieval=RetrievalSettings(embedder="hash")
-    )
-    kb = KnowledgeBase(settings)
-    kb.ingest()
-    return kb
+    return build(tmp_path_factory.mktemp("generalise"), files=GENERALISING)
 
 
 def test_fields_that_each_answer_one_part_answer_a_two_part_question(gen_kb):

@@ -5,12 +5,9 @@ compound attribute the KB lacks ("weight decay" is not "weights")."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
+from assistant_kb import build
 
-from kg.knowledge_base import KnowledgeBase
-from kg.settings import RetrievalSettings, Settings
 from retrieval.evaluate import NOT_IN_KB
 
 FILES = {
@@ -87,17 +84,7 @@ FILES = {
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
-    root = tmp_path_factory.mktemp("forms")
-    for rel, text in FILES.items():
-        p = root / "kb" / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    settings = Settings(
-        kb=root / "kb", home=root / "home", retrieval=RetrievalSettings(embedder="hash")
-    )
-    kb = KnowledgeBase(settings)
-    kb.ingest()
-    return kb
+    return build(tmp_path_factory.mktemp("forms"), files=FILES)
 
 
 def test_a_question_in_two_parts_gets_both_parts(kb):
