@@ -221,7 +221,8 @@ def _word_blocks(plan: Plan, view, ids: list[str]) -> list[Block]:
     blocks = []
     for eid in ids:
         attrs = view.attributes(eid)
-        scored = word_facts([], plan.words, attrs, view.source(eid), limit=2)
+        # The words as asked, so a field for each part is kept ("TR and run length").
+        scored = word_facts(plan.words, [], attrs, view.source(eid), limit=3)
         facts = [f for _, f in scored]
         more, share = _complements(plan, facts, attrs)
         # Several fields together can cover the question where no single one does.
