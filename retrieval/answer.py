@@ -30,6 +30,7 @@ from retrieval.lexicon import (
 from retrieval.linking import Linked
 from retrieval.quantities import quantities
 from retrieval.selection import candidates
+from retrieval.units import opens_why_doc
 
 
 @lru_cache(maxsize=64)
@@ -187,34 +188,14 @@ def _named(phrase: str, words: set[str]) -> bool:
     return len(parts) > 1 and "".join(p[0] for p in parts).lower() in words
 
 
-def _why_doc_opening(s) -> bool:
-    """A unit from the opening section of a doc titled "Why …"."""
-    c = s.chunk
-    return (
-        c is not None
-        and c.kind == "section"
-        and " > " not in c.heading
-        and bool(WHY.search(c.heading))
-    )
-
-
 def names_asked(sents, linked: Linked) -> float:
     """The largest share of the words naming what is asked ("learning rate") that one
     sentence holds (1.0 when nothing is asked by name)."""
-    kinds = {linked.tokens[span[0]].stem for _, span in linked.kinds}
-    skip = FRAME_WORDS | FILLER | kinds
-    # Modality words ("genetics models") say which kind of thing, as conditions.
-    modal = {i for _, span in linked.modality_spans for i in range(*span)}
     weights: dict[str, float] = {}
-    for group in linked.asked_groups():
-        words = [
-            linked.tokens[i].stem
-            for i in group
-            if linked.tokens[i].stem not in skip and i not in modal
-        ]
-        for k, w in enumerate(words):
+    for phrase in linked.asked_phrases(FRAME_WORDS | FILLER):
+        for k, w in enumerate(phrase):
             # The last word of a phrase names the thing ("weight <decay>"), the rest modify it.
-            weights[w] = max(weights.get(w, 0.0), 2.0 if k == len(words) - 1 else 1.0)
+            weights[w] = max(weights.get(w, 0.0), 2.0 if k == len(phrase) - 1 else 1.0)
     if not weights:
         return 1.0
     total = sum(weights.values())
@@ -235,18 +216,17 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
         weights = text_answers.question_weights(linked, view.idf())
         joint = text_answers.covered(weights, set().union(*(s.words() for s in backed)))
         conf = max(conf, min(1.0, joint * 1.1))
-    heads = text_answers.asked_heads(linked)
-    if heads and any(text_answers.titled(s.heading, heads) for s in backed):
-        # The answer stands under a heading naming what is asked ("Limitations").
-        conf = min(1.0, max(conf + 0.15, 0.5))
-    elif WHY.search(linked.question) and any(
-        REASON.search(s.heading) or _why_doc_opening(s) for s in backed
+    why = WHY.search(linked.question)
+    heads = linked.asked_heads(FRAME_WORDS)
+    if any(
+        (heads and text_answers.titled(s.heading, heads))
+        or (why and (REASON.search(s.heading) or opens_why_doc(s.chunk)))
+        for s in backed
     ):
-        # "why …?" answered from a section of reasons about what it names.
+        # The answer stands under a heading naming what is asked ("Limitations"), or, for
+        # "why …?", in a section of reasons or the opening of a doc titled "Why …".
         conf = min(1.0, max(conf + 0.15, 0.5))
-    elif WHY.search(linked.question) and any(
-        REASON.search(f"{s.heading} {s.text}") for s in backed
-    ):
+    elif why and any(REASON.search(f"{s.heading} {s.text}") for s in backed):
         conf = min(1.0, conf + 0.15)  # "why …?" answered by a "because …" about it
     else:
         # A new phrasing rarely repeats the KB's every word ("GPU hardware" ~ "GPU

@@ -100,15 +100,9 @@ def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
     # ("parameter_variants" on one card, "parameters" on the other).
     near = words.union(*(path_words(p) for p in chosen))
     for eid in ids:
-        keys = {
-            a.path.split("[")[0] for a in view.attributes(eid) if a.prov.source == view.source(eid)
-        }
-        if keys & set(chosen):
-            continue
-        hits = {k: len(path_words(k) & near) for k in keys}
-        if hits and max(hits.values()):
-            # Fewest other words first: "parameters" before "active_parameters".
-            chosen.append(max(hits, key=lambda k: (hits[k], -len(path_words(k)))))
+        keys = _own_keys(view, eid)
+        if not keys & set(chosen) and (best := _closest(keys, near)):
+            chosen.append(best)
     return chosen + _group_mates(chosen, paths.keys() | _all_paths(view, ids), words)
 
 
@@ -118,13 +112,26 @@ def _own_stand_ins(plan: Plan, view, ids: list[str]) -> list[str]:
     words = set(plan.words) | {w for p in plan.properties for w in path_words(p)}
     out = []
     for eid in ids:
-        attrs = [a for a in view.attributes(eid) if a.prov.source == view.source(eid)]
-        if any(a.property in plan.properties for a in attrs):
+        own = [a for a in view.attributes(eid) if a.prov.source == view.source(eid)]
+        if any(a.property in plan.properties for a in own):
             continue
-        hits = {a.path.split("[")[0]: len(path_words(a.path) & words) for a in attrs}
-        if hits and max(hits.values()):
-            out.append(max(hits, key=lambda k: (hits[k], -len(path_words(k)))))
+        if best := _closest(_own_keys(view, eid), words):
+            out.append(best)
     return out
+
+
+def _own_keys(view, eid: str) -> set[str]:
+    """The field keys an entity's own card states (list indices dropped)."""
+    return {a.path.split("[")[0] for a in view.attributes(eid) if a.prov.source == view.source(eid)}
+
+
+def _closest(keys: set[str], words: set[str]) -> str | None:
+    """The key sharing most of `words`, fewest other words first ("parameters" before
+    "active_parameters"); None when none shares any."""
+    hits = {k: len(path_words(k) & words) for k in keys}
+    if not hits or not max(hits.values()):
+        return None
+    return max(hits, key=lambda k: (hits[k], -len(path_words(k))))
 
 
 def _all_paths(view, ids: list[str]) -> set[str]:

@@ -75,13 +75,13 @@ class Linked:
         )
         return max(clauses, len(self.asked_groups()), 1)
 
-    def asked_heads(self, skip: set[str] = frozenset()) -> set[str]:
-        """The last word of each asked phrase, the thing named ("weight <decay>", "main
-        <limitations>"); words in `skip` (kind and frame words) are passed over."""
-        heads = set()
+    def asked_phrases(self, skip: set[str] = frozenset()) -> list[list[str]]:
+        """The asked phrases as stems, without kind, modality and name words ("EEG
+        foundation model" is a kind) or words in `skip` (frame words)."""
         spans = [span for _, span in self.kinds] + [span for _, span in self.modality_spans]
         spans += [e.span for e in self.entities]
-        aside = {i for a, b in spans for i in range(a, b)}  # "EEG foundation model": a kind
+        aside = {i for a, b in spans for i in range(a, b)}
+        out = []
         for group in self.asked_groups():
             words = [
                 self.tokens[i].stem
@@ -89,8 +89,13 @@ class Linked:
                 if self.tokens[i].stem not in skip and i not in aside
             ]
             if words:
-                heads.add(words[-1])
-        return heads
+                out.append(words)
+        return out
+
+    def asked_heads(self, skip: set[str] = frozenset()) -> set[str]:
+        """The last word of each asked phrase, the thing named ("weight <decay>", "main
+        <limitations>")."""
+        return {phrase[-1] for phrase in self.asked_phrases(skip)}
 
     def asked_words(self) -> list[str]:
         """Stems of the words naming what the question asks for ("how many ROIs")."""

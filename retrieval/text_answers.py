@@ -13,12 +13,19 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from retrieval.facts import has_word, text_words
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import EXPLAIN_START, FRAME_WORDS, REASON, WHY, asks_number
 from retrieval.linking import Linked
-from retrieval.units import heading_like, sibling_units, summary_unit
+from retrieval.units import (
+    heading_like,
+    opens_why_doc,
+    section_heading,
+    sibling_units,
+    summary_unit,
+)
 from retrieval.units import units as cut_units
 
 MAX_SENTENCES = 3
@@ -67,12 +74,6 @@ def idf_table(chunks) -> dict[str, float]:
             df[w] = df.get(w, 0) + 1
     n = max(len(chunks), 1)
     return {w: math.log(1 + n / k) for w, k in df.items()}
-
-
-def asked_heads(linked: Linked) -> set[str]:
-    """The heads of the question's asked phrases, kind and frame words aside."""
-    kinds = {linked.tokens[span[0]].stem for _, span in linked.kinds}
-    return linked.asked_heads(FRAME_WORDS | kinds)
 
 
 def titled(heading: str, heads: set[str]) -> bool:
@@ -148,18 +149,15 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
     boost = boost_ids(linked, view)
     hits = index.search(question, k=k, entity_ids=boost)
     weights = question_weights(linked, view.idf())
-    total = sum(weights.values()) or 1.0
+    cover = partial(covered, weights)
     quantity = asks_number(question)
     why = bool(WHY.search(question))
     explain = bool(EXPLAIN_START.search(question))
     names = {e: text_words(view.name(e)) for e in boost if view.kind(e) != "doc"}
     docs = {e for e in boost if view.kind(e) == "doc"}
     wants_doc = "doc" in linked.kind_names()
-    heads = asked_heads(linked)
+    heads = linked.asked_heads(FRAME_WORDS)
     asked_all = {t.stem for t in linked.tokens} | {t.low for t in linked.tokens}
-
-    def cover(words: set[str]) -> float:
-        return sum(w for t, w in weights.items() if has_word(t, words)) / total
 
     scored: list[Sentence] = []
     seen: set[str] = set()
@@ -184,10 +182,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
             # "What are the limitations …?" under "Limitations" (a heading of only the
             # question's words more than under "Strengths, Limitations, and Open Questions").
             score += 0.25 if text_words(local) <= asked_all else 0.1
-        elif why and (
-            REASON.search(local)
-            or (c.kind == "section" and " > " not in c.heading and WHY.search(c.heading))
-        ):
+        elif why and (REASON.search(local) or opens_why_doc(c)):
             # "why …?" is answered by a section of reasons, or by the opening of a doc
             # titled "Why …".
             score += 0.3
@@ -204,13 +199,17 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         about = next((e for e in boost if e in c.entity_ids), None)
         # A passage about many entities (a table) is about one only where a unit names it.
         broad = len(c.entity_ids) > 2 and about != (c.entity_ids[0] if c.entity_ids else None)
-        units = cut_units(c)
-        local = c.heading.split(" > ")[-1] if " > " in c.heading else ""
-        wants_list = why or explain or (heads and titled(local, heads))
+        wants_list = why or explain or (heads and titled(section_heading(c), heads))
         summary = summary_unit(c) if wants_list else None
-        for text, local in units + ([summary] if summary else []):
+        first = len(scored)
+        for text, local in cut_units(c) + ([summary] if summary else []):
             named = next((e for e, n in names.items() if n and n <= text_words(text)), None)
             add(text, local, c, rank, chunk_cover, named or (None if broad else about))
+        if why and summary and REASON.search(summary[1]) and scored[first:]:
+            # "Why …?" over a section of reasons: the list of all of them stands above any one.
+            lead = next((x for x in scored[first:] if x.text == summary[0]), None)
+            if lead is not None:
+                lead.score = max(x.score for x in scored[first:]) + 0.01
     for text, parent, c, lines in sibling_units(hits):
         add(text, parent, c, 0, cover(text_words(text) | text_words(parent)), None, lines)
     scored.sort(key=lambda s: -s.score)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ingest.normalize import is_null
+from retrieval.lexicon import WHY
 
 MAX_UNIT_CHARS = 420
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9`*])")
@@ -16,6 +17,21 @@ _FIELD_SEP = re.compile(r";\s(?=[\w.\[\]-]+:\s)")
 _BULLET = re.compile(r"^([-*+•]|\d+[.)])\s+")
 # Emphasis and code marks around words, heading and quote marks at line starts.
 _MARKUP = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|(?<!\w)\*(?!\s))")
+
+
+def section_heading(chunk) -> str:
+    """A section chunk's own heading ("Reasons"); "" for a doc's opening section."""
+    return chunk.heading.rsplit(" > ", 1)[1] if " > " in (chunk.heading or "") else ""
+
+
+def opens_why_doc(chunk) -> bool:
+    """Whether a chunk is the opening section of a doc titled "Why …" (its reasons)."""
+    return (
+        chunk is not None
+        and chunk.kind == "section"
+        and " > " not in chunk.heading
+        and bool(WHY.search(chunk.heading))
+    )
 
 
 def _clean(line: str) -> str:
@@ -85,8 +101,7 @@ def units(chunk) -> list[tuple[str, str]]:
     if chunk.kind == "section" and "\n" in text:
         text = text.split("\n", 1)[1]
     # The section's own heading counts fully; a doc title only as an ancestor (below).
-    parts = chunk.heading.split(" > ") if chunk.heading else []
-    local = parts[-1] if len(parts) > 1 else ""
+    local = section_heading(chunk)
     raw = _unwrap([ln.rstrip() for ln in text.split("\n")])
     indent = [len(ln) - len(ln.lstrip()) for ln in raw]
     lines = [ln.strip() for ln in raw]
@@ -121,8 +136,7 @@ def summary_unit(chunk) -> tuple[str, str] | None:
     """The list a section holds as one unit (see `_list_summary`), with its heading."""
     if chunk.kind != "section" or "\n" not in chunk.text:
         return None
-    parts = chunk.heading.split(" > ") if chunk.heading else []
-    local = parts[-1] if len(parts) > 1 else ""
+    local = section_heading(chunk)
     raw = _unwrap([ln.rstrip() for ln in chunk.text.split("\n", 1)[1].split("\n")])
     indent = [len(ln) - len(ln.lstrip()) for ln in raw]
     summary = _list_summary(raw, indent, local)

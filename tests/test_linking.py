@@ -153,3 +153,10 @@ def test_a_repeated_word_counts_where_it_sits_nearest_the_name(linker):
         "Which atlas does the UK Biobank sMRI FreeSurfer ROI table use, and how many ROIs?"
     )
     assert ids(linked) == ["ukb_smri_freesurfer"]
+
+
+def test_a_capitalised_run_read_as_a_modality_word_is_a_name_to_find(linker):
+    # "Nucleotide" is a genetics word, yet "Nucleotide Mixer" names something: a passage
+    # must hold the whole name to answer.
+    linked = linker.link("How many parameters does the largest Nucleotide Mixer have?")
+    assert linked.name_phrases() == ["Nucleotide Mixer"]
