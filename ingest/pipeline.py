@@ -51,6 +51,7 @@ class IngestReport:
     findings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    reindexed: bool = False  # no source changed, but the index was rebuilt (new chunking)
 
     @property
     def changed(self) -> bool:
@@ -103,9 +104,16 @@ class Pipeline:
         report.findings = found.findings + [f for _, fs in failed for f in fs]
 
         if not (found.upserts or deleted or _failures_changed(failed, states)):
+            current = sql.current_generation()
+            if self.stores.index_is_stale(current):
+                t = time.perf_counter()
+                everything = LinkedStream(kb, linker, list(range(len(kb))))
+                self.stores.restage_index(current, everything, self.progress)
+                report.timings["index"] = time.perf_counter() - t
+                report.reindexed = True
             report.timings["total"] = time.perf_counter() - t0
             report.counts = sql.stats().get("entities", {})
-            return report  # nothing changed: write nothing
+            return report  # no source changed: write nothing more
 
         t = time.perf_counter()
         conflicts = find_conflicts(found.facts)

@@ -91,6 +91,8 @@ def ingest(no_embed: bool) -> None:
         f"{len(report.deleted)} deleted, {len(report.failed)} failed; "
         f"{len(errors)} errors, {len(report.findings) - len(errors)} warnings"
     )
+    if report.reindexed:
+        out.print("retrieval index rebuilt: it was made by other chunking code or embedder")
     out.print("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
     for f in errors[:20]:
         err.print(str(f), markup=False)

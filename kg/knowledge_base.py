@@ -49,6 +49,8 @@ class KnowledgeBase:
 
         report = Pipeline(self.settings, self.stores, progress).run()
         self.__dict__.pop("graph", None)  # the networkx view is rebuilt on next use
+        if report.reindexed:
+            self.__dict__.pop("_qa_cache", None)  # same generation, new index
         return report
 
     def _require_ingested(self) -> None:

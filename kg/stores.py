@@ -74,6 +74,35 @@ class Stores:
 
         build_generation_index(self.settings, self.index_dir(generation), linked, progress)
 
+    def index_is_stale(self, generation: str | None) -> bool:
+        """Whether the current generation's index was built by other chunking code or another
+        embedder than configured (or is missing although embedding is on)."""
+        if generation is None or not self.settings.retrieval.embed:
+            return False
+        from retrieval.build import generation_index_is_current
+
+        return not generation_index_is_current(self.settings, self.index_dir(generation))
+
+    def restage_index(self, generation: str, linked: Iterable[LinkedSource], progress) -> None:
+        """Rebuild the index of an existing generation: built beside it, then swapped in, so a
+        failed rebuild leaves the old index in place."""
+        final = self.index_dir(generation)
+        fresh, old = final.with_name(generation + ".new"), final.with_name(generation + ".old")
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+        from retrieval.build import build_generation_index
+
+        try:
+            build_generation_index(self.settings, fresh, linked, progress)
+        except Exception:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        if final.exists():
+            final.rename(old)
+        fresh.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+        self._index = None  # loaded again on next use
+
     def discard(self, generation: str) -> None:
         """Remove a staged generation that never became current."""
         if self.remote:

@@ -42,3 +42,11 @@ def load_generation_index(settings: Settings, out_dir: Path):
     if not out_dir.is_dir():
         return None
     return RetrievalIndex.load(out_dir, make_embedder(settings.retrieval.embedder))
+
+
+def generation_index_is_current(settings: Settings, out_dir: Path) -> bool:
+    """Whether the index in `out_dir` matches this code's chunking and the configured embedder."""
+    from retrieval.embedders import make_embedder
+    from retrieval.index import RetrievalIndex
+
+    return RetrievalIndex.is_current(out_dir, make_embedder(settings.retrieval.embedder).name)

@@ -20,6 +20,9 @@ from retrieval.sections import TARGET_WORDS, mentions, section_passages
 from retrieval.synopsis import fact_passages, kb_lookups, short_name, synopsis_passages
 
 CHUNK_KINDS = ("section", "prose", "synopsis")
+# Bump when chunk text or boundaries change: an index built by another version is rebuilt by
+# the next ingest even when no source changed (embeddings of unchanged text stay cached).
+CHUNKING_VERSION = 1
 
 # Card fields that are free text whatever their length: keys containing one of these stems
 # (summary, notes, key_takeaways_for_us, implications_for_project, limitations, ...).

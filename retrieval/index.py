@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from kg.errors import ConfigError, NotIngestedError
-from retrieval.chunks import Chunk
+from retrieval.chunks import CHUNKING_VERSION, Chunk
 from retrieval.dense import DenseIndex
 from retrieval.embed_cache import EmbedCache
 from retrieval.embedders import Embedder
@@ -81,6 +81,7 @@ class RetrievalIndex:
         bm25.save(out / "bm25")
         meta = {
             "format": FORMAT,
+            "chunking": CHUNKING_VERSION,
             "embedder": embedder.name,
             "dim": dense.dim,
             "chunks": len(chunks),
@@ -88,6 +89,20 @@ class RetrievalIndex:
         }
         (out / "meta.json").write_text(json.dumps(meta, indent=1))
         return cls(chunks, embedder, dense, bm25)
+
+    @staticmethod
+    def is_current(out_dir: str | Path, embedder_name: str) -> bool:
+        """Whether `out_dir` holds a complete index of this format and chunking, built with
+        the embedder `embedder_name` (the ingest rebuilds one that is not)."""
+        try:
+            meta = json.loads((Path(out_dir) / "meta.json").read_text())
+        except (OSError, ValueError):
+            return False
+        return (
+            meta.get("format") == FORMAT
+            and meta.get("chunking") == CHUNKING_VERSION
+            and meta.get("embedder") == embedder_name
+        )
 
     @classmethod
     def load(cls, out_dir: str | Path, embedder: Embedder) -> RetrievalIndex:

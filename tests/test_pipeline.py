@@ -66,6 +66,30 @@ def test_no_change_reingest_writes_nothing(tmp_path, database_url):
     assert kb.stores.current_generation() == first.generation
 
 
+def test_index_made_by_other_chunking_or_embedder_is_rebuilt_without_a_new_generation(
+    tmp_path, monkeypatch
+):
+    import retrieval.index
+
+    kb = _kb(tmp_path, embed=True)
+    first = kb.ingest()
+    assert not kb.ingest().reindexed  # a current index is left alone
+    assert kb.search("long DNA windows", k=1)[0].chunk.source == "docs/overview.md"
+
+    monkeypatch.setattr(retrieval.index, "CHUNKING_VERSION", 999)
+    report = kb.ingest()
+    assert report.reindexed and not report.changed
+    assert kb.stores.current_generation() == first.generation
+    meta = (kb.stores.index_dir(first.generation) / "meta.json").read_text()
+    assert '"chunking": 999' in meta
+    assert not kb.ingest().reindexed
+
+    # Another embedder: the old index would refuse to load; the next ingest rebuilds it.
+    kb.settings.retrieval.embedder = "hash-32"
+    assert kb.ingest().reindexed
+    assert kb.search("long DNA windows", k=1)[0].chunk.source == "docs/overview.md"
+
+
 def test_editing_one_file_replaces_only_its_rows_and_graph(tmp_path, database_url):
     kb = _kb(tmp_path, database_url)
     kb.ingest()
