@@ -151,7 +151,7 @@ def asks_number(question: str) -> bool:
 # Where reasons are written: "Reasons", "Rationale", "Why …", "because …".
 REASON = re.compile(r"\b(reasons?|rationale|why|because|motivation|so that|since)\b", re.I)
 # "Among the brain models, which ones …": a list asked for after the kind is named.
-WHICH_ONES = re.compile(r"\bwhich (ones?|of (them|these|those))\b", re.IGNORECASE)
+WHICH_ONES = re.compile(r"\bwhich (ones|of (them|these|those))\b", re.IGNORECASE)
 LIST_START = re.compile(r"^\s*(which|what|list|name|show|give)\b", re.IGNORECASE)
 
 # Words that frame a question rather than name its subject ("what role does X play").

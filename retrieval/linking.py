@@ -349,6 +349,9 @@ class Linker:
             k += 1
         if k >= len(toks) or used[k]:
             return j, None
+        kind = KIND_WORDS.get(toks[k].stem)
+        if kind is not None and any(self.entities[x].kind == kind for x in ids):
+            return j, None  # "DNABERT-2 models": the kind word picks the model, not a title
         words = {toks[x].stem for x in range(i, j)} | {toks[k].stem}
         for full, eid in self._sets:
             if words <= full and eid not in ids:
