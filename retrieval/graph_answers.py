@@ -107,7 +107,7 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
     if wants_hop and (
         all(view.kind(b) != target for b in base) or (plan.list_answer and plan.seeds)
     ):
-        hops = chain(view, base, target, plan.via)
+        hops = chain(view, base, target, plan.via, plan.via_first)
         hops, field_words = guided(view, hops, linked.asked_words() + plan.words)
         hops = common(hops)
         if plan.scope and plan.seeds:

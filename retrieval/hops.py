@@ -61,11 +61,15 @@ def common(hops: list) -> list:
     return [h for h in hops if h[1] in shared] or hops
 
 
-def chain(view, ids: list[str], kind: str, via: str | None) -> list[tuple[str, str, Relation]]:
+def chain(
+    view, ids: list[str], kind: str, via: str | None, via_first: bool = False
+) -> list[tuple[str, str, Relation]]:
     """Hops to `kind`: direct relations, else through an entity of the `via` kind the
     question names ("the harmonisation methods of BrainLM's embedding strategy"), else
-    field values naming one, else prose mentions."""
-    direct = hop(view, ids, kind)
+    field values naming one, else prose mentions. With `via_first` the path through `via`
+    comes first: "X's embedding strategy uses which model" asks for the strategy's model
+    even when X names a model of its own."""
+    direct = [] if via_first else hop(view, ids, kind)
     if direct:
         return direct
     if via:
@@ -76,7 +80,11 @@ def chain(view, ids: list[str], kind: str, via: str | None) -> list[tuple[str, s
             second = [h for h in second if h[1] not in ids]  # not back where it started
             if second:
                 return first + second
-    return value_hops(view, ids, kind) or mention_hops(view, ids, kind)
+    return (
+        (hop(view, ids, kind) if via_first else [])
+        or value_hops(view, ids, kind)
+        or mention_hops(view, ids, kind)
+    )
 
 
 def guided(view, hops: list, words: list[str]) -> tuple[list, set[str]]:

@@ -103,6 +103,7 @@ class Plan:
     explain: bool = False
     list_answer: bool = False  # "Which models …": the answer is entities, not a value
     via: str | None = None  # a kind the question passes through ("BrainLM's embedding strategy")
+    via_first: bool = False  # the via kind sits between the named entity and the asked kind
     then: str | None = None  # "…, and which paper describes it?": a second kind asked
     define: bool = False  # "What is the LOGO protocol?": the named entity's own summary
 
@@ -255,22 +256,39 @@ def plan(linked: Linked, view) -> Plan:
     out.list_answer = list_answer
     if len(seeds) >= 2 and (COMPARE_CUES.search(q) or _either(linked, seeds)):
         out.intent = "compare"
-        out.target = next((k for k, _ in kinds if k not in seed_kinds), None)
+        # "bigger by default config, … parameter counts": a named field is what is compared.
+        if not value_props:
+            out.target = next((k for k, _ in kinds if k not in seed_kinds), None)
         return out
     if (explain or _definition(linked, value_props)) and not (seeds and value_props):
         out.intent = "text"
         out.define = _definition(linked, value_props)
         return out
-    target = list_kind or next((k for k, _ in kinds if k not in seed_kinds), None)
+    free = [(k, p) for k, p in kinds if k not in seed_kinds]
+    # "X's embedding strategy uses which model": the kind the question asks for is the target.
+    asked_kind = next((k for k, p in free if p in linked.asked), None)
+    target = list_kind or asked_kind or next((k for k, _ in free), None)
     if scope:
         others = [k for k, _ in kinds if k != scope_kind]
         target = list_kind or (others[0] if others else scope_kind)
         out.source_kind = scope_kind
     out.target = target
     second = _second_clause(linked)
-    out.then = next((k for k, p in kinds if p > second and k != target), None) if second else None
+    before = {k for k, p in kinds if p < second}  # "…, and what does that strategy …" refers back
+    out.then = (
+        next((k for k, p in kinds if p > second and k != target and k not in before), None)
+        if second
+        else None
+    )
     out.via = next(
         (k for k, p in kinds if k not in {target, scope_kind, out.then, *seed_kinds}), None
+    )
+    where = {k: p for k, p in reversed(kinds)}  # each kind's first position
+    out.via_first = bool(
+        seeds
+        and out.via
+        and target
+        and min(e.span[1] for e in seeds) <= where[out.via] < where.get(target, -1)
     )
     if seeds:
         # graph_answers says multi_hop when a relation leads to the facts reported
@@ -304,7 +322,9 @@ def _second_clause(linked: Linked) -> int:
         nxt = lows[i + 1 : i + 3]
         if lows[i] == "and" and (
             nxt[0] in ("which", "what", "who", "where")
-            or (nxt[0] in ("in", "at", "on") and nxt[1:] in (["which"], ["what"]))
+            or (
+                nxt[0] in ("in", "at", "on", "to", "for", "by") and nxt[1:] in (["which"], ["what"])
+            )
         ):
             return i
     return 0
