@@ -17,7 +17,7 @@ from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, plural, property_facts, text_words, word_facts
 from retrieval.hops import chain, common, guided
 from retrieval.intent import Plan
-from retrieval.lexicon import ABSENCE, asks_number
+from retrieval.lexicon import ABSENCE, KIND_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
 from retrieval.selection import best_by_words, candidates, members, select
@@ -167,6 +167,10 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
     required = asked + rest
     quantity = asks_number(linked.question)
     by_words = not plan.list_answer or (plan.seeds and not hops)
+    if hops and _kind_asked_first(linked, plan.target):
+        # "X's strategy uses which model, and to what width does it project?": the hop
+        # answers the first part; later parts are fields of what the path reached.
+        required, by_words = [], False
     blocks: list[Block] = []
     asked_blocks: list[Block] = []
     projected = 0.0
@@ -230,17 +234,31 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
     elif plan.intent == "relation":
         intent = "lookup"
     if hops and not asked_values:
-        blocks = _relation_blocks(view, hops[: MAX_LISTED * 2]) + _seed_fields(view, linked, base)
+        blocks = _relation_blocks(view, hops[: MAX_LISTED * 2])
+        said = {(f.source, f.lines) for b in blocks for f in b.facts}
+        for b in _seed_fields(view, linked, base):  # a field the relations did not already cite
+            b.facts = [f for f in b.facts if (f.source, f.lines) not in said]
+            blocks += [b] if b.facts else []
         if plan.properties or field_words:  # "…, and what is its code license / what does it do?"
             blocks += asked_blocks
         elif not asked_blocks:
-            blocks += _second_part(view, linked, final)
+            mids = [o for _, o, _ in hops if view.kind(o) != plan.target]
+            blocks += _second_part(view, linked, list(dict.fromkeys(final + mids)))
     elif hops:
         via = [relation_fact(view, b, o, r) for b, o, r in hops]
         blocks.insert(0, Block(base[0], "via", via[:MAX_LISTED]))
     ents = list(dict.fromkeys([*base, *final]))
     conf = strength * (projected if asked_values else 1.0)
     return GraphAnswer(intent, _lead(view, plan, base, final, hops), blocks, ents, conf)
+
+
+def _kind_asked_first(linked: Linked, target: str | None) -> bool:
+    """Whether the first asked phrase is the target's kind word ("uses which model") and
+    more is asked after it."""
+    groups = linked.asked_groups()
+    if target is None or len(groups) < 2:
+        return False
+    return all(KIND_WORDS.get(linked.tokens[i].stem) == target for i in groups[0])
 
 
 def _heads(view, eid: str, asked: list[str], linked: Linked) -> list[str]:
