@@ -241,7 +241,7 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
             blocks += [b] if b.facts else []
         if plan.properties or field_words:  # "…, and what is its code license / what does it do?"
             blocks += asked_blocks
-        elif not asked_blocks:
+        if not asked_blocks:
             mids = [o for _, o, _ in hops if view.kind(o) != plan.target]
             blocks += _second_part(view, linked, list(dict.fromkeys(final + mids)))
     elif hops:
@@ -258,7 +258,9 @@ def _kind_asked_first(linked: Linked, target: str | None) -> bool:
     groups = linked.asked_groups()
     if target is None or len(groups) < 2:
         return False
-    return all(KIND_WORDS.get(linked.tokens[i].stem) == target for i in groups[0])
+    modal = {i for _, (a, b) in linked.modality_spans for i in range(a, b)}
+    first = [i for i in groups[0] if i not in modal]  # "what fMRI strategy"
+    return bool(first) and all(KIND_WORDS.get(linked.tokens[i].stem) == target for i in first)
 
 
 def _heads(view, eid: str, asked: list[str], linked: Linked) -> list[str]:
@@ -279,21 +281,26 @@ def _heads(view, eid: str, asked: list[str], linked: Linked) -> list[str]:
 
 def _second_part(view, linked: Linked, final: list[str]) -> list[Block]:
     """ "Which strategy does X use, and how many MDD genes does its gene set hold?": the
-    fields of what was reached that the later asked phrases name."""
+    fields of what was reached that the later asked phrases name, one phrase at a time
+    (with the words of its own clause: "which token does it *pool*")."""
     groups = linked.asked_groups()
     if len(groups) < 2:
         return []
-    kinds = {linked.tokens[span[0]].stem for _, span in linked.kinds}
-    later = [linked.tokens[i].stem for g in groups[1:] for i in g]
-    later = [w for w in later if w not in kinds and len(w) > 1]
-    out = []
-    for eid in final[:MAX_LISTED]:
-        attrs = view.attributes(eid)
-        scored = word_facts(later, [], attrs, view.source(eid), 2, parts=False)
-        facts = [f for sc, f in scored if sc >= 0.5]
-        if facts:
-            out.append(Block(eid, view.name(eid), facts))
-    return out
+    toks = linked.tokens
+    kinds = {toks[span[0]].stem for _, span in linked.kinds}
+    ends = [g[0] for g in groups[2:]] + [len(toks)]
+    out: dict[str, list[Fact]] = {}
+    for g, end in zip(groups[1:], ends, strict=True):
+        asked = [toks[i].stem for i in g if toks[i].stem not in kinds and len(toks[i].stem) > 1]
+        clause = [t.stem for t in toks[g[-1] + 1 : end] if t.stem in linked.words]
+        if not asked:
+            continue
+        for eid in final[:MAX_LISTED]:
+            scored = word_facts(asked, clause, view.attributes(eid), view.source(eid), 1)
+            for sc, f in scored:
+                if sc >= 0.5 and f not in out.get(eid, []):
+                    out.setdefault(eid, []).append(f)
+    return [Block(eid, view.name(eid), facts) for eid, facts in out.items()]
 
 
 def _name_words(view, eid: str) -> set[str]:
