@@ -117,7 +117,10 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
             strength *= FALLBACK  # reached through prose mentions, not stated relations
         if hops:
             ends = list(dict.fromkeys(o for _, o, _ in hops if view.kind(o) == target))
-            final, ev2 = select(view, ends, plan.constraints.get(target), plan)
+            c = plan.constraints.get(target)
+            final, ev2 = select(view, ends, c, plan)
+            if not final and c and not (c.modalities or c.values or c.quantities):
+                final = ends  # "points to a named preprocessing pipeline": words describe it
             evidence.update(ev2)
             hops = [h for h in hops if h[1] in final or view.kind(h[1]) != target]
             if not final:

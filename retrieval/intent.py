@@ -28,6 +28,8 @@ REF_KINDS = {"dataset": "dataset", "strategy": "strategy", "integration": "integ
 # Words that carry no constraint of their own (verbs and fillers of questions).
 FILLER = {
     "use",
+    "named",  # "a named pipeline": one that has a name, not its name field
+    "called",
     "used",
     "uses",
     "have",
