@@ -75,6 +75,8 @@ CALENDAR_WORDS = {
         "december",
     ],
     *["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+    # Their abbreviations ("the Nov 2025 plan"); "mar" and "may" are words as well.
+    *["jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"],
 }
 
 
