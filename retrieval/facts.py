@@ -16,7 +16,7 @@ from kg.compare import property_cell
 from kg.ir import Attribute
 from kg.vocab import PROPERTIES
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import KEY_SYNONYMS, UNIT_PATTERNS
+from retrieval.lexicon import KEY_SYNONYMS, STATED_IN_PROSE, UNIT_PATTERNS
 from retrieval.quantities import quantities
 from retrieval.question import stem
 
@@ -154,7 +154,7 @@ def property_facts(
         ordered = [a for a in ordered if a.datatype not in _NUMERIC or _readable(a)]
     cell = property_cell(prop, ordered)
     if cell.missing:
-        return []
+        return _stated_in_prose(prop, ordered, source)
     by_key = {(a.prov.source, a.prov.line_start, " ".join(str(a.raw).split())): a for a in attrs}
     facts = []
     for cv in cell.distinct():
@@ -172,6 +172,25 @@ def property_facts(
         head.others = tuple(f for f in facts if f is not head)
     rest = [f for f in mine[1:] if f.text != head.text][:2]
     return [head, *rest]
+
+
+def _stated_in_prose(prop: str, attrs: list[Attribute], source: str) -> list[Fact]:
+    """A property the card has no field for, stated in one of its prose fields: the
+    sentence that states it ("Apache-2.0 license." in `restrictions`)."""
+    pattern = STATED_IN_PROSE.get(prop)
+    if pattern is None:
+        return []
+    for a in attrs:
+        if a.prov.source != source or not isinstance(a.raw, str):
+            continue
+        for sentence in re.split(r"(?<=[.;])\s+", " ".join(a.raw.split())):
+            if pattern.search(sentence):
+                label = PROPERTIES[prop]["label"].lower()
+                lines = (a.prov.line_start, a.prov.line_end)
+                return [
+                    Fact(a.entity, f"{label} (in {_label(a)})", sentence, source, lines, sentence)
+                ]
+    return []
 
 
 def word_facts(

@@ -190,6 +190,15 @@ VALUE_CLASSES: dict[str, tuple[tuple[str, ...], str]] = {
     "permissive": (_LICENSES, r"\b(MIT|Apache|BSD)"),
     "copyleft": (_LICENSES, r"\b(A?GPL)"),
 }
+# Properties a card may state inside prose when it has no field for them ("restrictions:
+# Apache-2.0 license. Cite …"): property -> a pattern the sentence must hold.
+_LICENSE_ID = r"(Apache[- ]?2(\.0)?|MIT|BSD(-\d-Clause)?|L?GPL(-?v?\d(\.\d)?)?|CC[- ]BY[\w.-]*|CC0|MPL-?2(\.0)?)"
+STATED_IN_PROSE: dict[str, re.Pattern] = {
+    p: re.compile(
+        rf"\b{_LICENSE_ID}\b[^.;]{{0,30}}\blicen[cs]e|\blicen[cs]ed? (under )?(the )?{_LICENSE_ID}\b"
+    )
+    for p in _LICENSES
+}
 # Question words and the YAML key words that name the same field ("PCA width" ~ `dim`).
 KEY_SYNONYMS = {
     "width": ("dim", "dimension"),
