@@ -1,0 +1,196 @@
+"""Paths through the graph the assistant must follow, on a small real KB (hash embedder):
+a kind named between an entity and the kind asked is passed through, later parts of a
+question read the fields of what the path reached, "the X paper" for a method X is the
+paper it refers to, a kind word after a name picks the entity of that kind, and a licence
+stated only in prose answers the licence asked."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_kb import build
+
+FILES = {
+    "model_cards/helix.yaml": """
+        id: helix
+        name: HelixLM
+        modality: genetics
+        arch:
+          parameters: 117M
+          context_length: 512
+        datasets: [genome_pool]
+        embedding_recipe:
+          notes: "Use exports aligned to `prep_registry.strict_minimal`."
+    """,
+    "model_cards/cortex.yaml": """
+        id: cortex
+        name: CortexNet
+        modality: fmri
+        arch:
+          parameters: 650M
+    """,
+    "paper_cards/helix_2024.yaml": """
+        id: helix_2024
+        title: "HelixLM: Efficient Foundation Model for Many Genomes"
+        authors: [Grace Hopper]
+        year: 2024
+        venue: ICLR
+        describes: [helix]
+    """,
+    "paper_cards/shrink_2007.yaml": """
+        id: shrink_2007
+        title: "Adjusting batch effects with empirical Bayes"
+        authors: [Ann Johnson]
+        year: 2007
+        venue: Biostatistics
+    """,
+    "paper_cards/shrink_mri_2018.yaml": """
+        id: shrink_mri_2018
+        title: "Harmonizing cortical thickness across scanners"
+        authors: [Jean Fortin]
+        year: 2018
+        venue: NeuroImage
+    """,
+    "integration_cards/recipes.yaml": """
+        id: recipes
+        name: Embedding recipes
+        summary: Named recipes that turn model outputs into one vector per subject.
+        strategies:
+          helix_mean_v1:
+            name: Gene embeddings, mean-pooled
+            modality: genetics
+            model: helix
+            pooling: mean over positions
+            projector:
+              type: PCA
+              dim: 256
+          cortex_cls_v1:
+            name: Run embeddings, CLS-pooled
+            modality: fmri
+            model: cortex
+            pooling: CLS token of the encoder
+            projector:
+              type: PCA
+              dim: 128
+    """,
+    "integration_cards/methods.yaml": """
+        id: methods
+        name: Harmonisation methods
+        summary: Ways to remove site effects.
+        methods:
+          shrink:
+            name: Shrink site harmonisation
+            type: statistical
+            references: [shrink_2007, shrink_mri_2018]
+    """,
+    "integration_cards/prep_registry.yaml": """
+        id: prep_registry
+        name: Reference preprocessing stacks
+        summary: Named preprocessing stacks.
+        pipelines:
+          strict_minimal:
+            steps:
+              - motion_correction
+              - parcellation: "Grid-400"
+    """,
+    "configs/experiments/gene_scan.yaml": """
+        id: gene_scan
+        experiment_name: "Gene scan: attribution over a gene panel"
+        embedding_strategies:
+          genetics: helix_mean_v1
+        feature_preparation:
+          baseline:
+            model: cortex
+    """,
+    "configs/experiments/brain_scores.yaml": """
+        id: brain_scores
+        experiment_name: "Brain scores against behaviour"
+        embedding_strategies:
+          fmri: cortex_cls_v1
+    """,
+    "datasets/genome_pool.yaml": """
+        id: genome_pool
+        name: GenomePool
+        modality: genetics
+        access: public
+        restrictions: >
+          Apache-2.0 license. Cite the release preprint.
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("paths"), files=FILES)
+
+
+def _cited(answer: dict) -> set[str]:
+    return {c["source"] for c in answer["citations"]}
+
+
+def test_a_kind_named_on_the_way_is_passed_through_and_later_parts_read_its_fields(kb):
+    # gene_scan names a baseline model of its own; the strategy's model is the one asked.
+    a = kb.ask(
+        "The gene scan config's embedding strategy uses which model, and to what width "
+        "does that strategy project with PCA?"
+    )
+    assert "HelixLM" in a["answer"] and "256" in a["answer"]
+    assert "128" not in a["answer"]  # the other strategy's width
+    assert "CortexNet" not in a["answer"]
+    assert "integration_cards/recipes.yaml" in _cited(a)
+
+
+def test_every_later_part_about_the_reached_strategy_is_answered(kb):
+    a = kb.ask(
+        "In the brain scores config, what fMRI strategy is used, which token does it pool, "
+        "and to what width does it project?"
+    )
+    assert "cortex_cls_v1" in a["answer"]
+    assert "CLS token" in a["answer"] and "128" in a["answer"]
+
+
+def test_the_paper_of_a_method_is_the_one_the_words_around_it_name(kb):
+    a = kb.ask(
+        "The original Shrink paper versus the neuroimaging Shrink paper by Fortin et al.: "
+        "which years and journals?"
+    )
+    assert a["intent"] == "compare"
+    for fact in ("2007", "Biostatistics", "2018", "NeuroImage"):
+        assert fact in a["answer"]
+
+
+def test_a_kind_word_after_a_name_picks_the_entity_of_that_kind(kb):
+    # "HelixLM models" could extend to the paper title "HelixLM: … Foundation Model …".
+    a = kb.ask("Compare the parameter counts of the CortexNet and HelixLM models.")
+    assert "117M" in a["answer"] and "650M" in a["answer"]
+    assert a["entities"][:2] == ["cortex", "helix"]
+
+
+def test_which_one_of_two_named_things_is_a_comparison(kb):
+    a = kb.ask("HelixLM or CortexNet - which one has more parameters?")
+    assert a["intent"] == "compare"
+    assert a["answer"].startswith("CortexNet")
+
+
+def test_a_named_field_is_compared_even_beside_a_kind_word(kb):
+    a = kb.ask("Which is bigger by default config, HelixLM or CortexNet, and what are their sizes?")
+    assert a["intent"] == "compare"
+    assert "117M" in a["answer"] and "650M" in a["answer"]
+
+
+def test_a_hop_to_a_described_target_reaches_it_and_reads_the_asked_field(kb):
+    a = kb.ask(
+        "HelixLM's embedding recipe points to a named preprocessing pipeline; which "
+        "parcellation does that pipeline end with?"
+    )
+    assert "strict_minimal" in a["answer"] and "Grid-400" in a["answer"]
+
+
+def test_a_licence_stated_only_in_prose_answers_the_licence_asked(kb):
+    a = kb.ask("What licence covers the dataset HelixLM was trained on?")
+    assert "GenomePool" in a["answer"] and "Apache-2.0" in a["answer"]
+    assert "datasets/genome_pool.yaml" in _cited(a)
+
+
+def test_a_month_abbreviation_is_no_unknown_name(kb):
+    a = kb.ask("According to the Nov 2024 HelixLM paper, at which venue did it appear?")
+    assert "ICLR" in a["answer"]
