@@ -25,6 +25,7 @@ from retrieval.facts import (
 )
 from retrieval.graph_answers import Block, GraphAnswer, relation_fact
 from retrieval.intent import Plan
+from retrieval.lexicon import KEY_SYNONYMS
 from retrieval.linking import Linked
 
 MAX_WORDS = {"bigger", "larger", "longer", "more", "later", "newer", "most", "higher", "latest"}
@@ -110,6 +111,9 @@ def _own_stand_ins(plan: Plan, view, ids: list[str]) -> list[str]:
     """For an entity stating none of the properties asked, its own field closest to them
     ("bigger, Otter or Heron?": Heron states `parameter_variants`, not `parameters`)."""
     words = set(plan.words) | {w for p in plan.properties for w in path_words(p)}
+    words |= {k for w in list(words) for k in KEY_SYNONYMS.get(w, ())}
+    if "parameters" in plan.properties:
+        words.add("count")  # a model's size is its parameters, a dataset's its counts
     out = []
     for eid in ids:
         own = [a for a in view.attributes(eid) if a.prov.source == view.source(eid)]

@@ -258,6 +258,10 @@ def plan(linked: Linked, view) -> Plan:
     out.list_answer = list_answer
     if len(seeds) >= 2 and (COMPARE_CUES.search(q) or _either(linked, seeds)):
         out.intent = "compare"
+        # "GENERator's RefSeq … with Evo 2's OpenGenome2": the possessed things are compared.
+        heads = [e for e in seeds if not _possessor(e, seeds)]
+        if len(heads) >= 2:
+            out.seeds = heads
         # "bigger by default config, … parameter counts": a named field is what is compared.
         if not value_props:
             out.target = next((k for k, _ in kinds if k not in seed_kinds), None)
@@ -305,6 +309,11 @@ def plan(linked: Linked, view) -> Plan:
         out.source_kind = other[0] if other else target
     out.intent = "multi_hop" if out.source_kind != target else "filter"
     return out
+
+
+def _possessor(e: EntityLink, seeds: list[EntityLink]) -> bool:
+    """ "GENERator's" right before another named thing ("GENERator's RefSeq")."""
+    return e.text.endswith(("'s", "’s")) and any(o.span[0] == e.span[1] for o in seeds)
 
 
 def _either(linked: Linked, seeds: list[EntityLink]) -> bool:

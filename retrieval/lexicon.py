@@ -202,6 +202,7 @@ STATED_IN_PROSE: dict[str, re.Pattern] = {
 # Question words and the YAML key words that name the same field ("PCA width" ~ `dim`).
 KEY_SYNONYMS = {
     "width": ("dim", "dimension"),
+    "size": ("count",),  # a dataset's size is in its `counts`
     "dimensionality": ("dim", "dimension"),
     "tr": ("repetition",),  # repetition time
     "learning": ("lr",),  # learning rate
