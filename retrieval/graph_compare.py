@@ -24,16 +24,19 @@ from retrieval.facts import (
     word_facts,
 )
 from retrieval.graph_answers import Block, GraphAnswer, relation_fact
-from retrieval.intent import Plan
-from retrieval.lexicon import KEY_SYNONYMS
+from retrieval.intent import FILLER, Plan
+from retrieval.lexical import STOPWORDS
+from retrieval.lexicon import KEY_SYNONYMS, KIND_WORDS
 from retrieval.linking import Linked
 
 MAX_WORDS = {"bigger", "larger", "longer", "more", "later", "newer", "most", "higher", "latest"}
+SIZE_WORDS = {"bigger", "larger", "more", "smaller", "fewer", "less"}
 MIN_WORDS = {"smaller", "shorter", "first", "earlier", "older", "fewer", "less", "lower"}
 
 
-def _stand_ins(plan: Plan, view) -> tuple[list[str], list[Block]]:
-    """Entities to compare, and relation blocks when each has several related ones."""
+def _stand_ins(plan: Plan, view, words: list[str]) -> tuple[list[str], list[Block]]:
+    """Entities to compare, and relation blocks when each has several related ones (the
+    one whose facts share the question's `words` stands in: "pretrained on more data")."""
     ids = [e.id for e in plan.seeds]
     target = plan.target
     if not target or all(view.kind(i) == target for i in ids):
@@ -45,13 +48,13 @@ def _stand_ins(plan: Plan, view) -> tuple[list[str], list[Block]]:
             continue
         rel = view.related(e.id, [target])
         alts = [a for a in e.alternatives if view.kind(a) == target]
-        if len(rel) > 1 and plan.words:
+        if len(rel) > 1 and words:
             # Several related: the one whose facts share the question's words.
             ranked = sorted(
                 rel,
                 key=lambda orl: (
                     -max(
-                        (s for s, _ in word_facts([], plan.words, view.attributes(orl[0]), "")),
+                        (s for s, _ in word_facts([], words, view.attributes(orl[0]), "")),
                         default=0.0,
                     )
                 ),
@@ -68,6 +71,17 @@ def _stand_ins(plan: Plan, view) -> tuple[list[str], list[Block]]:
     if single:
         return mapped, []
     return ids, lists
+
+
+def _content_words(linked: Linked) -> list[str]:
+    """The question's words outside the names, property cues included ("pretrained on")."""
+    named = {i for e in linked.entities for i in range(*e.span)}
+    skip = STOPWORDS | FILLER | KIND_WORDS.keys() | {"compare", "comparison", "differ", "versus"}
+    return [
+        t.stem
+        for i, t in enumerate(linked.tokens)
+        if i not in named and t.low not in skip and t.stem not in skip
+    ]
 
 
 def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
@@ -192,7 +206,7 @@ def _num(v) -> float | None:
 
 def answer(plan: Plan, linked: Linked, view, compare) -> GraphAnswer | None:
     """Compare the named entities; None when the comparison cannot be built."""
-    ids, lists = _stand_ins(plan, view)
+    ids, lists = _stand_ins(plan, view, plan.words or _content_words(linked))
     if lists:
         lead = " vs ".join(b.heading for b in lists) + "."
         return GraphAnswer("compare", lead, lists, ids, min(e.score for e in plan.seeds))
@@ -201,6 +215,9 @@ def answer(plan: Plan, linked: Linked, view, compare) -> GraphAnswer | None:
         blocks = _word_blocks(plan, view, ids)
         if blocks:
             return GraphAnswer("compare", "", blocks, ids, strength)
+    if not plan.properties and not plan.words and SIZE_WORDS & {t.low for t in linked.tokens}:
+        # "Which was pretrained on more data?" names no field: the size is compared.
+        plan.properties = ["parameters"]
     fields = _fields(plan, view, ids)
     try:
         table = compare(ids, fields)

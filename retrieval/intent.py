@@ -215,8 +215,27 @@ def _name_words(view, eid: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
 
 
+def _absorb_prefix_names(linked: Linked, view) -> None:
+    """ "the DNABERT-2 multi-species corpus": a name written right before a longer name that
+    contains it is part of that name, not a second entity."""
+    ents = linked.entities
+    for a, b in list(zip(ents, ents[1:], strict=False)):
+        if a.span[1] == b.span[0] and a in ents:
+            inner, outer = _words(view.name(a.id)), _words(view.name(b.id))
+            if inner and inner < outer:
+                ents.remove(a)
+                ents[ents.index(b)] = EntityLink(
+                    b.id, b.kind, b.name, f"{a.text} {b.text}", (a.span[0], b.span[1]), b.score
+                )
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def plan(linked: Linked, view) -> Plan:
     """Decide the intent and the graph query for a linked question."""
+    _absorb_prefix_names(linked, view)
     _kind_named(linked, view)
     q = linked.question
     explain = bool(EXPLAIN_START.search(q))
@@ -321,7 +340,7 @@ def _either(linked: Linked, seeds: list[EntityLink]) -> bool:
     spans = sorted(e.span for e in seeds)
     lows = [t.low for t in linked.tokens]
     return any(
-        lows[a[1] : b[0]] in (["or"], ["vs"], ["versus"])
+        lows[a[1] : b[0]] in (["or"], ["or", "the"], ["vs"], ["versus"])
         for a, b in zip(spans, spans[1:], strict=False)
     )
 
