@@ -16,7 +16,7 @@ from kg.sql.models import normalise_key
 from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, plural, property_facts, text_words, word_facts
 from retrieval.hops import chain, common, guided
-from retrieval.intent import Plan
+from retrieval.intent import NAMING, Plan
 from retrieval.lexicon import ABSENCE, KIND_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
@@ -263,7 +263,10 @@ def _kind_asked_first(linked: Linked, target: str | None) -> bool:
         return False
     modal = {i for _, (a, b) in linked.modality_spans for i in range(a, b)}
     first = [i for i in groups[0] if i not in modal]  # "what fMRI strategy"
-    return bool(first) and all(KIND_WORDS.get(linked.tokens[i].stem) == target for i in first)
+    return bool(first) and all(
+        KIND_WORDS.get(linked.tokens[i].stem) == target or linked.tokens[i].low in ("one", "ones")
+        for i in first
+    )
 
 
 def _heads(view, eid: str, asked: list[str], linked: Linked) -> list[str]:
@@ -318,7 +321,7 @@ def _seed_fields(view, linked: Linked, base: list[str]) -> list[Block]:
     """Fields of the named entity whose key is a word of the question ("intended for" ->
     `intended_use`): a card may list what a relation would, as plain values."""
     kind_words = {linked.tokens[span[0]].stem for _, span in linked.kinds}
-    words = [w for w in linked.words if w not in kind_words]
+    words = [w for w in linked.words if w not in kind_words and w not in NAMING]
     out = []
     for b in base:
         scored = word_facts([], [], view.attributes(b), view.source(b), 2, substitutes=words)

@@ -26,10 +26,10 @@ INTENTS = ("lookup", "filter", "relation", "compare", "multi_hop", "text")
 # Properties whose values are other entities: asking for them asks for that kind.
 REF_KINDS = {"dataset": "dataset", "strategy": "strategy", "integration": "integration"}
 # Words that carry no constraint of their own (verbs and fillers of questions).
+NAMING = {"named", "called"}  # "a named pipeline": one that has a name, not its name field
 FILLER = {
+    *NAMING,
     "use",
-    "named",  # "a named pipeline": one that has a name, not its name field
-    "called",
     "used",
     "uses",
     "have",
@@ -292,6 +292,11 @@ def plan(linked: Linked, view) -> Plan:
     free = [(k, p) for k, p in kinds if k not in seed_kinds]
     # "X's embedding strategy uses which model": the kind the question asks for is the target.
     asked_kind = next((k for k, p in free if p in linked.asked), None)
+    ones = [i for i in linked.asked if linked.tokens[i].low in ("one", "ones")]
+    if asked_kind is None and ones:
+        # "… to a named pipeline. Which one?": the kind named last before it.
+        before = [(p, k) for k, p in free if p < ones[0]]
+        asked_kind = max(before)[1] if before else None
     target = list_kind or asked_kind or next((k for k, _ in free), None)
     if scope:
         others = [k for k, _ in kinds if k != scope_kind]
