@@ -27,6 +27,23 @@ FILES = {
         modality: fmri
         arch:
           parameters: 650M
+        datasets: [scan_bank, eval_suite]
+    """,
+    "datasets/scan_bank.yaml": """
+        id: scan_bank
+        name: CortexNet scan bank
+        modality: fmri
+        summary: Pretraining scans collected for CortexNet.
+        counts:
+          frames: 5_000_000
+    """,
+    "datasets/eval_suite.yaml": """
+        id: eval_suite
+        name: EvalSuite
+        modality: fmri
+        summary: Downstream evaluation tasks.
+        counts:
+          tasks: 12
     """,
     "paper_cards/helix_2024.yaml": """
         id: helix_2024
@@ -112,6 +129,9 @@ FILES = {
         name: GenomePool
         modality: genetics
         access: public
+        summary: Genomes used to pretrain HelixLM.
+        counts:
+          base_pairs: 8_800_000
         restrictions: >
           Apache-2.0 license. Cite the release preprint.
     """,
@@ -194,3 +214,32 @@ def test_a_licence_stated_only_in_prose_answers_the_licence_asked(kb):
 def test_a_month_abbreviation_is_no_unknown_name(kb):
     a = kb.ask("According to the Nov 2024 HelixLM paper, at which venue did it appear?")
     assert "ICLR" in a["answer"]
+
+
+def test_which_one_asks_for_the_kind_named_last_before_it(kb):
+    a = kb.ask(
+        "HelixLM's embedding recipe says to align exports to a named preprocessing "
+        "pipeline. Which one, and which parcellation does that pipeline use?"
+    )
+    assert "strict_minimal" in a["answer"] and "Grid-400" in a["answer"]
+
+
+def test_the_possessed_things_are_compared_on_their_size(kb):
+    a = kb.ask("Compare the size of HelixLM's GenomePool data with CortexNet's scan bank.")
+    assert a["intent"] == "compare"
+    assert "8_800_000" in a["answer"] and "5_000_000" in a["answer"]
+    assert "117M" not in a["answer"]  # not the models' sizes
+
+
+def test_a_name_inside_a_longer_name_is_part_of_it(kb):
+    a = kb.ask("Which corpus is bigger: GenomePool or the CortexNet scan bank?")
+    assert a["intent"] == "compare"
+    assert a["entities"][:2] == ["genome_pool", "scan_bank"]
+    # Base pairs and frames are no common unit: both sizes are shown, no winner named.
+    assert "8_800_000" in a["answer"] and "5_000_000" in a["answer"]
+
+
+def test_more_data_compares_the_datasets_each_model_was_pretrained_on(kb):
+    a = kb.ask("Was HelixLM or CortexNet pretrained on more data?")
+    assert "8_800_000" in a["answer"] and "5_000_000" in a["answer"]
+    assert "EvalSuite" not in a["answer"]
