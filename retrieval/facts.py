@@ -193,6 +193,9 @@ def _stated_in_prose(prop: str, attrs: list[Attribute], source: str) -> list[Fac
     return []
 
 
+_LABELLED_NUMBER = re.compile(r"\b([A-Za-z]{3,})\s*(?:#|no\.?|number)?\s*\d{3,}\b")
+
+
 def word_facts(
     asked: list[str],
     words: list[str],
@@ -233,6 +236,10 @@ def word_facts(
         if a.path == "id" or is_null(str(a.raw)) or (numeric and number_of(a) is None):
             continue
         pw, tw = path_words(a.path, a.entity), set() if keys_only else text_words(a.raw)
+        if not keys_only:
+            # "Project 33278" in a value states the project number as a key would.
+            labels = {stem(x.lower()) for x in _LABELLED_NUMBER.findall(str(a.raw))} & set(asked)
+            pw = pw | labels | ({"number", "id"} if labels else set())
         m = partial(_match, pw=pw, tw=tw, raw=str(a.raw))
         part_a = sum(map(m, asked)) / len(asked) if asked else 0.0
         if any(has_word(w, pw, True) for w in substitutes):
