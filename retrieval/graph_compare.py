@@ -10,6 +10,8 @@ bigger / longer / first gets a one-line verdict before the table.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ingest.normalize import is_null
 from kg.errors import KGError
 from retrieval.facts import (
@@ -217,7 +219,7 @@ def answer(plan: Plan, linked: Linked, view, compare) -> GraphAnswer | None:
             return GraphAnswer("compare", "", blocks, ids, strength)
     if not plan.properties and not plan.words and SIZE_WORDS & {t.low for t in linked.tokens}:
         # "Which was pretrained on more data?" names no field: the size is compared.
-        plan.properties = ["parameters"]
+        plan = replace(plan, properties=["parameters"])
     fields = _fields(plan, view, ids)
     try:
         table = compare(ids, fields)

@@ -1,0 +1,77 @@
+"""Names in a question read in context before planning: a name inside a longer name is
+part of it ("the DNABERT-2 multi-species corpus"), and "the ComBat paper" for a method is
+the paper the method refers to."""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.lexicon import KIND_WORDS
+from retrieval.linking import EntityLink, Linked
+
+
+def refine_mentions(linked: Linked, view) -> None:
+    """Rewrite `linked.entities` in place (see the module doc)."""
+    _absorb_prefix_names(linked, view)
+    _kind_named(linked, view)
+
+
+def _kind_named(linked: Linked, view) -> None:
+    """ "The ComBat paper" where ComBat is a method: a paper the method refers to stands for
+    it. Among several, the one whose title or authors the words around the mention name
+    ("… by Fortin et al."), else the one no other mention took."""
+    toks = linked.tokens
+    ents = linked.entities
+    pending = {}
+    for n, e in enumerate(ents):
+        end = e.span[1]
+        kind = KIND_WORDS.get(toks[end].stem) if end < len(toks) else None
+        if kind is None or kind == e.kind or kind == "doc":
+            continue
+        others = [o for o, _ in view.related(e.id, kinds=[kind], predicates=["refers_to"])]
+        if others:
+            lo = max([x.span[1] for x in ents if x.span[1] <= e.span[0]], default=0)
+            hi = min([x.span[0] for x in ents if x.span[0] > end], default=len(toks))
+            near = {t.low for t in toks[lo:hi] if len(t.low) > 3} - {toks[end].low, e.text.lower()}
+            pending[n] = (kind, others, near)
+    changed = True
+    while changed:
+        changed = False
+        named = {e.id for e in ents}
+        for n, (kind, others, near) in list(pending.items()):
+            left = [o for o in others if o not in named]
+            said = [o for o in left if near & _title_and_author_words(view, o)]
+            pick = said if len(said) == 1 else left
+            if len(pick) == 1:
+                e = ents[n]
+                ents[n] = EntityLink(pick[0], kind, view.name(pick[0]), e.text, e.span, e.score)
+                del pending[n]
+                changed = True
+                break
+
+
+def _title_and_author_words(view, eid: str) -> set[str]:
+    """The lowercase words of an entity's name and authors."""
+    text = " ".join(
+        [view.name(eid)]
+        + [str(a.raw) for a in view.attributes(eid) if a.path.startswith("authors")]
+    )
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
+
+
+def _absorb_prefix_names(linked: Linked, view) -> None:
+    """ "the DNABERT-2 multi-species corpus": a name written right before a longer name that
+    contains it is part of that name, not a second entity."""
+    ents = linked.entities
+    for a, b in list(zip(ents, ents[1:], strict=False)):
+        if a.span[1] == b.span[0] and a in ents:
+            inner, outer = _words(view.name(a.id)), _words(view.name(b.id))
+            if inner and inner < outer:
+                ents.remove(a)
+                ents[ents.index(b)] = EntityLink(
+                    b.id, b.kind, b.name, f"{a.text} {b.text}", (a.span[0], b.span[1]), b.score
+                )
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
