@@ -150,6 +150,15 @@ def asks_number(question: str) -> bool:
 
 # Where reasons are written: "Reasons", "Rationale", "Why …", "because …".
 REASON = re.compile(r"\b(reasons?|rationale|why|because|motivation|so that|since)\b", re.I)
+# "Anything I should watch out for?" asks for cautions; a caution says what to do or avoid.
+CAUTION = re.compile(
+    r"\b(watch out|look out|pitfalls?|gotchas?|caveats?|be careful|beware|"
+    r"what (can|could|might) go wrong|keep in mind)\b",
+    re.IGNORECASE,
+)
+CAUTIONARY = re.compile(
+    r"\b(avoid|must|always|never|warning|careful|do not|don't|otherwise|required?)\b", re.I
+)
 # "Among the brain models, which ones …": a list asked for after the kind is named.
 WHICH_ONES = re.compile(r"\bwhich (ones|of (them|these|those))\b", re.IGNORECASE)
 LIST_START = re.compile(r"^\s*(which|what|list|name|show|give)\b", re.IGNORECASE)

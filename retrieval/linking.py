@@ -38,6 +38,7 @@ from retrieval.quantities import quantities, superlative
 from retrieval.question import (
     Token,
     asked_span,
+    in_sentence,
     name_like,
     stem,
     tokenize_question,
@@ -175,7 +176,8 @@ class Linker:
         for i, t in enumerate(toks):
             if used[i] or t.low in STOPWORDS or t.low in _QWORDS:
                 continue
-            if name_like(t, i) and not any(a <= t.start < b for a, b in numbers):
+            in_number = any(a <= t.start < b for a, b in numbers)
+            if name_like(t, in_sentence(question, t, i)) and not in_number:
                 out.names.append(t.text)
                 if not self._known(t.low):
                     out.unknown.append(t.text)

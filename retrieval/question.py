@@ -93,6 +93,12 @@ def name_like(tok: Token, position: int) -> bool:
     return inner_caps or (t[0].isupper() and position > 0) or mixed
 
 
+def in_sentence(question: str, tok: Token, i: int) -> int:
+    """The token's position for `name_like`: 0 at the start of a later sentence too ("….
+    Anything I should watch out for?" capitalises a plain word)."""
+    return 0 if question[: tok.start].rstrip().endswith((".", "?", "!")) else i
+
+
 _ASK_START = {"what", "which", "many", "much"}
 _ASK_SKIP = {
     "is",

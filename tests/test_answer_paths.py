@@ -17,6 +17,8 @@ FILES = {
         arch:
           parameters: 117M
           context_length: 512
+        tokenizer:
+          notes: Pad or trim sequences to a length that is a multiple of 4 to avoid out-of-vocabulary tokens.
         datasets: [genome_pool]
         embedding_recipe:
           notes: "Use exports aligned to `prep_registry.strict_minimal`."
@@ -243,3 +245,12 @@ def test_more_data_compares_the_datasets_each_model_was_pretrained_on(kb):
     a = kb.ask("Was HelixLM or CortexNet pretrained on more data?")
     assert "8_800_000" in a["answer"] and "5_000_000" in a["answer"]
     assert "EvalSuite" not in a["answer"]
+
+
+def test_a_caution_question_is_answered_by_what_the_card_says_to_avoid(kb):
+    # "Anything" opens a sentence: a capitalised plain word, not an unknown name.
+    a = kb.ask(
+        "I am feeding DNA sequences of any length into HelixLM. Anything I should watch out for?"
+    )
+    assert "multiple of 4" in a["answer"]
+    assert "model_cards/helix.yaml" in _cited(a)
