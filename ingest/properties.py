@@ -140,6 +140,8 @@ def normalise(
     if ptype == "count":
         if isinstance(value, bool):
             return None, "integer", None
+        if isinstance(value, float) and not value.is_integer():
+            return value, "decimal", None  # `counts.repetition_time_seconds: 0.72` is no count
         return parse_count(value if value is not None else raw), "integer", count_unit(raw)
     if ptype == "year":
         return parse_year(value), "integer", None

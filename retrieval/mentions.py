@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from retrieval.facts import text_words
 from retrieval.lexicon import KIND_WORDS
 from retrieval.linking import EntityLink, Linked
 
@@ -13,6 +14,7 @@ from retrieval.linking import EntityLink, Linked
 def refine_mentions(linked: Linked, view) -> None:
     """Rewrite `linked.entities` in place (see the module doc)."""
     _absorb_prefix_names(linked, view)
+    _shared_openings(linked, view)
     _kind_named(linked, view)
 
 
@@ -75,3 +77,46 @@ def _absorb_prefix_names(linked: Linked, view) -> None:
 
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _shared_openings(linked: Linked, view) -> None:
+    """ "UK Biobank" beside "resting-state … repetition time": capitalised words no link
+    took that open several names stand for the one whose modality or name words the rest
+    of the question shares, in its name or its card's text (none when that does not single
+    one out)."""
+    toks = linked.tokens
+    used = {i for e in linked.entities for i in range(*e.span)}
+    i = 1  # the first word is capitalised anyway
+    while i < len(toks):
+        j = i
+        while j < len(toks) and j not in used and toks[j].text[:1].isupper():
+            j += 1
+        if j == i:
+            i += 1
+            continue
+        if any(t.stem in KIND_WORDS for t in toks[j : j + 3]):
+            i = j  # "the UK Biobank prediction-baselines experiment" describes another thing
+            continue
+        phrase = " ".join(t.low for t in toks[i:j]) + " "
+        cands = [r.id for r in view.entities.values() if r.name.lower().startswith(phrase)]
+        if len(phrase) > 4 and len(cands) >= 2:
+            mods, words = set(linked.modalities), set(linked.words)
+            scores = {
+                c: 2 * len(mods & view.modality_ids(c)) + len(words & _card_words(view, c))
+                for c in cands
+            }
+            best = max(scores.values())
+            winners = [c for c, sc in scores.items() if sc == best]
+            if best > 0 and len(winners) == 1:
+                c = winners[0]
+                text = " ".join(t.text for t in toks[i:j])
+                linked.entities.append(EntityLink(c, view.kind(c), view.name(c), text, (i, j), 0.9))
+                linked.entities.sort(key=lambda e: e.span)
+        i = j
+
+
+def _card_words(view, eid: str) -> set[str]:
+    """The stemmed words of an entity's name and its own card's values."""
+    src = view.source(eid)
+    texts = [view.name(eid)] + [str(a.raw) for a in view.attributes(eid) if a.prov.source == src]
+    return text_words(" ".join(texts))

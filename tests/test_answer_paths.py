@@ -39,6 +39,27 @@ FILES = {
         counts:
           frames: 5_000_000
     """,
+    "datasets/ocean_genotypes.yaml": """
+        id: ocean_genotypes
+        name: Ocean Cohort genotype arrays
+        modality: genetics
+        description: Array genotypes for the whole cohort.
+    """,
+    "datasets/ocean_fmri.yaml": """
+        id: ocean_fmri
+        name: Ocean Cohort functional MRI
+        modality: fmri
+        description: Resting-state runs from the imaging visit.
+        counts:
+          resting_state_volumes_per_run: 490
+    """,
+    "datasets/lake_fmri.yaml": """
+        id: lake_fmri
+        name: Lake Study fMRI
+        modality: fmri
+        counts:
+          resting_state_volumes_per_run: 1200
+    """,
     "datasets/eval_suite.yaml": """
         id: eval_suite
         name: EvalSuite
@@ -254,3 +275,14 @@ def test_a_caution_question_is_answered_by_what_the_card_says_to_avoid(kb):
     )
     assert "multiple of 4" in a["answer"]
     assert "model_cards/helix.yaml" in _cited(a)
+
+
+def test_words_opening_several_names_mean_the_one_the_question_is_about(kb):
+    # "Ocean Cohort" opens two names; only the fMRI card speaks of resting-state runs.
+    a = kb.ask(
+        "How do resting-state runs in Lake Study fMRI and Ocean Cohort differ in number of "
+        "volumes per run?"
+    )
+    assert a["intent"] == "compare"
+    assert a["entities"][:2] == ["lake_fmri", "ocean_fmri"]
+    assert "490" in a["answer"] and "1200" in a["answer"]

@@ -179,3 +179,11 @@ def test_is_uri(raw, uri):
 )
 def test_modalities_for(raw, ids):
     assert modalities_for(raw) == ids
+
+
+def test_a_fraction_under_counts_stays_a_decimal():
+    from ingest.properties import normalise
+
+    # `counts.repetition_time_seconds: 0.72` used to be rounded to the count 1.
+    assert normalise(None, 0.72, "0.72", counted=True) == (0.72, "decimal", None)
+    assert normalise(None, 1200, "1200", counted=True)[:2] == (1200, "integer")
