@@ -101,6 +101,9 @@ def _shared_openings(linked: Linked, view) -> None:
         cands = [r.id for r in view.entities.values() if r.name.lower().startswith(phrase)]
         if len(phrase) > 4 and len(cands) >= 2:
             mods, words = set(linked.modalities), set(linked.words)
+            # "the UK Biobank and HCP fMRI tensor datasets": names coordinated with it share
+            # their head words.
+            words |= {w for e in linked.entities for w in text_words(e.name)}
             scores = {
                 c: 2 * len(mods & view.modality_ids(c)) + len(words & _card_words(view, c))
                 for c in cands
