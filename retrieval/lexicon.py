@@ -138,6 +138,7 @@ ABSENCE = re.compile(
 )
 WHY = re.compile(
     r"(^|[,;:]\s*)why\b|\bwhat (is|are) the (main |key )?(reasons?|rationale)\b|"
+    r"^\s*what (main |key )?(reasons?|rationale)\b|"
     r"\breasons? (for|behind)\b",
     re.IGNORECASE,
 )
@@ -153,6 +154,14 @@ def asks_number(question: str) -> bool:
 
 # Where reasons are written: "Reasons", "Rationale", "Why …", "because …".
 REASON = re.compile(r"\b(reasons?|rationale|why|because|motivation|so that|since)\b", re.I)
+# A sentence that says where an answer is rather than giving it ("The reasons are written
+# down in the late-fusion-first decision", "See the genomics guide", "A → B: …" maps).
+POINTER = re.compile(
+    r"^(see|for (more|details|the full)\b)|\b(written down|described|explained|documented|"
+    r"recorded) (in|by) the\b|\bgives? the (full|whole|complete) (argument|story|picture)\b|"
+    r"→.*→",
+    re.IGNORECASE,
+)
 # "Anything I should watch out for?" asks for cautions; a caution says what to do or avoid.
 CAUTION = re.compile(
     r"\b(watch out|look out|pitfalls?|gotchas?|caveats?|be careful|beware|"

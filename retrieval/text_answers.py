@@ -17,7 +17,7 @@ from functools import partial
 
 from retrieval.facts import has_word, text_words
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import EXPLAIN_START, FRAME_WORDS, REASON, WHY, asks_number
+from retrieval.lexicon import EXPLAIN_START, FRAME_WORDS, POINTER, REASON, WHY, asks_number
 from retrieval.linking import Linked
 from retrieval.units import (
     heading_like,
@@ -176,8 +176,8 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         score += 0.05 if doc and (wants_doc or (c.entity_ids and c.entity_ids[0] in docs)) else 0.0
         if quantity and not re.search(r"\d", text):
             score *= 0.7
-        if heading_like(text, local):
-            score *= 0.5
+        if heading_like(text, local) or POINTER.search(text):
+            score *= 0.5  # a heading, or a sentence that only says where the answer is
         if heads and titled(local, heads):
             # "What are the limitations …?" under "Limitations" (a heading of only the
             # question's words more than under "Strengths, Limitations, and Open Questions").

@@ -60,6 +60,30 @@ FILES = {
         counts:
           resting_state_volumes_per_run: 1200
     """,
+    "docs/overview.md": """
+        # Overview
+
+        We fit per-site models first. The reasons are written down in the site decision.
+    """,
+    "docs/site_decision.md": """
+        # Decision: per-site models first
+
+        ## Reasons
+        1. **Scanner drift.** Each site's scanner drifts on its own schedule.
+        2. **Small sites.** A pooled model lets the largest site dominate the small ones.
+    """,
+    "docs/roadmap.md": """
+        # Roadmap
+
+        ## Phase 2: joint model
+
+        **Trigger**: per-site models show a stable signal (p<0.01 in two cohorts).
+    """,
+    "docs/map.md": """
+        # Map
+
+        - Roadmap → Phase 2 → the signal that triggers moving to the joint model.
+    """,
     "datasets/eval_suite.yaml": """
         id: eval_suite
         name: EvalSuite
@@ -286,3 +310,16 @@ def test_words_opening_several_names_mean_the_one_the_question_is_about(kb):
     assert a["intent"] == "compare"
     assert a["entities"][:2] == ["lake_fmri", "ocean_fmri"]
     assert "490" in a["answer"] and "1200" in a["answer"]
+
+
+def test_what_reasons_lists_the_reasons_not_the_sentence_pointing_to_them(kb):
+    a = kb.ask("What reasons does the decision give for fitting per-site models first?")
+    assert "Scanner drift" in a["answer"] and "Small sites" in a["answer"]
+    assert "written down" not in a["answer"]
+    assert a["citations"][0]["source"] == "docs/site_decision.md"
+
+
+def test_a_sentence_that_only_points_to_the_answer_does_not_stand_for_it(kb):
+    a = kb.ask("What signal triggers moving to the joint model?")
+    assert "p<0.01" in a["answer"]
+    assert a["citations"][0]["source"] == "docs/roadmap.md"
