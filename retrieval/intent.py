@@ -206,7 +206,7 @@ def plan(linked: Linked, view) -> Plan:
     if seeds and not (list_answer and kinds and kinds[0][0] == "doc"):
         # "according to its model doc" says where to read, not what to list.
         kinds = [kp for kp in kinds if kp[0] != "doc"]
-    list_kind = kinds[0][0] if list_answer and kinds else None
+    list_kind = _head_kind(kinds, 0) if list_answer and kinds else None
     seed_kinds = {e.kind for e in seeds}
     free_kinds = [(k, p) for k, p in kinds if k not in seed_kinds or scope or k == list_kind]
     cons = _constraints(linked, free_kinds)
@@ -229,7 +229,8 @@ def plan(linked: Linked, view) -> Plan:
         return out
     free = [(k, p) for k, p in kinds if k not in seed_kinds]
     # "X's embedding strategy uses which model": the kind the question asks for is the target.
-    asked_kind = next((k for k, p in free if p in linked.asked), None)
+    asked_at = next((n for n, (_, p) in enumerate(free) if p in linked.asked), None)
+    asked_kind = _head_kind(free, asked_at) if asked_at is not None else None
     ones = [i for i in linked.asked if linked.tokens[i].low in ("one", "ones")]
     if asked_kind is None and ones:
         # "… to a named pipeline. Which one?": the kind named last before it.
@@ -271,6 +272,16 @@ def plan(linked: Linked, view) -> Plan:
         out.source_kind = other[0] if other else target
     out.intent = "multi_hop" if out.source_kind != target else "filter"
     return out
+
+
+def _head_kind(kinds: list[tuple[str, int]], n: int) -> str:
+    """The kind at `kinds[n]`, or the last of the kind words written right after it: in
+    "which methods papers" the papers are asked for."""
+    at = {p: k for k, p in kinds}
+    pos = kinds[n][1]
+    while pos + 1 in at:
+        pos += 1
+    return at[pos]
 
 
 def _possessor(e: EntityLink, seeds: list[EntityLink]) -> bool:

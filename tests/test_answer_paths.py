@@ -170,6 +170,7 @@ FILES = {
         experiment_name: "Brain scores against behaviour"
         embedding_strategies:
           fmri: cortex_cls_v1
+        harmonization: [shrink]
     """,
     "datasets/genome_pool.yaml": """
         id: genome_pool
@@ -323,3 +324,8 @@ def test_a_sentence_that_only_points_to_the_answer_does_not_stand_for_it(kb):
     a = kb.ask("What signal triggers moving to the joint model?")
     assert "p<0.01" in a["answer"]
     assert a["citations"][0]["source"] == "docs/roadmap.md"
+
+
+def test_of_two_kind_words_in_a_row_the_last_is_asked_for(kb):
+    a = kb.ask("Which methods papers does the brain scores config rely on?")
+    assert "(Johnson, 2007)" in a["answer"] and "(Fortin, 2018)" in a["answer"]
