@@ -17,7 +17,7 @@ from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, plural, property_facts, text_words, word_facts
 from retrieval.hops import chain, common, guided
 from retrieval.intent import NAMING, Plan
-from retrieval.lexicon import ABSENCE, KIND_WORDS, asks_number
+from retrieval.lexicon import ABSENCE, KIND_WORDS, ONE_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
 from retrieval.selection import best_by_words, candidates, members, select
@@ -264,7 +264,7 @@ def _kind_asked_first(linked: Linked, target: str | None) -> bool:
     modal = {i for _, (a, b) in linked.modality_spans for i in range(a, b)}
     first = [i for i in groups[0] if i not in modal]  # "what fMRI strategy"
     return bool(first) and all(
-        KIND_WORDS.get(linked.tokens[i].stem) == target or linked.tokens[i].low in ("one", "ones")
+        KIND_WORDS.get(linked.tokens[i].stem) == target or linked.tokens[i].low in ONE_WORDS
         for i in first
     )
 

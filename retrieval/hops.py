@@ -69,8 +69,8 @@ def chain(
     field values naming one, else prose mentions. With `via_first` the path through `via`
     comes first: "X's embedding strategy uses which model" asks for the strategy's model
     even when X names a model of its own."""
-    direct = [] if via_first else hop(view, ids, kind)
-    if direct:
+    direct = hop(view, ids, kind)
+    if direct and not via_first:
         return direct
     if via:
         first = hop(view, ids, via)
@@ -80,11 +80,7 @@ def chain(
             second = [h for h in second if h[1] not in ids]  # not back where it started
             if second:
                 return first + second
-    return (
-        (hop(view, ids, kind) if via_first else [])
-        or value_hops(view, ids, kind)
-        or mention_hops(view, ids, kind)
-    )
+    return direct or value_hops(view, ids, kind) or mention_hops(view, ids, kind)
 
 
 def guided(view, hops: list, words: list[str]) -> tuple[list, set[str]]:

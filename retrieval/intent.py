@@ -15,6 +15,7 @@ from retrieval.lexicon import (
     EXPLAIN_START,
     KIND_WORDS,
     LIST_START,
+    ONE_WORDS,
     WHICH_ONES,
     modality_words,
 )
@@ -173,7 +174,8 @@ def _asked_properties(linked: Linked, props: list[str]) -> list[str]:
 
 
 def plan(linked: Linked, view) -> Plan:
-    """Decide the intent and the graph query for a linked question."""
+    """Decide the intent and the graph query for a linked question (its names are first
+    read in context, in place: `retrieval.mentions`)."""
     refine_mentions(linked, view)
     q = linked.question
     explain = bool(EXPLAIN_START.search(q))
@@ -231,7 +233,7 @@ def plan(linked: Linked, view) -> Plan:
     # "X's embedding strategy uses which model": the kind the question asks for is the target.
     asked_at = next((n for n, (_, p) in enumerate(free) if p in linked.asked), None)
     asked_kind = _head_kind(free, asked_at) if asked_at is not None else None
-    ones = [i for i in linked.asked if linked.tokens[i].low in ("one", "ones")]
+    ones = [i for i in linked.asked if linked.tokens[i].low in ONE_WORDS]
     if asked_kind is None and ones:
         # "… to a named pipeline. Which one?": the kind named last before it.
         before = [(p, k) for k, p in free if p < ones[0]]
@@ -243,9 +245,9 @@ def plan(linked: Linked, view) -> Plan:
         out.source_kind = scope_kind
     out.target = target
     second = _second_clause(linked)
-    before = {k for k, p in kinds if p < second}  # "…, and what does that strategy …" refers back
+    earlier = {k for k, p in kinds if p < second}  # "…, and what does that strategy …" refers back
     out.then = (
-        next((k for k, p in kinds if p > second and k != target and k not in before), None)
+        next((k for k, p in kinds if p > second and k != target and k not in earlier), None)
         if second
         else None
     )

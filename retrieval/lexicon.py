@@ -171,6 +171,8 @@ CAUTION = re.compile(
 CAUTIONARY = re.compile(
     r"\b(avoid|must|always|never|warning|careful|do not|don't|otherwise|required?)\b", re.I
 )
+# "Which one?" asks for the kind named before it.
+ONE_WORDS = {"one", "ones"}
 # "Among the brain models, which ones …": a list asked for after the kind is named.
 WHICH_ONES = re.compile(r"\bwhich (ones|of (them|these|those))\b", re.IGNORECASE)
 LIST_START = re.compile(r"^\s*(which|what|list|name|show|give)\b", re.IGNORECASE)

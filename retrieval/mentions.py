@@ -1,10 +1,9 @@
 """Names in a question read in context before planning: a name inside a longer name is
-part of it ("the DNABERT-2 multi-species corpus"), and "the ComBat paper" for a method is
-the paper the method refers to."""
+part of it ("the DNABERT-2 multi-species corpus"), capitalised words that open several
+names stand for the one the question is about ("UK Biobank" beside resting-state runs), and
+"the ComBat paper" for a method is the paper the method refers to."""
 
 from __future__ import annotations
-
-import re
 
 from retrieval.facts import text_words
 from retrieval.lexicon import KIND_WORDS
@@ -53,12 +52,9 @@ def _kind_named(linked: Linked, view) -> None:
 
 
 def _title_and_author_words(view, eid: str) -> set[str]:
-    """The lowercase words of an entity's name and authors."""
-    text = " ".join(
-        [view.name(eid)]
-        + [str(a.raw) for a in view.attributes(eid) if a.path.startswith("authors")]
-    )
-    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
+    """The stemmed words (longer than 3 letters) of an entity's name and authors."""
+    authors = [str(a.raw) for a in view.attributes(eid) if a.path.startswith("authors")]
+    return {w for w in text_words(" ".join([view.name(eid), *authors])) if len(w) > 3}
 
 
 def _absorb_prefix_names(linked: Linked, view) -> None:
@@ -67,16 +63,12 @@ def _absorb_prefix_names(linked: Linked, view) -> None:
     ents = linked.entities
     for a, b in list(zip(ents, ents[1:], strict=False)):
         if a.span[1] == b.span[0] and a in ents:
-            inner, outer = _words(view.name(a.id)), _words(view.name(b.id))
+            inner, outer = text_words(view.name(a.id)), text_words(view.name(b.id))
             if inner and inner < outer:
                 ents.remove(a)
                 ents[ents.index(b)] = EntityLink(
                     b.id, b.kind, b.name, f"{a.text} {b.text}", (a.span[0], b.span[1]), b.score
                 )
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _shared_openings(linked: Linked, view) -> None:
