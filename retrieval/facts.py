@@ -194,6 +194,8 @@ def _stated_in_prose(prop: str, attrs: list[Attribute], source: str) -> list[Fac
 
 
 _LABELLED_NUMBER = re.compile(r"\b([A-Za-z]{3,})\s*(?:#|no\.?|number)?\s*\d{3,}\b")
+# A number and the word it counts ("335,645 WSIs", "182k reports", "1.2 M sequences").
+_COUNTED = re.compile(r"\d[\d,._]*\s*(?:k|m|b|thousand|million|billion)?\s+([A-Za-z][\w-]*)", re.I)
 
 
 def word_facts(
@@ -207,6 +209,7 @@ def word_facts(
     keys_only: bool = False,
     numeric: bool = False,
     parts: bool = True,
+    phrases: list[list[str]] = (),
 ) -> list[tuple[float, Fact]]:
     """Attributes whose YAML key or value shares the question's words, best first.
 
@@ -222,6 +225,8 @@ def word_facts(
         numeric: only attributes holding a number (for "how many" questions).
         parts: whether the question may ask several things, answered by several fields
             together; "weight decay" is one thing, not "weight" plus "decay".
+        phrases: the question's asked phrases in full ("whole slide image"), whose initials
+            a value may write instead ("WSIs").
 
     Returns:
         (score 0..1, fact) pairs; a word found in the key counts fully, in the value half.
@@ -232,10 +237,18 @@ def word_facts(
     if not (asked or words or extra or substitutes):
         return []
     scored = []
+    short = {k: v for p in [asked, words, *phrases] for k, v in initialisms(p).items()}
     for a in own(attrs, source):
         if a.path == "id" or is_null(str(a.raw)) or (numeric and number_of(a) is None):
             continue
         pw, tw = path_words(a.path, a.entity), set() if keys_only else text_words(a.raw)
+        # "whole-slide images" are the value's "WSIs": the run of words is there, shortened.
+        tw |= {w for ini, run in short.items() if ini in tw for w in run}
+        if numeric and not keys_only:
+            # "How many whole-slide images …": "335,645 WSIs" counts them as a key would.
+            counted = {stem(x.lower()) for x in _COUNTED.findall(str(a.raw))}
+            pw = pw | {w for w in asked if w in counted}
+            pw = pw | {w for ini, run in short.items() if ini in counted for w in run}
         if not keys_only:
             # "Project 33278" in a value states the project number as a key would.
             labels = {stem(x.lower()) for x in _LABELLED_NUMBER.findall(str(a.raw))} & set(asked)
@@ -276,6 +289,18 @@ def word_facts(
         # together they answer the question.
         joint = _joint(asked, words, chosen, keys_only)
         out[0] = (max(out[0][0], min(joint, 1.0)), out[0][1])
+    return out
+
+
+def initialisms(words: list[str]) -> dict[str, tuple[str, ...]]:
+    """Runs of three or four words in a row ("whole slide image") by their initials ("wsi"),
+    the way a value may shorten them. Two letters would match too many short words."""
+    out = {}
+    for n in (3, 4):
+        for i in range(len(words) - n + 1):
+            run = tuple(words[i : i + n])
+            if all(w.isalpha() for w in run):
+                out["".join(w[0] for w in run)] = run
     return out
 
 

@@ -72,6 +72,7 @@ FILLER = {
     "behind",
     "per",
     "describing",
+    "id",  # "which strategy ids": the entities, which the answer names by id anyway
 }
 
 

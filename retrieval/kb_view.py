@@ -92,6 +92,7 @@ class KBView:
         self._idf: dict[str, float] | None = None
         self._attrs: OrderedDict[str, list[Attribute]] = OrderedDict()
         self._lines: OrderedDict[str, list[str]] = OrderedDict()
+        self._card_words: dict[str, dict[str, frozenset[str]]] = {}
 
     # -- entities and facts -----------------------------------------------------------------
     def name(self, eid: str) -> str:
@@ -144,6 +145,23 @@ class KBView:
             if a.property == "modality" and a.value and a.prov.source == self.source(eid):
                 mods.add(str(a.value))
         return mods
+
+    def card_words(self, kind: str) -> dict[str, frozenset[str]]:
+        """For every entity of `kind`: the stemmed words of its name, aliases and its own
+        card's values (authors, links, prose fields included), computed once per kind."""
+        if kind not in self._card_words:
+            from retrieval.facts import text_words
+
+            ids = self.by_kind.get(kind, [])
+            attrs = self.sql.attributes_for(ids) if ids else {}
+            out = {}
+            for eid in ids:
+                row = self.entities[eid]
+                texts = [row.name, *row.aliases]
+                texts += [str(a.raw) for a in attrs.get(eid, []) if a.prov.source == row.source]
+                out[eid] = frozenset(text_words(" ".join(texts)))
+            self._card_words[kind] = out
+        return self._card_words[kind]
 
     def source(self, eid: str) -> str:
         """The file defining an entity ("" when unknown)."""

@@ -34,6 +34,8 @@ KIND_WORDS: dict[str, str] = {
     "strategy": "strategy",
     "strategie": "strategy",
     "embedding recipe": "strategy",
+    "embedding strategy": "strategy",
+    "embedding strategie": "strategy",
     "method": "method",
     "pipeline": "pipeline",
     "integration pattern": "integration",

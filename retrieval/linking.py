@@ -382,7 +382,10 @@ class Linker:
                 span = toks[i:j]
                 if any(used[i:j]) or not all(t.text.isalnum() for t in span):
                     continue
-                if not any(t.text.isalpha() and not self._known(t.low) for t in span):
+                # A word the KB never uses, at least three letters ("'s" is no name).
+                if not any(
+                    len(t.text) > 2 and t.text.isalpha() and not self._known(t.low) for t in span
+                ):
                     continue
                 if any(t.stem in _COMMON for t in span):
                     continue  # kind and modality words are no typos of names

@@ -5,6 +5,7 @@ names stand for the one the question is about ("UK Biobank" beside resting-state
 
 from __future__ import annotations
 
+from retrieval.described import resolve_descriptions
 from retrieval.facts import text_words
 from retrieval.lexicon import KIND_WORDS
 from retrieval.linking import EntityLink, Linked
@@ -15,6 +16,7 @@ def refine_mentions(linked: Linked, view) -> None:
     _absorb_prefix_names(linked, view)
     _shared_openings(linked, view)
     _kind_named(linked, view)
+    resolve_descriptions(linked, view)
 
 
 def _kind_named(linked: Linked, view) -> None:
@@ -97,7 +99,8 @@ def _shared_openings(linked: Linked, view) -> None:
             # their head words.
             words |= {w for e in linked.entities for w in text_words(e.name)}
             scores = {
-                c: 2 * len(mods & view.modality_ids(c)) + len(words & _card_words(view, c))
+                c: 2 * len(mods & view.modality_ids(c))
+                + len(words & view.card_words(view.kind(c)).get(c, frozenset()))
                 for c in cands
             }
             best = max(scores.values())
@@ -108,10 +111,3 @@ def _shared_openings(linked: Linked, view) -> None:
                 linked.entities.append(EntityLink(c, view.kind(c), view.name(c), text, (i, j), 0.9))
                 linked.entities.sort(key=lambda e: e.span)
         i = j
-
-
-def _card_words(view, eid: str) -> set[str]:
-    """The stemmed words of an entity's name and its own card's values."""
-    src = view.source(eid)
-    texts = [view.name(eid)] + [str(a.raw) for a in view.attributes(eid) if a.prov.source == src]
-    return text_words(" ".join(texts))

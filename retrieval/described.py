@@ -1,0 +1,163 @@
+"""Entities described instead of named: "GenerTeam's DNA language model", "the fMRI model
+whose tokens come from a Schaefer-400 plus Tian-50 parcellation", "Dinsdale et al.'s
+adversarial unlearning paper".
+
+A singular kind word that no name stands beside, and that is not what the question asks
+for, opens a description: the words before it back to its determiner, and a clause after
+it that starts with a relative word ("whose", "with", "relating" …) up to the next clause
+break. Every card of that kind is scored by the rarity-weighted share of those words its
+own text holds (name, aliases, every value, authors and links). A card that clearly
+outscores all others stands for the description.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from retrieval.lexical import STOPWORDS
+from retrieval.lexicon import GENERIC, KIND_WORDS
+from retrieval.links import EntityLink, Linked
+
+# Words that open a description's trailing clause: "the model <whose> tokens …".
+_RELATIVE = {
+    "whose",
+    "that",
+    "with",
+    "from",
+    "behind",
+    "relating",
+    "linking",
+    "using",
+    "trained",
+    "pretrained",
+    "built",
+    "introduced",
+    "proposed",
+    "released",
+    "developed",
+    "published",
+    "where",
+    "on",
+    "about",
+    "for",
+}
+# Words that close a description on the left ("… train <the> Mahmood lab's … model").
+_ANAPHORIC = {"this", "that", "these", "those", "its", "their", "it", "same"}
+_OPENERS = {"the", "a", "an", "of", "in", "for", "does", "did", *_ANAPHORIC}
+# Words that end a trailing clause: a new clause or question starts.
+_CLOSERS = {
+    "and",
+    "but",
+    "what",
+    "which",
+    "how",
+    "who",
+    "when",
+    "is",
+    "was",
+    "are",
+    "were",
+    "does",
+    "did",
+    "do",
+    "has",
+    "have",
+    "had",
+}
+_BREAK = re.compile(r"[,;:?!()]|\.\s")  # not "al.'s"
+MIN_SHARE = 0.45  # of the description's word weight the best card must hold
+MIN_LEAD = 1.5  # how many times the runner-up's score the best card must reach
+MAX_WORDS = 14
+
+
+def resolve_descriptions(linked: Linked, view) -> None:
+    """Add an entity link for every description one card clearly fits (in place)."""
+    toks = linked.tokens
+    used = {i for e in linked.entities for i in range(*e.span)}
+    asked = set(linked.asked)
+    for kind, (a, b) in list(linked.kinds):
+        if kind == "doc" or not view.by_kind.get(kind) or a in asked or a in used:
+            continue
+        if toks[b - 1].low != toks[b - 1].stem:
+            continue  # "models": a list of a kind, not one described entity
+        if a > 0 and a - 1 in used:
+            continue  # "the Caduceus model": named
+        lo, hi = _extent(linked, a, b, used)
+        if lo > 0 and toks[lo - 1].low in _ANAPHORIC:
+            continue  # "that corpus", "its paper": refers back, describes nothing new
+        if hi < len(toks) and hi in used:
+            continue  # "the model pretrained on OpenGenome2": a relation to a named entity
+        start, end = toks[lo].start, toks[hi - 1].end
+        if any(
+            start <= q.start < end and not _in_name(linked.question, q.start)
+            for q in linked.quantities
+        ):
+            continue  # "the dataset with 45,000 subjects": a condition, planned as one
+        if any(t.stem in KIND_WORDS for t in toks[lo:a]):
+            continue  # "that benchmark's dataset": another kind's, reached by a hop
+        words = [
+            t.stem
+            for t in toks[lo:a] + toks[b:hi]
+            if len(t.low) > 1 and t.low not in STOPWORDS | GENERIC and t.stem not in KIND_WORDS
+        ]
+        if not words or len(words) > MAX_WORDS:
+            continue
+        eid = _best_card(view, kind, words)
+        if eid is not None:
+            e = view.entities[eid]
+            text = linked.question[start:end]
+            linked.entities.append(EntityLink(eid, kind, e.name, text, (lo, hi), 0.75))
+            used |= set(range(lo, hi))
+            # The description's words name the entity: they are no longer asked or required.
+            for t in toks[lo:hi]:
+                if t.stem in linked.words:
+                    linked.words.remove(t.stem)
+    linked.entities.sort(key=lambda e: e.span)
+
+
+def _in_name(question: str, at: int) -> bool:
+    """A number written onto a word ("Schaefer-400") is part of a name, not a quantity."""
+    return at >= 2 and question[at - 1] == "-" and question[at - 2].isalpha()
+
+
+def _extent(linked: Linked, a: int, b: int, used: set[int]) -> tuple[int, int]:
+    """The token range [lo, hi) of the description around the kind word at [a, b)."""
+    toks, q = linked.tokens, linked.question
+    lo = a
+    while lo > 0 and lo - 1 not in used and toks[lo - 1].low not in _OPENERS:
+        if _BREAK.search(q[toks[lo - 1].end : toks[lo].start]):
+            break
+        lo -= 1
+    hi = b
+    if (
+        b < len(toks)
+        and toks[b].low in _RELATIVE
+        and not _BREAK.search(q[toks[b - 1].end : toks[b].start])
+    ):
+        hi = b + 1
+        while hi < len(toks) and hi not in used and toks[hi].low not in _CLOSERS:
+            if _BREAK.search(q[toks[hi - 1].end : toks[hi].start]):
+                break
+            hi += 1
+    return lo, hi
+
+
+def _best_card(view, kind: str, words: list[str]) -> str | None:
+    """The one card of `kind` that the description's words fit clearly best, if any."""
+    cards = view.card_words(kind)
+    df: dict[str, int] = {}
+    for ws in cards.values():
+        for w in set(words) & ws:
+            df[w] = df.get(w, 0) + 1
+    n = len(cards)
+    weight = {w: math.log(1 + n / df.get(w, 0.5)) for w in set(words)}
+    total = sum(weight.values())
+    scores = sorted(
+        ((sum(weight[w] for w in set(words) & ws), eid) for eid, ws in cards.items()),
+        reverse=True,
+    )
+    if not scores or scores[0][0] < MIN_SHARE * total:
+        return None
+    best, runner = scores[0][0], (scores[1][0] if len(scores) > 1 else 0.0)
+    return scores[0][1] if best >= MIN_LEAD * runner else None

@@ -1,0 +1,136 @@
+"""Entities described instead of named, and numbers written next to what they count, on a
+small real KB (hash embedder): "GenerTeam's DNA language model", "the fMRI model whose
+tokens come from the Grid-400 atlas", "Marsh et al.'s unlearning paper"; "how many
+whole-slide images" answered by "335,645 WSIs"."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_kb import build
+
+FILES = {
+    "model_cards/helix.yaml": """
+        id: helix
+        name: HelixLM
+        modality: genetics
+        summary: Causal DNA language model from the GenerTeam group.
+        checkpoints:
+          - path: https://huggingface.co/GenerTeam/HelixLM-base
+        license:
+          code: MIT
+        datasets: [genome_pool]
+    """,
+    "model_cards/strand.yaml": """
+        id: strand
+        name: StrandNet
+        modality: genetics
+        summary: Bidirectional DNA language model for regulatory regions.
+        license:
+          code: Apache-2.0
+    """,
+    "model_cards/cortex.yaml": """
+        id: cortex
+        name: CortexNet
+        modality: fmri
+        summary: fMRI encoder whose tokens come from the Grid-400 atlas plus Sub-30 nuclei.
+        license:
+          code: custom
+    """,
+    "model_cards/slab.yaml": """
+        id: slab
+        name: SlabFM
+        modality: pathology
+        summary: Whole-slide pathology model.
+        license:
+          code: CC-BY-NC-4.0
+          data: Training data spans 335,645 WSIs and 182k reports from one hospital.
+        input:
+          image_features: 768-d patch embeddings at 20x magnification.
+    """,
+    "model_cards/voxel.yaml": """
+        id: voxel
+        name: VoxelFormer
+        modality: fmri
+        summary: fMRI encoder over whole-brain volumes.
+        license:
+          code: Apache-2.0
+    """,
+    "datasets/genome_pool.yaml": """
+        id: genome_pool
+        name: GenomePool
+        modality: genetics
+        summary: Genomes used to pretrain HelixLM.
+        counts:
+          base_pairs: 8_800_000
+    """,
+    "datasets/gener_tasks.yaml": """
+        id: gener_tasks
+        name: Gener tasks
+        modality: genetics
+        summary: Classification tasks for evaluating DNA models.
+    """,
+    "paper_cards/marsh_2021.yaml": """
+        id: marsh_2021
+        title: Removing scanner effects with adversarial unlearning
+        authors: [Marsh, Jenkinson, Namburete]
+        year: 2021
+        venue: NeuroImage
+    """,
+    "paper_cards/lee_2020.yaml": """
+        id: lee_2020
+        title: Scanner harmonisation with linear models
+        authors: [Lee, Park]
+        year: 2020
+        venue: Biostatistics
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("described"), files=FILES)
+
+
+def test_a_model_described_by_its_maker_is_that_model(kb):
+    a = kb.ask("GenerTeam's DNA language model was pretrained on which corpus?")
+    assert "GenomePool" in a["answer"]
+    assert "helix" in a["entities"]
+
+
+def test_a_model_described_by_a_relative_clause_is_that_model(kb):
+    a = kb.ask(
+        "What is the code licence of the fMRI model whose tokens come from Grid-400 plus Sub-30?"
+    )
+    assert "custom" in a["answer"]
+    assert "Apache-2.0" not in a["answer"]  # the other fMRI model's licence
+
+
+def test_a_paper_described_by_its_authors_and_topic_is_that_paper(kb):
+    a = kb.ask("In which venue did Marsh et al.'s adversarial unlearning paper appear?")
+    assert "NeuroImage" in a["answer"]
+    assert "Biostatistics" not in a["answer"]
+
+
+def test_a_description_that_fits_several_cards_names_none(kb):
+    from retrieval.intent import plan
+
+    view = kb._assistant().view
+    # Both DNA models are "DNA language models": the description singles neither out.
+    vague = view.linker.link("What is the code licence of the DNA language model?")
+    plan(vague, view)
+    assert not {e.id for e in vague.entities} & {"helix", "strand"}
+    # Named by its maker, one of them is meant.
+    named = view.linker.link("What is the code licence of GenerTeam's DNA language model?")
+    plan(named, view)
+    assert [e.id for e in named.entities] == ["helix"]
+
+
+def test_a_possessive_s_is_no_unknown_word_to_match_fuzzily(kb):
+    # "GenerTeam's" once read as the key "generteams", a typo of "genertasks" (Gener tasks).
+    linked = kb._assistant().view.linker.link("Which models did GenerTeam's group release?")
+    assert "gener_tasks" not in {e.id for e in linked.entities}
+
+
+def test_a_count_written_as_initials_answers_how_many(kb):
+    a = kb.ask("How many whole-slide images were used to train SlabFM?")
+    assert "335,645" in a["answer"]
