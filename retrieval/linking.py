@@ -187,8 +187,8 @@ class Linker:
         out.entities.sort(key=lambda e: e.span)
         return out
 
-    def _known(self, word: str) -> bool:
-        if self.known_word is None or word in STOPWORDS or word.isdigit():
+    def _known(self, word: str) -> bool:  # two letters ("GenerTeam's") are no unknown word
+        if self.known_word is None or word in STOPWORDS or word.isdigit() or len(word) < 3:
             return True
         return self.known_word(word)
 
@@ -382,10 +382,7 @@ class Linker:
                 span = toks[i:j]
                 if any(used[i:j]) or not all(t.text.isalnum() for t in span):
                     continue
-                # A word the KB never uses, at least three letters ("'s" is no name).
-                if not any(
-                    len(t.text) > 2 and t.text.isalpha() and not self._known(t.low) for t in span
-                ):
+                if not any(t.text.isalpha() and not self._known(t.low) for t in span):
                     continue
                 if any(t.stem in _COMMON for t in span):
                     continue  # kind and modality words are no typos of names
