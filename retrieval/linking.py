@@ -1,11 +1,12 @@
 """Entity and attribute linking: what a question names, read against the store's own words.
 
 Entities are found by their ids, names and aliases (exact after normalisation, plural-folded,
-by distinctive-word overlap for long names, and fuzzily for typos of words the KB never
-uses); properties by kg.vocab's names and synonyms plus question phrasings
-(`retrieval.lexicon`); values (licences, venues, tags, access levels, dates) from the
-values the store holds; modalities by kg.vocab; kinds by kind words; numbers and
-superlatives by `retrieval.quantities`. A `Linker` is built once per generation.
+by distinctive-word overlap for long names, fuzzily for typos of words the KB never uses,
+and with initials for capitalised words: "UKB fMRI tensors" ~ "UK Biobank fMRI tensors");
+properties by kg.vocab's names and synonyms plus question phrasings (`retrieval.lexicon`);
+values (licences, venues, tags, access levels, dates) from the values the store holds;
+modalities by kg.vocab; kinds by kind words; numbers and superlatives by
+`retrieval.quantities`. A `Linker` is built once per generation.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from collections.abc import Callable, Iterable
 from rapidfuzz import fuzz, process
 
 from kg.ir import KINDS
-from kg.sql.models import normalise_key
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
     GENERIC,
@@ -29,10 +29,13 @@ from retrieval.lexicon import (
 from retrieval.links import EntityLink, Linked
 from retrieval.name_forms import (
     SPELLED_OUT,
+    abbreviated,
     compound,
+    fold,
     hyphenated,
     parenthesised,
     proper_names,
+    spelled_key,
 )
 from retrieval.quantities import quantities, superlative
 from retrieval.question import (
@@ -68,15 +71,6 @@ _COMMON = {stem(w) for w in (*KIND_WORDS, *modality_words(), *GENERIC) if " " no
 }
 
 
-def spelled_key(text: str) -> str:
-    """The lookup key of a name with British spellings folded ("harmonisation" ~ "-ization")."""
-    return normalise_key(" ".join(us_spelling(w) for w in _WORD.findall(text.lower())))
-
-
-def _fold(key: str) -> str:
-    return key[:-1] if len(key) > 4 and key.endswith("s") and not key.endswith("ss") else key
-
-
 class Linker:
     """Links questions against one generation's entities and values.
 
@@ -103,13 +97,13 @@ class Linker:
         for e in self.entities.values():
             kind_rank = KINDS.index(e.kind) if e.kind in KINDS else len(KINDS)
             names = [("id", e.id), ("name", e.name), *(("alias", a) for a in e.aliases)]
-            names += [("alias", a) for a in parenthesised(e.name)]
+            names += [("alias", a) for a in parenthesised(e.name) + abbreviated(e.name)]
             words_seen: set[str] = set()
             for origin, text in names:
                 key = spelled_key(text)
                 if len(key) < 2 or key in GENERIC or key in STOPWORDS:
                     continue
-                for k in {key, _fold(key)}:
+                for k in {key, fold(key)}:
                     entry = (_ORIGIN[origin], kind_rank, e.id)
                     if entry not in self._keys[k]:
                         self._keys[k].append(entry)
@@ -142,7 +136,7 @@ class Linker:
         key = spelled_key(text)
         if len(key) < 2 or key in GENERIC or key in STOPWORDS:
             return []
-        hit = self._keys.get(key) or self._keys.get(_fold(key)) or []
+        hit = self._keys.get(key) or self._keys.get(fold(key)) or []
         return [c[2] for c in sorted(hit)]
 
     # -- the whole question -------------------------------------------------------------------
@@ -218,7 +212,7 @@ class Linker:
             key = ""
             for j in range(i + 1, min(len(toks), i + MAX_NGRAM) + 1):
                 key += us_spelling(toks[j - 1].low)
-                hit = self._keys.get(key) or self._keys.get(_fold(key))
+                hit = self._keys.get(key) or self._keys.get(fold(key))
                 if hit and not (j - i == 1 and (toks[i].low in STOPWORDS or key in GENERIC)):
                     found.append((len(key), i, j, hit))
         out = []

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
+from kg.sql.models import normalise_key
 from retrieval.lexical import STOPWORDS
 from retrieval.links import Linked
+from retrieval.question import us_spelling
 
 # Weak cues that can modify a following noun ("window length", "code style"); "who wrote"
 # and "bigger than" are no compounds.
@@ -20,6 +22,17 @@ SPELLED_OUT = {
     "wes": ("whole", "exome", "sequencing"),
 }
 _PAREN = re.compile(r"\(([^()]+)\)")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def spelled_key(text: str) -> str:
+    """The lookup key of a name with British spellings folded ("harmonisation" ~ "-ization")."""
+    return normalise_key(" ".join(us_spelling(w) for w in _WORD.findall(text.lower())))
+
+
+def fold(key: str) -> str:
+    """A key with a plural "s" dropped ("tensors" ~ "tensor"; "class" stays)."""
+    return key[:-1] if len(key) > 4 and key.endswith("s") and not key.endswith("ss") else key
 
 
 def hyphenated(question: str, toks, i: int) -> bool:
@@ -70,3 +83,19 @@ def compound(link, toks, used, common: set[str]) -> bool:
         return False
     nxt = toks[j]
     return nxt.low not in STOPWORDS and nxt.stem not in common and nxt.text.isalpha()
+
+
+def abbreviated(name: str) -> list[str]:
+    """The name with a run of two to four capitalised words written as its initials, a
+    word in capitals counting whole ("UK Biobank fMRI tensors" -> "UKB fMRI tensors"), as a
+    question may shorten it. Only for longer names: the initials alone name too little."""
+    words = _WORD.findall(name)
+    out = []
+    for n in (2, 3, 4):
+        for i in range(len(words) - n + 1):
+            run = words[i : i + n]
+            if len(words) > n and all(w[:1].isupper() and w.isalpha() for w in run):
+                short = "".join(w if w.isupper() else w[0] for w in run)
+                if len(short) >= 3:
+                    out.append(" ".join([*words[:i], short, *words[i + n :]]))
+    return out

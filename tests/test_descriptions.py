@@ -1,7 +1,7 @@
 """Entities described instead of named, and numbers written next to what they count, on a
 small real KB (hash embedder): "GenerTeam's DNA language model", "the fMRI model whose
 tokens come from the Grid-400 atlas", "Marsh et al.'s unlearning paper"; "how many
-whole-slide images" answered by "335,645 WSIs"."""
+whole-slide images" answered by "335,645 WSIs"; a name with initials ("OCB fMRI runs")."""
 
 from __future__ import annotations
 
@@ -69,6 +69,13 @@ FILES = {
         modality: genetics
         summary: Classification tasks for evaluating DNA models.
     """,
+    "datasets/ocean_fmri.yaml": """
+        id: ocean_fmri
+        name: Ocean Cohort Biobank fMRI runs
+        modality: fmri
+        counts:
+          frames: 490
+    """,
     "paper_cards/marsh_2021.yaml": """
         id: marsh_2021
         title: Removing scanner effects with adversarial unlearning
@@ -134,3 +141,8 @@ def test_a_possessive_s_is_no_unknown_word_to_match_fuzzily(kb):
 def test_a_count_written_as_initials_answers_how_many(kb):
     a = kb.ask("How many whole-slide images were used to train SlabFM?")
     assert "335,645" in a["answer"]
+
+
+def test_a_name_may_shorten_its_capitalised_words_to_initials(kb):
+    linked = kb._assistant().view.linker.link("How many frames are in the OCB fMRI runs?")
+    assert [e.id for e in linked.entities] == ["ocean_fmri"]
