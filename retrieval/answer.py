@@ -24,6 +24,7 @@ from retrieval.lexicon import (
     CAUTIONARY,
     FRAME_WORDS,
     REASON,
+    REASONS_HEADING,
     WEAK_CUES,
     WHY,
     asks_number,
@@ -222,7 +223,7 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
     heads = linked.asked_heads(FRAME_WORDS)
     if any(
         (heads and text_answers.titled(s.heading, heads))
-        or (why and (REASON.search(s.heading) or opens_why_doc(s.chunk)))
+        or (why and (REASONS_HEADING.search(s.heading) or opens_why_doc(s.chunk)))
         for s in backed
     ):
         # The answer stands under a heading naming what is asked ("Limitations"), or, for

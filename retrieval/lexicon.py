@@ -156,6 +156,12 @@ def asks_number(question: str) -> bool:
 
 # Where reasons are written: "Reasons", "Rationale", "Why …", "because …".
 REASON = re.compile(r"\b(reasons?|rationale|why|because|motivation|so that|since)\b", re.I)
+# A heading over reasons: named so, or saying what goes wrong without the thing explained.
+REASONS_HEADING = re.compile(
+    rf"{REASON.pattern}|\b(goes|go|went) wrong\b|\bwithout (it|them|this)\b|"
+    r"\b(benefits?|advantages?|motivations?)\b",
+    re.I,
+)
 # A sentence that says where an answer is rather than giving it ("The reasons are written
 # down in the late-fusion-first decision", "See the genomics guide", "A → B: …" maps).
 POINTER = re.compile(

@@ -17,7 +17,15 @@ from functools import partial
 
 from retrieval.facts import has_word, text_words
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import EXPLAIN_START, FRAME_WORDS, POINTER, REASON, WHY, asks_number
+from retrieval.lexicon import (
+    EXPLAIN_START,
+    FRAME_WORDS,
+    POINTER,
+    REASON,
+    REASONS_HEADING,
+    WHY,
+    asks_number,
+)
 from retrieval.linking import Linked
 from retrieval.units import (
     heading_like,
@@ -182,7 +190,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
             # "What are the limitations …?" under "Limitations" (a heading of only the
             # question's words more than under "Strengths, Limitations, and Open Questions").
             score += 0.25 if text_words(local) <= asked_all else 0.1
-        elif why and (REASON.search(local) or opens_why_doc(c)):
+        elif why and (REASONS_HEADING.search(local) or opens_why_doc(c)):
             # "why …?" is answered by a section of reasons, or by the opening of a doc
             # titled "Why …".
             score += 0.3
@@ -205,7 +213,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         for text, local in cut_units(c) + ([summary] if summary else []):
             named = next((e for e, n in names.items() if n and n <= text_words(text)), None)
             add(text, local, c, rank, chunk_cover, named or (None if broad else about))
-        if why and summary and REASON.search(summary[1]) and scored[first:]:
+        if why and summary and REASONS_HEADING.search(summary[1]) and scored[first:]:
             # "Why …?" over a section of reasons: the list of all of them stands above any one.
             lead = next((x for x in scored[first:] if x.text == summary[0]), None)
             if lead is not None:

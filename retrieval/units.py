@@ -24,6 +24,11 @@ def section_heading(chunk) -> str:
     return chunk.heading.rsplit(" > ", 1)[1] if " > " in (chunk.heading or "") else ""
 
 
+# "- Why gene embeddings average the two strands: RC averaging.": a question, then the page
+# that answers it (its link is gone from the chunk text). Where to read, not an answer.
+_NAV_ENTRY = re.compile(r"^(why|which|how|what|where|when)\b[^:]+:\s*(\S+\s*){1,4}$", re.I)
+
+
 def opens_why_doc(chunk) -> bool:
     """Whether a chunk is the opening section of a doc titled "Why …" (its reasons)."""
     return (
@@ -124,6 +129,8 @@ def units(chunk) -> list[tuple[str, str]]:
             unit = f"{clean.rstrip(':')}: " + "; ".join(x for x in items if x)
             out.append((unit[:MAX_UNIT_CHARS], clean))
             continue
+        if bullet and _NAV_ENTRY.search(clean):
+            continue
         if bullet and len(clean.split()) <= 50:
             if len(clean.split()) >= 3:
                 out.append((clean, local))
@@ -157,6 +164,8 @@ def _list_summary(raw: list[str], indent: list[int], heading: str) -> str:
     ]
     if not heading or len(tops) < 2 or len(tops) > 10:
         return ""
+    if any(_NAV_ENTRY.search(_clean(_BULLET.sub("", t))) for t in tops):
+        return ""  # a list of where to read things, not of answers
     leads = []
     for item in tops:
         body = _BULLET.sub("", item)

@@ -1,0 +1,59 @@
+"""'Why …?' answered by the reasons a doc gives, on a small real KB (hash embedder): a
+section saying what goes wrong without the practice holds its reasons, and an index entry
+that only names the page to read ("Why X: page title") is no answer."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_kb import build
+
+FILES = {
+    "docs/index.md": """
+        # Scanner notes
+
+        ## Where to look for what
+
+        - Why scans are resampled to a common grid: [Resampling](guide/resampling.md).
+        - Which atlas a run used: the `atlas` field of its config.
+        - How motion was scored: the [motion guide](guide/motion.md).
+    """,
+    "docs/guide/resampling.md": """
+        # Why scans are resampled to a common grid
+
+        Scanners write volumes at their own voxel sizes and orientations.
+
+        ## What goes wrong without it
+
+        - **Voxel size leaks into features.** Regional means computed on coarse grids are
+          smoother, so a classifier can learn the scanner from the grain of the data.
+        - **Atlases misalign.** An atlas drawn on one grid cuts regions at different
+          boundaries on another, so the same region index names different tissue.
+
+        ## What we do
+
+        Every run is resampled to two millimetre isotropic voxels before any feature is
+        computed, with the same interpolation for every site.
+    """,
+    "docs/guide/motion.md": """
+        # Motion
+
+        Motion is scored as framewise displacement per volume.
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("why"), files=FILES)
+
+
+def test_why_is_answered_by_what_goes_wrong_without_it(kb):
+    a = kb.ask("Why do we resample every scan to a common grid?")
+    head = a["answer"][:600]
+    assert "Voxel size leaks into features" in head or "Atlases misalign" in head
+    assert {c["source"] for c in a["citations"]} & {"docs/guide/resampling.md"}
+
+
+def test_an_index_entry_naming_the_page_to_read_is_no_answer(kb):
+    a = kb.ask("Why are scans resampled to a common grid?")
+    assert "docs/index.md" not in {c["source"] for c in a["citations"]}
