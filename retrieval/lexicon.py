@@ -62,6 +62,8 @@ PROPERTY_CUES: dict[str, str] = {
     "weight license": "license_weights",
     "parameter": "parameters",
     "parameter counts": "parameters",
+    "how big": "parameters",  # a dataset's size is its counts (KEY_SYNONYMS)
+    "how large": "parameters",
     "bigger": "parameters",
     "larger": "parameters",
     "smaller": "parameters",
@@ -234,6 +236,7 @@ STATED_IN_PROSE: dict[str, re.Pattern] = {
 KEY_SYNONYMS = {
     "width": ("dim", "dimension"),
     "size": ("count",),  # a dataset's size is in its `counts`
+    "parameters": ("count",),  # … also when asked as a model's ("how big", "larger")
     "dimensionality": ("dim", "dimension"),
     "tr": ("repetition",),  # repetition time
     "learning": ("lr",),  # learning rate

@@ -329,3 +329,9 @@ def test_a_sentence_that_only_points_to_the_answer_does_not_stand_for_it(kb):
 def test_of_two_kind_words_in_a_row_the_last_is_asked_for(kb):
     a = kb.ask("Which methods papers does the brain scores config rely on?")
     assert "(Johnson, 2007)" in a["answer"] and "(Fortin, 2018)" in a["answer"]
+
+
+def test_how_big_asks_a_models_parameters_and_a_datasets_counts(kb):
+    assert "117M" in kb.ask("How big is HelixLM?")["answer"]
+    a = kb.ask("How large is the CortexNet scan bank?")
+    assert "5000000" in a["answer"].replace("_", "").replace(",", "")
