@@ -48,10 +48,18 @@ def attr_fact(a: Attribute, label: str | None = None) -> Fact:
     )
 
 
+# Key endings that are the unit of a bare number under them (`nominal_age.months: 24`).
+_UNIT_KEYS = {"months", "years", "weeks", "days", "hours", "minutes", "seconds", "ms", "mm"}
+
+
 def value_text(a: Attribute) -> str:
     """An attribute's raw text, with the normalised number beside it when it reads
-    differently ("45_000 (= 45000)", "~150M (= 150000000)")."""
+    differently ("45_000 (= 45000)", "~150M (= 150000000)"), and the unit its key names
+    ("24 months" for `nominal_age.months: 24`, "0.735 seconds" for `tr_seconds`)."""
     raw = " ".join(str(a.raw).split())
+    unit = re.split(r"[._]", a.path)[-1].lower()
+    if unit in _UNIT_KEYS and re.fullmatch(r"[\d.,_]+", raw):
+        return f"{raw} {unit}"
     v = a.value
     if isinstance(v, int | float) and not isinstance(v, bool) and str(v) != raw.strip():
         return f"{raw} (= {v})"

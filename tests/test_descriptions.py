@@ -75,6 +75,9 @@ FILES = {
         modality: fmri
         counts:
           frames: 490
+        baseline_visit:
+          nominal_age:
+            months: 24
     """,
     "paper_cards/marsh_2021.yaml": """
         id: marsh_2021
@@ -146,3 +149,10 @@ def test_a_count_written_as_initials_answers_how_many(kb):
 def test_a_name_may_shorten_its_capitalised_words_to_initials(kb):
     linked = kb._assistant().view.linker.link("How many frames are in the OCB fMRI runs?")
     assert [e.id for e in linked.entities] == ["ocean_fmri"]
+
+
+def test_a_bare_number_is_given_with_the_unit_its_key_names(kb):
+    a = kb.ask(
+        "What is the nominal age at the baseline visit of the Ocean Cohort Biobank fMRI runs?"
+    )
+    assert "24 months" in a["answer"]
