@@ -33,6 +33,7 @@ from retrieval.name_forms import (
     compound,
     fold,
     hyphenated,
+    known_by_initials,
     parenthesised,
     proper_names,
     spelled_key,
@@ -177,6 +178,8 @@ class Linker:
                     out.unknown.append(t.text)
             out.words.append(t.stem)
         out.names += proper_names(toks, out)
+        if self.known_word is not None:  # the vocabulary itself: two letters count here
+            out.unknown = known_by_initials(out.unknown, toks, self.known_word)
         out.asked = asked_span(toks)
         out.entities.sort(key=lambda e: e.span)
         return out

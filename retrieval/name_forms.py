@@ -99,3 +99,18 @@ def abbreviated(name: str) -> list[str]:
                 if len(short) >= 3:
                     out.append(" ".join([*words[:i], short, *words[i + n :]]))
     return out
+
+
+def known_by_initials(unknown: list[str], toks, known) -> list[str]:
+    """The unknown words left once runs of capitalised words whose initials the KB uses
+    are taken as known ("Creative Commons" where the KB writes "CC-BY-NC")."""
+    caps = [t.text[:1].isupper() and t.text.isalpha() for t in toks]
+    out = list(unknown)
+    for i in range(len(toks)):
+        for j in range(i + 2, min(i + 4, len(toks)) + 1):
+            if not all(caps[i:j]):
+                break
+            run = {t.text for t in toks[i:j]}
+            if run & set(out) and known("".join(t.text[0] for t in toks[i:j]).lower()):
+                out = [u for u in out if u not in run]
+    return out

@@ -156,3 +156,10 @@ def test_a_bare_number_is_given_with_the_unit_its_key_names(kb):
         "What is the nominal age at the baseline visit of the Ocean Cohort Biobank fMRI runs?"
     )
     assert "24 months" in a["answer"]
+
+
+def test_capitalised_words_whose_initials_the_kb_writes_are_no_unknown_name(kb):
+    linker = kb._assistant().view.linker
+    # The KB writes "CC-BY-NC-4.0": "Creative Commons" is known by its initials.
+    assert linker.link("Which models have a Creative Commons licence?").unknown == []
+    assert "Quixotic" in linker.link("Which models have a Quixotic Commons licence?").unknown
