@@ -15,7 +15,7 @@ from ingest.normalize import is_null
 from kg.sql.models import normalise_key
 from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, plural, property_facts, text_words, word_facts
-from retrieval.hops import chain, common, guided
+from retrieval.hops import chain, common, guided, paired
 from retrieval.intent import NAMING, Plan
 from retrieval.lexicon import ABSENCE, KIND_WORDS, ONE_WORDS, asks_number
 from retrieval.linking import Linked
@@ -24,6 +24,8 @@ from retrieval.selection import best_by_words, candidates, members, select
 
 MAX_LISTED = 25
 REGISTRY_KINDS = {"strategy", "method", "pipeline"}  # members of registry cards
+STRONG = 0.6  # a lookup this strong is not tried on the card paired with the entity
+PAIRED = 0.9  # facts read from that paired card (a model's paper, a paper's model)
 FALLBACK = 0.6  # facts read from the start entity when no relation reached the kind asked
 
 
@@ -133,6 +135,12 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
             # else: no relation leads there; the start entity's own fields may say it
             # ("the reference of combat_smri" is a field, not a paper card).
     ga = _facts(plan, linked, view, base, final, hops, evidence, strength, field_words)
+    if (ga is None or ga.strength < STRONG) and not hops and plan.seeds and not plan.list_answer:
+        # A field the model card lacks may be on the card of the paper describing it
+        # (and the other way round): "how many visual tokens does the resampler emit".
+        pair, weaker = paired(view, base), strength * PAIRED
+        alt = pair and _facts(plan, linked, view, base, pair, [], evidence, weaker, also=base)
+        ga = alt if alt and (ga is None or alt.strength > ga.strength) else ga
     if ga is not None and plan.then:
         # "…, and which paper describes it?": one more hop from what was found.
         more = chain(view, final, plan.then, None)
@@ -157,12 +165,12 @@ def definition(plan: Plan, view) -> GraphAnswer | None:
     return GraphAnswer("text", "", blocks, [b.entity for b in blocks], strength)
 
 
-def _facts(plan, linked, view, base, final, hops, evidence, strength, field_words=frozenset()):
+def _facts(plan, linked, view, base, final, hops, evidence, strength, field_words=(), also=()):
     if not plan.properties and all(view.kind(e) == "doc" for e in final):
         return None  # a doc's facts are its passages: text answers read those
     prefer_docs = "doc" in linked.kind_names()
     names = {w for e in final for w in _name_words(view, e)}
-    have = {view.kind(e) for e in final}
+    have = {view.kind(e) for e in [*final, *also]}  # `also`: kinds reached besides `final`
     # Words that named the start entity's field ("default harmonization") led the hop.
     asked, rest, helping, subst = projection_words(
         plan, linked, bool(hops), names, have, set(field_words)

@@ -117,3 +117,9 @@ def value_hops(view, ids: list[str], kind: str) -> list[tuple[str, str, Relation
                     out.append((b, other, Relation(b, "refers_to", other, prov, str(a.raw))))
                     break
     return out
+
+
+def paired(view, ids: list[str]) -> list[str]:
+    """The cards paired with these: the paper describing a model, the model a paper describes."""
+    preds = ("described_by", "describes")
+    return list(dict.fromkeys(o for i in ids for o, _ in view.related(i, None, preds)))

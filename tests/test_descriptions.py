@@ -79,6 +79,13 @@ FILES = {
           nominal_age:
             months: 24
     """,
+    "paper_cards/helix_2024.yaml": """
+        id: helix_2024
+        title: Causal language modelling of whole genomes
+        year: 2024
+        architecture:
+          resampler_tokens: 64
+    """,
     "paper_cards/marsh_2021.yaml": """
         id: marsh_2021
         title: Removing scanner effects with adversarial unlearning
@@ -163,3 +170,9 @@ def test_capitalised_words_whose_initials_the_kb_writes_are_no_unknown_name(kb):
     # The KB writes "CC-BY-NC-4.0": "Creative Commons" is known by its initials.
     assert linker.link("Which models have a Creative Commons licence?").unknown == []
     assert "Quixotic" in linker.link("Which models have a Quixotic Commons licence?").unknown
+
+
+def test_a_field_the_model_card_lacks_is_read_from_its_papers_card(kb):
+    a = kb.ask("How many resampler tokens does HelixLM emit?")
+    assert "64" in a["answer"]
+    assert "paper_cards/helix_2024.yaml" in {c["source"] for c in a["citations"]}
