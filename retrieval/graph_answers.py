@@ -213,7 +213,7 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
                 bool(plan.properties),
                 quantity,
                 parts=linked.parts() > 1 or len(ask) > 2,
-                phrases=[[linked.tokens[i].stem for i in g] for g in linked.asked_groups()],
+                phrases=linked.asked_phrases_in_full(),
             )
             scored = [(s, f) for s, f in scored if not ABSENCE.search(f.text)]
             facts = [f for _, f in scored]

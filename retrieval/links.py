@@ -56,6 +56,17 @@ class Linked:
                 last = i
         return out
 
+    def asked_phrases_in_full(self) -> list[list[str]]:
+        """Each asked run's stems with an "of …" after it ("regions of interest"), as a
+        value may shorten the whole phrase to its initials ("ROIs")."""
+        toks, out = self.tokens, []
+        for g in self.asked_groups():
+            k = g[-1] + 1
+            of = k + 1 < len(toks) and toks[k].low == "of"
+            tail = [toks[k].low, toks[k + 1].stem] if of else []
+            out.append([toks[i].stem for i in g] + tail)
+        return out
+
     def asked_groups(self) -> list[list[int]]:
         """The asked tokens in runs ("what <filter band> … which <parcellation>": two)."""
         groups: list[list[int]] = []

@@ -35,6 +35,9 @@ FILES = {
         summary: fMRI encoder whose tokens come from the Grid-400 atlas plus Sub-30 nuclei.
         license:
           code: custom
+        tokenizer:
+          notes: Signals are averaged within 430 ROIs, one token per ROI and time window.
+          vocabulary: none
     """,
     "model_cards/slab.yaml": """
         id: slab
@@ -176,3 +179,8 @@ def test_a_field_the_model_card_lacks_is_read_from_its_papers_card(kb):
     a = kb.ask("How many resampler tokens does HelixLM emit?")
     assert "64" in a["answer"]
     assert "paper_cards/helix_2024.yaml" in {c["source"] for c in a["citations"]}
+
+
+def test_a_phrase_with_of_is_found_by_its_initials(kb):
+    a = kb.ask("How many regions of interest does CortexNet average signals in?")
+    assert "430 ROIs" in a["answer"]
