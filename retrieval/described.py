@@ -159,5 +159,7 @@ def _best_card(view, kind: str, words: list[str]) -> str | None:
     )
     if not scores or scores[0][0] < MIN_SHARE * total:
         return None
+    if len(set(words) & cards[scores[0][1]]) < 2:
+        return None  # one shared word ("joint") is a coincidence, not a description
     best, runner = scores[0][0], (scores[1][0] if len(scores) > 1 else 0.0)
     return scores[0][1] if best >= MIN_LEAD * runner else None

@@ -169,7 +169,7 @@ REASONS_HEADING = re.compile(
 POINTER = re.compile(
     r"^(see|for (more|details|the full)\b)|\b(written down|described|explained|documented|"
     r"recorded) (in|by) the\b|\bgives? the (full|whole|complete) (argument|story|picture)\b|"
-    r"→.*→",
+    r"→.*→|^[^:.]{1,60}→[^:.]{1,60}:",  # "A → B → C" maps; "Decisions → Plan: …" breadcrumbs
     re.IGNORECASE,
 )
 # "Anything I should watch out for?" asks for cautions; a caution says what to do or avoid.

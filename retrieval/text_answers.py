@@ -39,6 +39,8 @@ from retrieval.units import units as cut_units
 MAX_SENTENCES = 3
 PASSAGES = 12  # passages read for a text answer
 CLOSE = 0.6  # further units must score this share of the best one
+REASON_DEPTH = 30  # for "why …?", passages this deep are searched for sections of reasons
+REASON_EXTRA = 2  # … and this many of them read beyond the usual passages
 GAIN = 0.5  # weight of the question words a unit adds to those chosen before it
 _QUESTION_WORDS = {
     "what",
@@ -155,11 +157,16 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
     if index is None or not len(index):
         return []
     boost = boost_ids(linked, view)
-    hits = index.search(question, k=k, entity_ids=boost)
+    why = bool(WHY.search(question))
+    hits = index.search(question, k=REASON_DEPTH if why else k, entity_ids=boost)
+    if why:
+        # "Why …?": a section titled as reasons ("Why this applies to genes × brain") is
+        # read even when a few more passages outrank it.
+        titled_reasons = [h for h in hits[k:] if REASONS_HEADING.search(section_heading(h.chunk))]
+        hits = hits[:k] + titled_reasons[:REASON_EXTRA]
     weights = question_weights(linked, view.idf())
     cover = partial(covered, weights)
     quantity = asks_number(question)
-    why = bool(WHY.search(question))
     explain = bool(EXPLAIN_START.search(question))
     names = {e: text_words(view.name(e)) for e in boost if view.kind(e) != "doc"}
     docs = {e for e in boost if view.kind(e) == "doc"}

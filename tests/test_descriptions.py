@@ -184,3 +184,13 @@ def test_a_field_the_model_card_lacks_is_read_from_its_papers_card(kb):
 def test_a_phrase_with_of_is_found_by_its_initials(kb):
     a = kb.ask("How many regions of interest does CortexNet average signals in?")
     assert "430 ROIs" in a["answer"]
+
+
+def test_one_shared_word_is_no_description(kb):
+    from retrieval.intent import plan
+
+    view = kb._assistant().view
+    # Only SlabFM's card says "slide", but "a slide model" is too little to name it.
+    linked = view.linker.link("Why train a slide model at once?")
+    plan(linked, view)
+    assert "slab" not in {e.id for e in linked.entities}

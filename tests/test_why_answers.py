@@ -57,3 +57,12 @@ def test_why_is_answered_by_what_goes_wrong_without_it(kb):
 def test_an_index_entry_naming_the_page_to_read_is_no_answer(kb):
     a = kb.ask("Why are scans resampled to a common grid?")
     assert "docs/index.md" not in {c["source"] for c in a["citations"]}
+
+
+def test_a_breadcrumb_describing_a_page_points_to_the_answer():
+    from retrieval.lexicon import POINTER
+
+    # A line of a site map: the page's place, then what the page says.
+    assert POINTER.search("Decisions → Integration plan (Nov 2025): Why we start with late fusion")
+    # An arrow inside a statement is no breadcrumb.
+    assert not POINTER.search("Exons are cut from hg38 → each is embedded on both strands.")
