@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 
+from retrieval.facts import text_words
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import GENERIC, KIND_WORDS
 from retrieval.links import EntityLink, Linked
@@ -72,10 +73,31 @@ MAX_WORDS = 14
 
 
 def resolve_descriptions(linked: Linked, view) -> None:
-    """Add an entity link for every description one card clearly fits (in place)."""
+    """Add an entity link for every description one card clearly fits (in place). A
+    description two cards fit equally is read again once the others are resolved: "the
+    embedding prediction baselines config versus the tabular FM baselines config" names two
+    different configs."""
+    pending = _descriptions(linked, view)
+    claimed: set[str] = set()
+    for _ in range(2):
+        for d in list(pending):
+            kind, span, words = d
+            eid = _best_card(view, kind, words, claimed)
+            if eid is not None:
+                pending.remove(d)
+                claimed.add(eid)
+                _link(linked, view, eid, kind, span)
+        if not claimed:
+            break
+    linked.entities.sort(key=lambda e: e.span)
+
+
+def _descriptions(linked: Linked, view) -> list[tuple[str, tuple[int, int, int, int], list[str]]]:
+    """(kind, (kind word start, end, description start, end), words) of each description."""
     toks = linked.tokens
     used = {i for e in linked.entities for i in range(*e.span)}
     asked = set(linked.asked)
+    out = []
     for kind, (a, b) in list(linked.kinds):
         if kind == "doc" or not view.by_kind.get(kind) or a in asked or a in used:
             continue
@@ -83,6 +105,8 @@ def resolve_descriptions(linked: Linked, view) -> None:
             continue  # "models": a list of a kind, not one described entity
         if a > 0 and a - 1 in used:
             continue  # "the Caduceus model": named
+        if b < len(toks) and _modifies(linked, b):
+            continue  # "the tabular FM baselines config": the kind word is no head here
         lo, hi = _extent(linked, a, b, used)
         if lo > 0 and toks[lo - 1].low in _ANAPHORIC:
             continue  # "that corpus", "its paper": refers back, describes nothing new
@@ -94,26 +118,43 @@ def resolve_descriptions(linked: Linked, view) -> None:
             for q in linked.quantities
         ):
             continue  # "the dataset with 45,000 subjects": a condition, planned as one
-        if any(t.stem in KIND_WORDS for t in toks[lo:a]):
+        if any(
+            t.stem in KIND_WORDS and toks[x + 1].low == "s" for x, t in enumerate(toks[lo:a], lo)
+        ):
             continue  # "that benchmark's dataset": another kind's, reached by a hop
         words = [
             t.stem
             for t in toks[lo:a] + toks[b:hi]
             if len(t.low) > 1 and t.low not in STOPWORDS | GENERIC and t.stem not in KIND_WORDS
         ]
-        if not words or len(words) > MAX_WORDS:
-            continue
-        eid = _best_card(view, kind, words)
-        if eid is not None:
-            e = view.entities[eid]
-            text = linked.question[start:end]
-            linked.entities.append(EntityLink(eid, kind, e.name, text, (lo, hi), 0.75))
+        if words and len(words) <= MAX_WORDS:
+            out.append((kind, (a, b, lo, hi), words))
             used |= set(range(lo, hi))
-            # The description's words name the entity: they are no longer asked or required.
-            for t in toks[lo:hi]:
-                if t.stem in linked.words:
-                    linked.words.remove(t.stem)
-    linked.entities.sort(key=lambda e: e.span)
+    return out
+
+
+def _link(linked: Linked, view, eid: str, kind: str, span: tuple[int, int, int, int]) -> None:
+    a, b, lo, hi = span
+    toks = linked.tokens
+    text = linked.question[toks[lo].start : toks[hi - 1].end]
+    linked.entities.append(EntityLink(eid, kind, view.name(eid), text, (lo, hi), 0.75))
+    # Kind words inside it describe ("the tabular FM baselines config"): no kind asked.
+    linked.kinds = [(k, sp) for k, sp in linked.kinds if sp == (a, b) or not lo <= sp[0] < hi]
+    # The description's words name the entity: they are no longer asked or required.
+    for t in toks[lo:hi]:
+        if t.stem in linked.words:
+            linked.words.remove(t.stem)
+
+
+def _modifies(linked: Linked, b: int) -> bool:
+    """Whether a kind word modifies a later one ("the tabular FM baselines <config>")."""
+    toks, q = linked.tokens, linked.question
+    for k in range(b, min(b + 2, len(toks))):
+        if _BREAK.search(q[toks[k - 1].end : toks[k].start]) or toks[k].low in STOPWORDS:
+            return False
+        if toks[k].stem in KIND_WORDS:
+            return True
+    return False
 
 
 def _in_name(question: str, at: int) -> bool:
@@ -143,23 +184,30 @@ def _extent(linked: Linked, a: int, b: int, used: set[int]) -> tuple[int, int]:
     return lo, hi
 
 
-def _best_card(view, kind: str, words: list[str]) -> str | None:
-    """The one card of `kind` that the description's words fit clearly best, if any."""
-    cards = view.card_words(kind)
+def _best_card(view, kind: str, words: list[str], taken: set[str]) -> str | None:
+    """The one card of `kind` (not `taken` by another description) that the description's
+    words fit clearly best, if any; a word of the card's name counts double ("prediction
+    baselines" names `02_prediction_baselines`, though many configs mention both words)."""
+    cards = {k: v for k, v in view.card_words(kind).items() if k not in taken}
+    asked = set(words)
     df: dict[str, int] = {}
     for ws in cards.values():
-        for w in set(words) & ws:
+        for w in asked & ws:
             df[w] = df.get(w, 0) + 1
     n = len(cards)
-    weight = {w: math.log(1 + n / df.get(w, 0.5)) for w in set(words)}
+    weight = {w: math.log(1 + n / df.get(w, 0.5)) for w in asked}
     total = sum(weight.values())
-    scores = sorted(
-        ((sum(weight[w] for w in set(words) & ws), eid) for eid, ws in cards.items()),
-        reverse=True,
-    )
-    if not scores or scores[0][0] < MIN_SHARE * total:
+    scored = []
+    for eid, ws in cards.items():
+        shared = asked & ws
+        row = view.entities[eid]
+        named = text_words(" ".join([row.name, *row.aliases, eid.replace("_", " ")]))
+        fit = sum(weight[w] for w in shared)
+        scored.append((fit + sum(weight[w] for w in shared & named), fit, len(shared), eid))
+    scored.sort(reverse=True)
+    if not scored or scored[0][1] < MIN_SHARE * total:
         return None
-    if len(set(words) & cards[scores[0][1]]) < 2:
+    if scored[0][2] < 2:
         return None  # one shared word ("joint") is a coincidence, not a description
-    best, runner = scores[0][0], (scores[1][0] if len(scores) > 1 else 0.0)
-    return scores[0][1] if best >= MIN_LEAD * runner else None
+    runner = scored[1][0] if len(scored) > 1 else 0.0
+    return scored[0][3] if scored[0][0] >= MIN_LEAD * runner else None

@@ -82,6 +82,20 @@ FILES = {
           nominal_age:
             months: 24
     """,
+    "configs/experiments/gene_baselines.yaml": """
+        experiment_id: gene_baselines
+        experiment_name: "Prediction baselines: gene embeddings"
+        models: [helix]
+        bootstrap:
+          n_bootstrap: 1000
+    """,
+    "configs/experiments/tabular_baselines.yaml": """
+        experiment_id: tabular_baselines
+        experiment_name: "Prediction baselines: tabular FMs"
+        notes: Compares tabular foundation models with gradient boosting.
+        bootstrap:
+          n_bootstrap: 2000
+    """,
     "paper_cards/helix_2024.yaml": """
         id: helix_2024
         title: Causal language modelling of whole genomes
@@ -194,3 +208,10 @@ def test_one_shared_word_is_no_description(kb):
     linked = view.linker.link("Why train a slide model at once?")
     plan(linked, view)
     assert "slab" not in {e.id for e in linked.entities}
+
+
+def test_a_kind_word_modifying_another_is_part_of_the_description(kb):
+    # "FM" is a kind word, but here it modifies "baselines config", the head.
+    a = kb.ask("What n_bootstrap does the tabular FM baselines config set?")
+    assert "2000" in a["answer"] and "1000" not in a["answer"]
+    assert a["entities"][:1] == ["tabular_baselines"]
