@@ -17,7 +17,7 @@ from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, plural, property_facts, text_words, word_facts
 from retrieval.hops import chain, common, guided, paired
 from retrieval.intent import NAMING, Plan
-from retrieval.lexicon import ABSENCE, KIND_WORDS, ONE_WORDS, asks_number
+from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
 from retrieval.selection import best_by_words, candidates, members, select
@@ -272,10 +272,9 @@ def _kind_asked_first(linked: Linked, target: str | None) -> bool:
         return False
     modal = {i for _, (a, b) in linked.modality_spans for i in range(a, b)}
     first = [i for i in groups[0] if i not in modal]  # "what fMRI strategy"
-    return bool(first) and all(
-        KIND_WORDS.get(linked.tokens[i].stem) == target or linked.tokens[i].low in ONE_WORDS
-        for i in first
-    )
+    # "which foundation model": the words of the target's kind phrase.
+    of_kind = {i for k, (a, b) in linked.kinds if k == target for i in range(a, b)}
+    return bool(first) and all(i in of_kind or linked.tokens[i].low in ONE_WORDS for i in first)
 
 
 def _heads(view, eid: str, asked: list[str], linked: Linked) -> list[str]:
@@ -310,8 +309,10 @@ def _second_part(view, linked: Linked, final: list[str]) -> list[Block]:
         clause = [t.stem for t in toks[g[-1] + 1 : end] if t.stem in linked.words]
         if not asked:
             continue
+        many = g[0] > 0 and toks[g[0] - 1].low in ("many", "much")  # "how many parcels"
         for eid in final[:MAX_LISTED]:
-            scored = word_facts(asked, clause, view.attributes(eid), view.source(eid), 1)
+            attrs = view.attributes(eid)
+            scored = word_facts(asked, clause, attrs, view.source(eid), 1, numeric=many)
             for sc, f in scored:
                 if sc >= 0.5 and f not in out.get(eid, []):
                     out.setdefault(eid, []).append(f)

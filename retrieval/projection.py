@@ -22,7 +22,7 @@ def projection_words(
     key words standing for that kind ("reference" for a paper)."""
     # Kind words that lead somewhere are no facts to look up; "how many datasets" counts one.
     steer = {plan.target, plan.via, plan.source_kind}
-    kinds = {linked.tokens[span[0]].stem for k, span in linked.kinds if k in steer}
+    kinds = {linked.tokens[i].stem for k, span in linked.kinds if k in steer for i in range(*span)}
     chose = {w for c in plan.constraints.values() for w in c.words} | set(led)
     asked = [w for w in linked.asked_words() if w not in FILLER | kinds | chose]
     used = chose | set(names)

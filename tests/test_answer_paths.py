@@ -30,6 +30,8 @@ FILES = {
         arch:
           parameters: 650M
         datasets: [scan_bank, eval_suite]
+        tokenizer:
+          notes: 300 parcels; one token per parcel and time window.
     """,
     "datasets/scan_bank.yaml": """
         id: scan_bank
@@ -335,3 +337,11 @@ def test_how_big_asks_a_models_parameters_and_a_datasets_counts(kb):
     assert "117M" in kb.ask("How big is HelixLM?")["answer"]
     a = kb.ask("How large is the CortexNet scan bank?")
     assert "5000000" in a["answer"].replace("_", "").replace(",", "")
+
+
+def test_a_foundation_model_asked_first_then_a_count_of_what_it_reached(kb):
+    a = kb.ask(
+        "In the brain scores config, which foundation model does the fMRI strategy use, "
+        "and how many parcels does its atlas have?"
+    )
+    assert "CortexNet" in a["answer"] and "300 parcels" in a["answer"]
