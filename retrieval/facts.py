@@ -62,8 +62,17 @@ def value_text(a: Attribute) -> str:
         return f"{raw} {unit}"
     v = a.value
     if isinstance(v, int | float) and not isinstance(v, bool) and str(v) != raw.strip():
-        return f"{raw} (= {v})"
+        words = _in_words(v) if re.fullmatch(r"[\d.,_]+", raw) else ""
+        return f"{raw} (= {v}{', ' + words if words else ''})"
     return raw
+
+
+def _in_words(v: float) -> str:
+    """A large count as it is said ("8.8 trillion"), for numbers written in digits only."""
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(v) >= size:
+            return f"{v / size:.3g} {word}"
+    return ""
 
 
 def _label(a: Attribute) -> str:

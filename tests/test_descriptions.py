@@ -215,3 +215,8 @@ def test_a_kind_word_modifying_another_is_part_of_the_description(kb):
     a = kb.ask("What n_bootstrap does the tabular FM baselines config set?")
     assert "2000" in a["answer"] and "1000" not in a["answer"]
     assert a["entities"][:1] == ["tabular_baselines"]
+
+
+def test_a_large_count_written_in_digits_is_also_said_in_words(kb):
+    a = kb.ask("How many base pairs does GenomePool hold?")
+    assert "8800000" in a["answer"] and "8.8 million" in a["answer"]
