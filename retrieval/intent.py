@@ -73,6 +73,10 @@ FILLER = {
     "per",
     "describing",
     "id",  # "which strategy ids": the entities, which the answer names by id anyway
+    # "the registered strategies": every card in the KB is registered, listed and known.
+    "registered",
+    "listed",
+    "existing",
 }
 
 

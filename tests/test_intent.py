@@ -70,6 +70,13 @@ def test_a_registry_named_with_a_kind_word_stands_for_its_members(view):
     assert p.intent == "filter"
 
 
+def test_registered_does_not_narrow_the_members_of_a_registry(view):
+    # Every member of a registry is registered: the word is no condition on them.
+    p = planned(view, "Which registered harmonization methods are statistical?")
+    assert p.scope == ["harmonization_methods"]
+    assert all("registered" not in c.words for c in p.constraints.values())
+
+
 def test_a_doc_named_as_the_place_to_read_is_not_the_thing_asked(view):
     p = planned(view, "What is the context length of Helix-7 according to its model doc?")
     assert p.intent == "lookup" and p.target is None
