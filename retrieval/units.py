@@ -111,12 +111,20 @@ def units(chunk) -> list[tuple[str, str]]:
     indent = [len(ln) - len(ln.lstrip()) for ln in raw]
     lines = [ln.strip() for ln in raw]
     out: list[tuple[str, str]] = []
+    label = local
     for i, line in enumerate(lines):
         bullet = bool(_BULLET.match(line))
         clean = _clean(_BULLET.sub("", line))
         if not clean:
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if _titles_paragraph(clean, bullet, nxt):
+            # A note's or a tab's title ("Caduceus-Ph", "Reference-only embeddings carry no
+            # individual signal") heads the paragraph under it.
+            label = clean.rstrip("\\ ")
+            if len(label.split()) >= 3:
+                out.append((label, local))
+            continue
         # A short line introducing a list ("Pitfalls", "- Dimensionality" over sub-items).
         opens = _BULLET.match(nxt) and (not bullet or indent[i + 1] > indent[i])
         if opens and len(clean.split()) <= 8 and clean[-1] != ".":
@@ -135,8 +143,21 @@ def units(chunk) -> list[tuple[str, str]]:
             if len(clean.split()) >= 3:
                 out.append((clean, local))
             continue
-        out.extend((s.strip(), local) for s in _SPLIT.split(clean) if len(s.split()) >= 3)
+        out.extend((s.strip(), label) for s in _SPLIT.split(clean) if len(s.split()) >= 3)
     return out
+
+
+def _titles_paragraph(clean: str, bullet: bool, nxt: str) -> bool:
+    """A short line without closing punctuation right above a paragraph is its title."""
+    words = len(clean.split())
+    return (
+        not bullet
+        and 0 < words <= 8
+        and not clean.rstrip("\\ ").endswith((".", "!", "?", ":", ";", ","))
+        and bool(nxt)
+        and not _BULLET.match(nxt)
+        and len(nxt.split()) >= 10  # a paragraph, not the next short line of a diagram
+    )
 
 
 def summary_unit(chunk) -> tuple[str, str] | None:

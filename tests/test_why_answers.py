@@ -1,6 +1,7 @@
 """'Why …?' answered by the reasons a doc gives, on a small real KB (hash embedder): a
 section saying what goes wrong without the practice holds its reasons, and an index entry
-that only names the page to read ("Why X: page title") is no answer."""
+that only names the page to read ("Why X: page title") is no answer, and a tab's or a
+note's title heads the paragraph under it."""
 
 from __future__ import annotations
 
@@ -34,6 +35,19 @@ FILES = {
         Every run is resampled to two millimetre isotropic voxels before any feature is
         computed, with the same interpolation for every site.
     """,
+    "docs/guide/checkpoints.md": """
+        # Checkpoint variants
+
+        === "Twin-S"
+
+            The shared-weight variant gives the same vector for both strands by construction.
+            We still embed both strands as a cheap check that the right weights were loaded.
+
+        === "Twin-H"
+
+            The post-hoc variant only becomes strand-independent when both strands are
+            embedded and averaged, so the second pass is required for every gene.
+    """,
     "docs/guide/motion.md": """
         # Motion
 
@@ -66,3 +80,9 @@ def test_a_breadcrumb_describing_a_page_points_to_the_answer():
     assert POINTER.search("Decisions → Integration plan (Nov 2025): Why we start with late fusion")
     # An arrow inside a statement is no breadcrumb.
     assert not POINTER.search("Exons are cut from hg38 → each is embedded on both strands.")
+
+
+def test_a_tab_title_heads_the_paragraph_under_it(kb):
+    a = kb.ask("For Twin-H, is the second pass optional?")
+    assert a["answer"].startswith("The post-hoc variant only becomes strand-independent")
+    assert "Twin-S (" not in a["answer"]  # a bare title is no answer
