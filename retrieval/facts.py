@@ -173,13 +173,20 @@ def property_facts(
     if cell.missing:
         return _stated_in_prose(prop, ordered, source)
     by_key = {(a.prov.source, a.prov.line_start, " ".join(str(a.raw).split())): a for a in attrs}
-    facts = []
+    facts, chosen = [], []
     for cv in cell.distinct():
         a = by_key.get((cv.source, cv.line, cv.raw))
         if a is not None:
             facts.append(attr_fact(a, PROPERTIES[prop]["label"].lower()))
+            chosen.append(a)
     if not facts:
         return []
+    mine = [a for a in chosen if a.prov.source == source]
+    parents = {list_parent(a.path) for a in mine}
+    if len(mine) >= 2 and len(parents) == 1 and None not in parents:
+        # The card lists them ("authors: [...]"): one fact in the card's order, so "the
+        # last author" is there too.
+        return [_list_fact(mine)]
     mine = [f for f in facts if f.source == source] or facts
     if prefer_docs:
         mine = [f for f in facts if f.source.endswith(".md")] or mine

@@ -220,3 +220,8 @@ def test_a_kind_word_modifying_another_is_part_of_the_description(kb):
 def test_a_large_count_written_in_digits_is_also_said_in_words(kb):
     a = kb.ask("How many base pairs does GenomePool hold?")
     assert "8800000" in a["answer"] and "8.8 million" in a["answer"]
+
+
+def test_a_listed_property_is_given_whole_in_the_cards_order(kb):
+    a = kb.ask("Who are the first and last authors of Marsh et al.'s adversarial unlearning paper?")
+    assert "Marsh; Jenkinson; Namburete" in a["answer"]
