@@ -152,6 +152,7 @@ def _modifies(linked: Linked, link, covered: set[int]) -> bool:
     return t.stem not in _NEUTRAL and t.low not in modality_words()
 
 
+_PRONOUNS = {"it", "they", "them", "these", "those", "this", "that"}
 _NEUTRAL = {"longer", "shorter", "larger", "bigger", "smaller", "maximum", "max", "total", "input"}
 
 
@@ -159,7 +160,8 @@ def _asked_properties(linked: Linked, props: list[str]) -> list[str]:
     """The properties the question asks for: those in its asked span ("what <licence> …"),
     none when the asked word is something else ("what <hardware> does the checkpoint
     need"), all linked ones when the question has no asked span."""
-    asked = set(linked.asked)
+    # "… is given as two numbers. What are they?": a pronoun asks for what was named before.
+    asked = {i for i in linked.asked if linked.tokens[i].low not in _PRONOUNS}
     if not asked:
         return props
     links = [p for p in linked.properties if asked & set(range(*p.span))]

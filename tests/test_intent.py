@@ -77,6 +77,11 @@ def test_registered_does_not_narrow_the_members_of_a_registry(view):
     assert all("registered" not in c.words for c in p.constraints.values())
 
 
+def test_a_pronoun_asks_for_the_property_named_before_it(view):
+    p = planned(view, "The Helix-7 context length is stated twice. What is it?")
+    assert p.properties == ["context_length"]
+
+
 def test_a_doc_named_as_the_place_to_read_is_not_the_thing_asked(view):
     p = planned(view, "What is the context length of Helix-7 according to its model doc?")
     assert p.intent == "lookup" and p.target is None
