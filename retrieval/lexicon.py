@@ -242,6 +242,7 @@ KEY_SYNONYMS = {
     "learning": ("lr",),  # learning rate
     "rate": ("lr",),
 }
+_ENV_NAME = r"(?-i:\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b)"
 UNIT_PATTERNS = {
     word: re.compile(rx, re.IGNORECASE)
     for word, rx in {
@@ -254,6 +255,9 @@ UNIT_PATTERNS = {
         "duration": _SECONDS,
         "time": _SECONDS,
         "displacement": r"\d\s*mm\b",
+        # "which env variable": a name written like one, in capitals (NCCL_P2P_DISABLE=1)
+        "variable": _ENV_NAME,
+        "env": _ENV_NAME,
         "resolution": r"\d\s*mm\b",
     }.items()
 }

@@ -55,6 +55,9 @@ FILES = {
         name: VoxelFormer
         modality: fmri
         summary: fMRI encoder over whole-brain volumes.
+        notes: Set GRID_SYNC_OFF=1 on workstations whose GPUs cannot talk to each other.
+        training:
+          launcher: torchrun with two processes per node
         license:
           code: Apache-2.0
     """,
@@ -225,3 +228,8 @@ def test_a_large_count_written_in_digits_is_also_said_in_words(kb):
 def test_a_listed_property_is_given_whole_in_the_cards_order(kb):
     a = kb.ask("Who are the first and last authors of Marsh et al.'s adversarial unlearning paper?")
     assert "Marsh; Jenkinson; Namburete" in a["answer"]
+
+
+def test_an_env_variable_asked_is_a_name_written_like_one(kb):
+    a = kb.ask("VoxelFormer training hangs on my workstation. Which env variable should I set?")
+    assert "GRID_SYNC_OFF" in a["answer"]
