@@ -77,6 +77,7 @@ FILLER = {
     "registered",
     "listed",
     "existing",
+    "linked",  # "which datasets are linked to it": related, which a hop answers
 }
 
 

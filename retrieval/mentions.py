@@ -29,9 +29,13 @@ def _kind_named(linked: Linked, view) -> None:
     for n, e in enumerate(ents):
         end = e.span[1]
         kind = KIND_WORDS.get(toks[end].stem) if end < len(toks) else None
+        # "few-shot visual language model", read from a paper's title: the kind word ends it.
+        inside = KIND_WORDS.get(toks[end - 1].stem) if e.score < 1.0 else None
+        kind = kind or inside
         if kind is None or kind == e.kind or kind == "doc":
             continue
-        others = [o for o, _ in view.related(e.id, kinds=[kind], predicates=["refers_to"])]
+        preds = ["refers_to", "describes", "described_by"]
+        others = list(dict.fromkeys(o for o, _ in view.related(e.id, [kind], preds)))
         if others:
             lo = max([x.span[1] for x in ents if x.span[1] <= e.span[0]], default=0)
             hi = min([x.span[0] for x in ents if x.span[0] > end], default=len(toks))

@@ -7,10 +7,14 @@ described the chain before the question itself.
 
 from __future__ import annotations
 
+import re
+
 from retrieval.facts import text_words
 from retrieval.hops import KIND_FIELDS
 from retrieval.intent import FILLER, Plan
 from retrieval.linking import Linked
+
+_SENTENCE_BREAK = re.compile(r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)[.:]\s+(?=[A-Za-z])")
 
 
 def projection_words(
@@ -30,9 +34,10 @@ def projection_words(
     if hopped:
         # "The X config names a strategy. What does that strategy specify?": the sentences
         # before the question lead the hop; only the question's own words are looked up.
-        head, _, last = linked.question.rstrip().rpartition(". ")
-        if head:
-            rest = [w for w in rest if w in text_words(last)]
+        # … or a topic before a colon: "DeepMind's few-shot VLM: which datasets …?"
+        parts = _SENTENCE_BREAK.split(linked.question.rstrip())
+        if len(parts) > 1:
+            rest = [w for w in rest if w in text_words(parts[-1])]
     helping = [w for w in linked.words if w not in asked and w not in rest]
     subst: list[str] = []
     if not hopped:

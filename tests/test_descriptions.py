@@ -35,6 +35,7 @@ FILES = {
         summary: fMRI encoder whose tokens come from the Grid-400 atlas plus Sub-30 nuclei.
         license:
           code: custom
+        datasets: [atlas_scans]
         tokenizer:
           notes: Signals are averaged within 430 ROIs, one token per ROI and time window.
           vocabulary: none
@@ -105,6 +106,17 @@ FILES = {
         year: 2024
         architecture:
           resampler_tokens: 64
+    """,
+    "paper_cards/cortex_2022.yaml": """
+        id: cortex_2022
+        title: "Tokenizing cortex signals with an atlas-based fMRI transformer model"
+        year: 2022
+    """,
+    "datasets/atlas_scans.yaml": """
+        id: atlas_scans
+        name: Atlas scan archive
+        modality: fmri
+        summary: Resting-state scans used to pretrain CortexNet.
     """,
     "paper_cards/marsh_2021.yaml": """
         id: marsh_2021
@@ -233,3 +245,13 @@ def test_a_listed_property_is_given_whole_in_the_cards_order(kb):
 def test_an_env_variable_asked_is_a_name_written_like_one(kb):
     a = kb.ask("VoxelFormer training hangs on my workstation. Which env variable should I set?")
     assert "GRID_SYNC_OFF" in a["answer"]
+
+
+def test_a_paper_title_read_as_a_model_stands_for_the_model_it_describes(kb):
+    # The words come from the paper's title, but "… model" asks about the model; the topic
+    # before the colon only says which one.
+    a = kb.ask(
+        "Hill's atlas-based fMRI transformer model with grid tokens: which datasets are "
+        "linked to it?"
+    )
+    assert "Atlas scan archive" in a["answer"]
