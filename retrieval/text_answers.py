@@ -20,6 +20,7 @@ from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
     EXPLAIN_START,
     FRAME_WORDS,
+    HEADING_SYNONYMS,
     POINTER,
     REASON,
     REASONS_HEADING,
@@ -87,8 +88,10 @@ def idf_table(chunks) -> dict[str, float]:
 
 
 def titled(heading: str, heads: set[str]) -> bool:
-    """Whether a section heading names what is asked ("Metadata you must log per run")."""
+    """Whether a section heading names what is asked ("Metadata you must log per run"), in
+    its words or a heading word meaning the same ("drawbacks" under "Limitations")."""
     words = text_words(heading)
+    heads = set(heads) | {w for h in heads for w in HEADING_SYNONYMS.get(h, ())}
     return bool(heading) and any(has_word(h, words) for h in heads)
 
 

@@ -48,6 +48,16 @@ FILES = {
             The post-hoc variant only becomes strand-independent when both strands are
             embedded and averaged, so the second pass is required for every gene.
     """,
+    "docs/guide/grid_model.md": """
+        # Grid encoder
+
+        The grid encoder embeds resampled volumes directly.
+
+        ## Limitations
+
+        - **Large memory use:** whole volumes need a high-memory accelerator per batch.
+        - **Fixed grid:** scans must be resampled to the training grid first.
+    """,
     "docs/guide/motion.md": """
         # Motion
 
@@ -86,3 +96,8 @@ def test_a_tab_title_heads_the_paragraph_under_it(kb):
     a = kb.ask("For Twin-H, is the second pass optional?")
     assert a["answer"].startswith("The post-hoc variant only becomes strand-independent")
     assert "Twin-S (" not in a["answer"]  # a bare title is no answer
+
+
+def test_drawbacks_are_read_under_a_limitations_heading(kb):
+    a = kb.ask("What are the main drawbacks of the grid encoder?")
+    assert "Large memory use" in a["answer"] and "Fixed grid" in a["answer"]
