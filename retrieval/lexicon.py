@@ -237,6 +237,7 @@ KEY_SYNONYMS = {
     "width": ("dim", "dimension"),
     "size": ("count",),  # a dataset's size is in its `counts`
     "parameters": ("count",),  # … also when asked as a model's ("how big", "larger")
+    "row": ("record",),  # a table's rows are its records
     "dimensionality": ("dim", "dimension"),
     "tr": ("repetition",),  # repetition time
     "learning": ("lr",),  # learning rate

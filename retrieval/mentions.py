@@ -14,6 +14,7 @@ from retrieval.linking import EntityLink, Linked
 def refine_mentions(linked: Linked, view) -> None:
     """Rewrite `linked.entities` in place (see the module doc)."""
     _absorb_prefix_names(linked, view)
+    _drop_asides(linked)
     _shared_openings(linked, view)
     _kind_named(linked, view)
     resolve_descriptions(linked, view)
@@ -61,6 +62,16 @@ def _title_and_author_words(view, eid: str) -> set[str]:
     """The stemmed words (longer than 3 letters) of an entity's name and authors."""
     authors = [str(a.raw) for a in view.attributes(eid) if a.path.startswith("authors")]
     return {w for w in text_words(" ".join([view.name(eid), *authors])) if len(w) > 3}
+
+
+def _drop_asides(linked: Linked) -> None:
+    """ "the Gener task suite (GENERator's classification datasets)": a name in brackets
+    right after another describes that one; the question is not about it."""
+    toks, q = linked.tokens, linked.question
+    for a, b in list(zip(linked.entities, linked.entities[1:], strict=False)):
+        gap = q[toks[a.span[1] - 1].end : toks[b.span[0]].start]
+        if gap.strip() == "(" and ")" in q[toks[b.span[1] - 1].end :] and b in linked.entities:
+            linked.entities.remove(b)
 
 
 def _absorb_prefix_names(linked: Linked, view) -> None:

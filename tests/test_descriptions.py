@@ -75,6 +75,8 @@ FILES = {
         name: Gener tasks
         modality: genetics
         summary: Classification tasks for evaluating DNA models.
+        counts:
+          records: 1_500
     """,
     "datasets/ocean_fmri.yaml": """
         id: ocean_fmri
@@ -255,3 +257,9 @@ def test_a_paper_title_read_as_a_model_stands_for_the_model_it_describes(kb):
         "linked to it?"
     )
     assert "Atlas scan archive" in a["answer"]
+
+
+def test_rows_are_records_and_a_bracketed_name_is_an_aside(kb):
+    a = kb.ask("How many rows does Gener tasks (HelixLM's evaluation suite) have?")
+    assert "1500" in a["answer"].replace("_", "")
+    assert "helix" not in a["entities"]
