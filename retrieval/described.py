@@ -6,8 +6,9 @@ A singular kind word that no name stands beside, and that is not what the questi
 for, opens a description: the words before it back to its determiner, and a clause after
 it that starts with a relative word ("whose", "with", "relating" …) up to the next clause
 break. Every card of that kind is scored by the rarity-weighted share of those words its
-own text holds (name, aliases, every value, authors and links). A card that clearly
-outscores all others stands for the description.
+own text holds (name, aliases, every value, authors and links), a word of its name counting
+double. A card that clearly outscores all others, and shares at least two of the words,
+stands for the description. "That corpus" and "its paper" refer back and describe nothing.
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ _RELATIVE = {
     "about",
     "for",
 }
-# Words that close a description on the left ("… train <the> Mahmood lab's … model").
 _ANAPHORIC = {"this", "that", "these", "those", "its", "their", "it", "same"}
+# Words that close a description on the left ("… train <the> Mahmood lab's … model").
 _OPENERS = {"the", "a", "an", "of", "in", "for", "does", "did", *_ANAPHORIC}
 # Words that end a trailing clause: a new clause or question starts.
 _CLOSERS = {

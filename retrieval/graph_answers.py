@@ -24,7 +24,7 @@ from retrieval.selection import best_by_words, candidates, members, select
 
 MAX_LISTED = 25
 REGISTRY_KINDS = {"strategy", "method", "pipeline"}  # members of registry cards
-STRONG = 0.6  # a lookup this strong is not tried on the card paired with the entity
+PAIR_BELOW = 0.6  # a lookup weaker than this is also tried on the entity's paired card
 PAIRED = 0.9  # facts read from that paired card (a model's paper, a paper's model)
 FALLBACK = 0.6  # facts read from the start entity when no relation reached the kind asked
 
@@ -135,7 +135,12 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
             # else: no relation leads there; the start entity's own fields may say it
             # ("the reference of combat_smri" is a field, not a paper card).
     ga = _facts(plan, linked, view, base, final, hops, evidence, strength, field_words)
-    if (ga is None or ga.strength < STRONG) and not hops and plan.seeds and not plan.list_answer:
+    if (
+        (ga is None or ga.strength < PAIR_BELOW)
+        and not hops
+        and plan.seeds
+        and not plan.list_answer
+    ):
         # A field the model card lacks may be on the card of the paper describing it
         # (and the other way round): "how many visual tokens does the resampler emit".
         pair, weaker = paired(view, base), strength * PAIRED

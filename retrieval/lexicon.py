@@ -243,7 +243,6 @@ KEY_SYNONYMS = {
     "learning": ("lr",),  # learning rate
     "rate": ("lr",),
 }
-_ENV_NAME = r"(?-i:\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b)"
 # Words a question uses for what a doc's section heading calls otherwise (stems).
 _WEAKNESS = ("limitation", "weakness", "drawback", "downside", "disadvantage", "con")
 _STRENGTH = ("strength", "advantage", "benefit", "pro", "upside")
@@ -251,6 +250,7 @@ HEADING_SYNONYMS = {
     **{w: _WEAKNESS for w in ("drawback", "downside", "disadvantage", "shortcoming", "weakness")},
     **{w: _STRENGTH for w in ("advantage", "benefit", "upside", "strength")},
 }
+_ENV_NAME = r"(?-i:\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b)"  # an environment variable's name
 UNIT_PATTERNS = {
     word: re.compile(rx, re.IGNORECASE)
     for word, rx in {
