@@ -16,7 +16,7 @@ from kg.sql.models import normalise_key
 from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, plural, property_facts, text_words, word_facts
 from retrieval.hops import chain, common, guided, paired
-from retrieval.intent import NAMING, Plan
+from retrieval.intent import FILLER, NAMING, Plan
 from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
@@ -135,12 +135,8 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
             # else: no relation leads there; the start entity's own fields may say it
             # ("the reference of combat_smri" is a field, not a paper card).
     ga = _facts(plan, linked, view, base, final, hops, evidence, strength, field_words)
-    if (
-        (ga is None or ga.strength < PAIR_BELOW)
-        and not hops
-        and plan.seeds
-        and not plan.list_answer
-    ):
+    weak = ga is None or ga.strength < PAIR_BELOW
+    if weak and not hops and plan.seeds and not plan.list_answer:
         # A field the model card lacks may be on the card of the paper describing it
         # (and the other way round): "how many visual tokens does the resampler emit".
         pair, weaker = paired(view, base), strength * PAIRED
@@ -308,10 +304,11 @@ def _second_part(view, linked: Linked, final: list[str]) -> list[Block]:
     toks = linked.tokens
     kinds = {toks[span[0]].stem for _, span in linked.kinds}
     ends = [g[0] for g in groups[2:]] + [len(toks)]
+    content = set(linked.words) - FILLER  # "what … does that stack *apply*": no field word
     out: dict[str, list[Fact]] = {}
     for g, end in zip(groups[1:], ends, strict=True):
         asked = [toks[i].stem for i in g if toks[i].stem not in kinds and len(toks[i].stem) > 1]
-        clause = [t.stem for t in toks[g[-1] + 1 : end] if t.stem in linked.words]
+        clause = [t.stem for t in toks[g[-1] + 1 : end] if t.stem in content]
         if not asked:
             continue
         many = g[0] > 0 and toks[g[0] - 1].low in ("many", "much")  # "how many parcels"

@@ -58,6 +58,7 @@ FILLER = {
     "cover",
     "produced",
     "applied",
+    "apply",
     "evaluated",
     "intended",
     "et",

@@ -144,6 +144,17 @@ class KBView:
         for a in self.attributes(eid):
             if a.property == "modality" and a.value and a.prov.source == self.source(eid):
                 mods.add(str(a.value))
+        if not mods:
+            # None stated: those its name says ("Reference rs-fMRI preprocessing pipelines"),
+            # else, for a registry member, its registry's.
+            from retrieval.question import tokenize_question
+            from retrieval.terms import link_modalities
+
+            toks = tokenize_question(self.name(eid))
+            mods = {m for m, _ in link_modalities(toks, [False] * len(toks))}
+            for r in self.out.get(eid, []) if not mods else ():
+                if r.predicate == "part_of" and r.object != eid:
+                    mods |= self.modality_ids(r.object)
         return mods
 
     def card_words(self, kind: str) -> dict[str, frozenset[str]]:

@@ -38,6 +38,8 @@ KIND_WORDS: dict[str, str] = {
     "embedding strategie": "strategy",
     "method": "method",
     "pipeline": "pipeline",
+    "preprocessing stack": "pipeline",
+    "stack": "pipeline",
     "integration pattern": "integration",
     "pattern": "integration",
     "integration card": "integration",

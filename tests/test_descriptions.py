@@ -87,6 +87,18 @@ FILES = {
         baseline_visit:
           nominal_age:
             months: 24
+        preprocessing:
+          pipeline: strict_minimal
+    """,
+    "integration_cards/prep_stacks.yaml": """
+        id: prep_stacks
+        name: Reference rs-fMRI preprocessing pipelines
+        summary: Named preprocessing stacks.
+        pipelines:
+          strict_minimal:
+            steps:
+              - motion_correction
+              - temporal_filter: "0.01-0.1 Hz"
     """,
     "configs/experiments/gene_baselines.yaml": """
         experiment_id: gene_baselines
@@ -263,3 +275,11 @@ def test_rows_are_records_and_a_bracketed_name_is_an_aside(kb):
     a = kb.ask("How many rows does Gener tasks (HelixLM's evaluation suite) have?")
     assert "1500" in a["answer"].replace("_", "")
     assert "helix" not in a["entities"]
+
+
+def test_a_stack_reached_from_a_dataset_is_an_fmri_one_by_its_registrys_name(kb):
+    a = kb.ask(
+        "Which rs-fMRI preprocessing stack are the Ocean Cohort Biobank fMRI runs aligned "
+        "with, and what temporal band-pass does that stack apply?"
+    )
+    assert "strict_minimal" in a["answer"] and "0.01-0.1 Hz" in a["answer"]
