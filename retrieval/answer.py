@@ -31,6 +31,7 @@ from retrieval.lexicon import (
     property_phrases,
 )
 from retrieval.linking import Linked
+from retrieval.name_forms import spelled_initials
 from retrieval.quantities import quantities
 from retrieval.selection import candidates
 from retrieval.units import opens_why_doc
@@ -158,8 +159,10 @@ def supports(s, linked: Linked, props: list[str], seeds: list[str], view) -> boo
     comes from a passage about (or names) the entity asked about, and does not say the
     fact is missing ("left empty", "not recorded")."""
     words = s.words()
-    # A name may stand in the passage's headings ("LOGO" over a LOGO recipe's sentences).
-    titled = words | (text_words(s.chunk.heading) if s.chunk is not None else set())
+    # A name may stand in the passage around the sentence ("LOGO" over a LOGO recipe's
+    # sentences, "UKB" two lines up).
+    around = f"{s.chunk.heading} {s.chunk.text}" if s.chunk is not None else ""
+    titled = words | text_words(around) | spelled_initials(f"{s.text} {around}")
     if not all(_named(n, titled) for n in linked.name_phrases()):
         return False
     phrases = [p for prop in props for p in _phrases_by_property().get(prop, [])]
@@ -167,7 +170,7 @@ def supports(s, linked: Linked, props: list[str], seeds: list[str], view) -> boo
         return False
     if any(_null_cell(prop).search(s.text) for prop in props):
         return False  # "Parameters: —" in a table row: the value is missing
-    if asks_number(linked.question) and not quantities(s.text):
+    if asks_number(linked.question) and not _new_numbers(s.text, linked):
         return False
     if seeds and s.entity not in seeds:
         names = [text_words(view.name(i)) for i in seeds if view.kind(i) != "doc"]
@@ -181,6 +184,13 @@ def supports(s, linked: Linked, props: list[str], seeds: list[str], view) -> boo
             if any(e.id not in seeds for e in other):
                 return False
     return not ABSENCE.search(s.text)
+
+
+def _new_numbers(text: str, linked: Linked) -> list:
+    """The numbers of a sentence that are not the question's own ("Nov 26" asked back) nor
+    a list index in a field's label ("statistical_tests[2]")."""
+    asked = {q.value for q in linked.quantities}
+    return [q for q in quantities(re.sub(r"\[\d+\]", "", text)) if q.value not in asked]
 
 
 def _named(phrase: str, words: set[str]) -> bool:
@@ -211,18 +221,22 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
     if not sents:
         return 0.0
     backed = [s for s in sents if supports(s, linked, props, seeds, view)]
-    conf = min(1.0, sents[0].cover * 1.1)
     if not backed:
-        return conf * 0.3
-    if linked.parts() > 1:
-        # A question in parts is answered by the units together.
+        return min(1.0, sents[0].cover * 1.1) * 0.3
+    # Only a sentence that can answer vouches for the answer.
+    conf = min(1.0, max(s.cover for s in backed) * 1.1)
+    # A question in parts is answered by the units together; any question, by the units
+    # of one passage read together (a card's note and the "Part of" line above it).
+    together = backed if linked.parts() > 1 else [s for s in backed if s.source == backed[0].source]
+    if len(together) > 1:
         weights = text_answers.question_weights(linked, view.idf())
-        joint = text_answers.covered(weights, set().union(*(s.words() for s in backed)))
+        joint = text_answers.covered(weights, set().union(*(s.words() for s in together)))
         conf = max(conf, min(1.0, joint * 1.1))
     why = WHY.search(linked.question)
     heads = linked.asked_heads(FRAME_WORDS)
     if any(
         (heads and text_answers.titled(s.heading, heads))
+        or text_answers.echoes(s.heading, linked)
         or (why and (REASONS_HEADING.search(s.heading) or opens_why_doc(s.chunk)))
         for s in backed
     ):

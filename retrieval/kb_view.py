@@ -14,6 +14,7 @@ from pathlib import Path
 from kg.ir import Attribute, Conflict, Relation
 from retrieval.lexical import tokenize
 from retrieval.linking import Linker
+from retrieval.name_forms import spelled_initials
 
 # Properties whose stored values questions name as filters ("MIT", "NeurIPS 2023", "public").
 VALUE_PROPS = (
@@ -84,9 +85,11 @@ class KBView:
         vocab = getattr(vocab, "vocab_dict", None) if vocab is not None else None
         known = None
         if vocab:
+            # "UKB" is known where the KB writes "UK Biobank" out.
+            initials = {i for c in index.chunks for i in spelled_initials(c.text)}
 
             def known(word: str) -> bool:
-                return any(t in vocab for t in tokenize(word))
+                return word.lower() in initials or any(t in vocab for t in tokenize(word))
 
         self.linker = Linker(rows, values, known)
         self._idf: dict[str, float] | None = None

@@ -129,14 +129,18 @@ COMPARE_CUES = re.compile(
 # Questions whose answer is a number: counts, sizes, thresholds and reported metrics.
 QUANTITY_Q = re.compile(
     r"\bhow (many|much|large|big|long)\b|\bnumber of\b|\bthreshold\b|"
-    r"\b(auc|auroc|auprc|accuracy|f1|correlation|p-value|rmse|mae)\b",
+    # A metric asked for ("what AUROC …", "which mean correlation …"), not one named in
+    # passing ("what has to be true before an AUC gain counts …").
+    r"\b(what|which)('s| is| was| are)?( the| a| an)?( \w+)?\s+"
+    r"(auc|auroc|auprc|accuracy|f1|correlation|p-value|rmse|mae)\b",
     re.IGNORECASE,
 )
 
 
 # Statements that a fact is missing ("left empty", "not restated here", "could not confirm").
 ABSENCE = re.compile(
-    r"\b(left (empty|blank)|unknown|unreleased|undisclosed|not (yet )?(been )?"
+    # "unknown" as the value ("Parameters: unknown."), not as a modifier ("unknown tokens").
+    r"\b(left (empty|blank)|(is|are|was|remains?) unknown|unknown(?=\s*([.;,)]|$))|unreleased|undisclosed|not (yet )?(been )?"
     r"(reported|stated|restated|given|released|available|confirmed|known|specified|disclosed|"
     r"published|carded|found|provided|recorded|listed|documented)|(found|gives?|states?|reports?) no|could not (confirm|find)|"
     r"no (licen[cs]e|information|details|statement|weights?|download))\b",
@@ -177,11 +181,16 @@ POINTER = re.compile(
 # "Anything I should watch out for?" asks for cautions; a caution says what to do or avoid.
 CAUTION = re.compile(
     r"\b(watch out|look out|pitfalls?|gotchas?|caveats?|be careful|beware|"
-    r"what (can|could|might) go wrong|keep in mind)\b",
+    r"what (can|could|might) go wrong|keep in mind|"
+    # Troubleshooting: a symptom, then "what am I doing wrong?" / "what did I forget?"
+    r"(am|are|was|were) (I|we) doing wrong|(did|do) (I|we) (\w+ )?(forget|miss|get wrong)|"
+    r"what (am|are) (I|we) missing|what('s| is) (going )?wrong)\b",
     re.IGNORECASE,
 )
 CAUTIONARY = re.compile(
-    r"\b(avoid|must|always|never|warning|careful|do not|don't|otherwise|required?)\b", re.I
+    r"\b(avoid|must|always|never|warning|careful|do not|don't|otherwise|required?|"
+    r"make sure|ensure|check that)\b|\bif [^.;]{0,60}\bnot\b",
+    re.I,
 )
 # "Which one?" asks for the kind named before it.
 ONE_WORDS = {"one", "ones"}

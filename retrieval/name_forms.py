@@ -114,3 +114,12 @@ def known_by_initials(unknown: list[str], toks, known) -> list[str]:
             if run & set(out) and known("".join(t.text[0] for t in toks[i:j]).lower()):
                 out = [u for u in out if u not in run]
     return out
+
+
+def spelled_initials(text: str) -> set[str]:
+    """The initials of each run of capitalised words, acronyms kept whole ("UK Biobank" →
+    "ukb"), so a question's "UKB" finds a passage that writes the name out."""
+    out = set()
+    for run in re.findall(r"(?:\b[A-Z][A-Za-z]*(?:\s+|$)){2,4}", text):
+        out.add("".join(w if w.isupper() else w[0] for w in run.split()).lower())
+    return out

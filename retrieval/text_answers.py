@@ -18,6 +18,8 @@ from functools import partial
 from retrieval.facts import has_word, text_words
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
+    CAUTION,
+    CAUTIONARY,
     EXPLAIN_START,
     FRAME_WORDS,
     HEADING_SYNONYMS,
@@ -93,6 +95,14 @@ def titled(heading: str, heads: set[str]) -> bool:
     words = text_words(heading)
     heads = set(heads) | {w for h in heads for w in HEADING_SYNONYMS.get(h, ())}
     return bool(heading) and any(has_word(h, words) for h in heads)
+
+
+def echoes(heading: str, linked: Linked) -> bool:
+    """Whether a heading is the question in short: two or more content words, each one
+    the question's ("What counts as a fusion gain" over "… counts as a real fusion gain?")."""
+    content = text_words(heading) - STOPWORDS - _QUESTION_WORDS
+    asked = {t.stem for t in linked.tokens} | {t.low for t in linked.tokens}
+    return len(content) >= 2 and all(has_word(w, asked) for w in content)
 
 
 def covered(weights: dict[str, float], words: set[str]) -> float:
@@ -171,6 +181,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
     cover = partial(covered, weights)
     quantity = asks_number(question)
     explain = bool(EXPLAIN_START.search(question))
+    caution = bool(CAUTION.search(question))
     names = {e: text_words(view.name(e)) for e in boost if view.kind(e) != "doc"}
     docs = {e for e in boost if view.kind(e) == "doc"}
     wants_doc = "doc" in linked.kind_names()
@@ -200,12 +211,16 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
             # "What are the limitations …?" under "Limitations" (a heading of only the
             # question's words more than under "Strengths, Limitations, and Open Questions").
             score += 0.25 if text_words(local) <= asked_all else 0.1
+        elif echoes(local, linked):
+            score += 0.2
         elif why and (REASONS_HEADING.search(local) or opens_why_doc(c)):
             # "why …?" is answered by a section of reasons, or by the opening of a doc
             # titled "Why …".
             score += 0.3
         elif why and REASON.search(f"{c.heading} {text}"):
             score += 0.1  # … or by a sentence giving one
+        if caution and CAUTIONARY.search(text):
+            score += 0.1  # "what am I doing wrong?" is answered by what to do or avoid
         if explain and c.kind != "synopsis":
             score += 0.05  # "how / why" is explained in prose more than in card fields
         span = lines or (c.line_start, c.line_end)

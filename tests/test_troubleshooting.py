@@ -1,0 +1,99 @@
+"""Questions that describe a symptom or a criterion rather than name a field, on a small real
+KB (hash embedder): "… getting strange tokens. What am I doing wrong?" is answered by what
+the model's card says to do or avoid; a section headed by the question in short ("What
+counts as a real gain") answers it; "UKB" finds a passage that writes "UK Biobank" out; a
+number the question itself holds ("the March 14 run") is no answer to "what F1 …?"."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_kb import build
+
+from retrieval.evaluate import NOT_IN_KB
+
+FILES = {
+    "model_cards/quartet.yaml": """
+        id: quartet
+        name: Quartet
+        modality: genetics
+        summary: Decoder-only DNA language model with a 4-mer tokenizer.
+        tokenizer:
+          type: 4-mer
+        context_length: 8192
+        notes: Always pad sequences to multiples of 4 to avoid unknown tokens at the end.
+    """,
+    "model_cards/lantern.yaml": """
+        id: lantern
+        name: Lantern
+        modality: fmri
+        summary: Masked autoencoder over parcellated fMRI time series.
+        notes: Scans are resampled to a 2 s repetition time before tokenising.
+    """,
+    "docs/guide/evaluation.md": """
+        # Evaluating fused predictors
+
+        ## Protocol
+
+        Every predictor is scored on the same held-out subjects with five folds.
+
+        ## What counts as a real improvement
+
+        A fused predictor must beat the best single-modality predictor by more than the
+        spread between folds. A gain that vanishes once age and sex are added was a confound.
+    """,
+    "docs/guide/genetics.md": """
+        # Gene features
+
+        ## Pipeline
+
+        Exon sequences are cut from the reference and each UK Biobank participant's
+        variants are applied before embedding.
+
+        ## Reference-only features
+
+        If variants are not applied, every participant gets the same gene vectors and the
+        genetics block has no variance. Check that the per-gene variance is non-zero.
+    """,
+    "docs/plans/schedule.md": """
+        # Schedule
+
+        ## Ensemble baselines
+
+        - Deadline: March 14
+        - Metric: F1 of the fused predictor against each single-modality one.
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("trouble"), files=FILES)
+
+
+def test_a_symptom_and_what_am_i_doing_wrong_is_answered_by_the_cards_caution(kb):
+    a = kb.ask(
+        "I'm feeding raw sequences of arbitrary length into Quartet and getting strange "
+        "tokens. What am I doing wrong?"
+    )
+    assert "multiples of 4" in a["answer"][:600]
+    assert "model_cards/quartet.yaml" in {c["source"] for c in a["citations"]}
+
+
+def test_a_section_headed_by_the_question_in_short_answers_it(kb):
+    # "F1" is named in passing: no number is asked for.
+    a = kb.ask("What has to be true before a fused model's F1 improvement counts as a real one?")
+    assert "spread between folds" in a["answer"][:600]
+    assert "docs/guide/evaluation.md" in {c["source"] for c in a["citations"]}
+
+
+def test_initials_in_the_question_find_the_name_written_out(kb):
+    a = kb.ask(
+        "My gene features are identical for every UKB participant, with no variance. "
+        "What did I forget?"
+    )
+    assert "variants are not applied" in a["answer"][:600]
+
+
+def test_a_number_the_question_holds_is_no_answer_to_what_value(kb):
+    a = kb.ask("What F1 did the fused predictor actually reach in the March 14 baselines?")
+    assert a["answer"].startswith(NOT_IN_KB), a["answer"]
