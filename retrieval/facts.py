@@ -171,7 +171,7 @@ def property_facts(
         ordered = [a for a in ordered if a.datatype not in _NUMERIC or _readable(a)]
     cell = property_cell(prop, ordered)
     if cell.missing:
-        return _stated_in_prose(prop, ordered, source)
+        return _stated_in_prose(prop, ordered, source) or _under_key_synonym(prop, ordered, source)
     by_key = {(a.prov.source, a.prov.line_start, " ".join(str(a.raw).split())): a for a in attrs}
     facts, chosen = [], []
     for cv in cell.distinct():
@@ -215,6 +215,14 @@ def _stated_in_prose(prop: str, attrs: list[Attribute], source: str) -> list[Fac
                     Fact(a.entity, f"{label} (in {_label(a)})", sentence, source, lines, sentence)
                 ]
     return []
+
+
+def _under_key_synonym(prop: str, attrs: list[Attribute], source: str) -> list[Fact]:
+    """A property the card has no field for, under a key meaning the same for its kind (a
+    dataset's size, asked as "how big", is its `counts`)."""
+    keys = set(KEY_SYNONYMS.get(prop, ()))
+    hits = [a for a in attrs if a.prov.source == source and keys & path_words(a.path)]
+    return [attr_fact(a) for a in hits[:3]]
 
 
 _LABELLED_NUMBER = re.compile(r"\b([A-Za-z]{3,})\s*(?:#|no\.?|number)?\s*\d{3,}\b")

@@ -198,9 +198,10 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
             more = word_facts([], rest, attrs, src, 2, keys_only=True)
             facts += [f for s, f in more if s >= 0.2 and all(f.lines != g.lines for g in facts)]
         if not facts and by_words:
-            ask = _heads(view, eid, asked, linked) or [
-                w for p in plan.properties for w in p.split("_")
-            ]
+            # The asked words, and the property's own (whose key synonyms find a dataset's
+            # size under `counts` when "how big" was asked).
+            props = [w for p in plan.properties for w in p.split("_")]
+            ask = list(dict.fromkeys(_heads(view, eid, asked, linked) + props))
             # A property asked but absent: only a field named for it answers (not a note
             # that mentions the word), and "how many" wants a number.
             scored = word_facts(

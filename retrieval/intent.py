@@ -167,8 +167,8 @@ def _asked_properties(linked: Linked, props: list[str]) -> list[str]:
     if not asked:
         return props
     links = [p for p in linked.properties if asked & set(range(*p.span))]
-    # "Who proposed X, and in which journal …?": the opening "who" asks for authors too.
-    links += [p for p in linked.properties if p.span == (0, 1) and p not in links]
+    # "Who proposed X, and in which journal …?": the opening "who" (or "how big") asks too.
+    links += [p for p in linked.properties if p.span[0] == 0 and p not in links]
     second = _second_clause(linked)
     if links and second:
         # "In which journal …, and who is its first author?": the second question asks too.

@@ -78,6 +78,14 @@ FILES = {
         counts:
           records: 1_500
     """,
+    "datasets/motif_bench.yaml": """
+        id: motif_bench
+        name: Motif Understanding Benchmark (MUB)
+        modality: genetics
+        description: Multi-species classification benchmark distributed with StrandNet.
+        counts:
+          records: "14 datasets (~2M sequences)"
+    """,
     "datasets/ocean_fmri.yaml": """
         id: ocean_fmri
         name: Ocean Cohort Biobank fMRI runs
@@ -283,3 +291,10 @@ def test_a_stack_reached_from_a_dataset_is_an_fmri_one_by_its_registrys_name(kb)
         "with, and what temporal band-pass does that stack apply?"
     )
     assert "strict_minimal" in a["answer"] and "0.01-0.1 Hz" in a["answer"]
+
+
+def test_how_big_a_dataset_is_is_read_from_its_counts(kb):
+    a = kb.ask(
+        "How big is the MUB benchmark that ships with StrandNet (number of datasets and sequences)?"
+    )
+    assert "14 datasets (~2M sequences)" in a["answer"][:600]
