@@ -20,14 +20,13 @@ from retrieval.intent import FILLER
 from retrieval.intent import plan as make_plan
 from retrieval.lexicon import (
     ABSENCE,
-    CAUTION,
-    CAUTIONARY,
     FRAME_WORDS,
     REASON,
     REASONS_HEADING,
     WEAK_CUES,
     WHY,
     asks_number,
+    cued,
     property_phrases,
 )
 from retrieval.linking import Linked
@@ -245,8 +244,9 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
         conf = min(1.0, max(conf + 0.15, 0.5))
     elif why and any(REASON.search(f"{s.heading} {s.text}") for s in backed):
         conf = min(1.0, conf + 0.15)  # "why …?" answered by a "because …" about it
-    elif CAUTION.search(linked.question) and any(CAUTIONARY.search(s.text) for s in backed):
-        # "Anything to watch out for with X?" answered by what X's own text says to avoid.
+    elif any(cued(linked.question, s.text) for s in backed):
+        # "Anything to watch out for with X?" answered by what X's own text says to avoid;
+        # "what would justify …?" by a trigger.
         conf = min(1.0, max(conf + 0.15, 0.5))
     else:
         # A new phrasing rarely repeats the KB's every word ("GPU hardware" ~ "GPU

@@ -192,6 +192,28 @@ CAUTIONARY = re.compile(
     r"make sure|ensure|check that)\b|\bif [^.;]{0,60}\bnot\b",
     re.I,
 )
+# "What would justify moving to X?" asks for a condition; one is written as a trigger,
+# criteria or "when to …".
+CONDITION = re.compile(
+    r"\b(justify|justifies|warrant|warrants|trigger|triggers|criteria|criterion|go/no-go|"
+    r"when (should|do|would|can) (I|we) (move|switch|escalate|upgrade|proceed))\b",
+    re.IGNORECASE,
+)
+CONDITIONAL = re.compile(
+    r"^(triggers?|criteria|criterion|when to|go/no-go|escalate (when|if))\b|"
+    r"\b(only (if|when)|proceed (if|when)|triggered by)\b",
+    re.IGNORECASE,
+)
+# A question's cue and the cue of a unit that answers it (neither names a field).
+ANSWER_CUES = ((CAUTION, CAUTIONARY), (CONDITION, CONDITIONAL))
+
+
+def cued(question: str, unit: str) -> bool:
+    """Whether a unit answers the kind of question asked: a caution for "what am I doing
+    wrong?", a trigger for "what would justify …?"."""
+    return any(q.search(question) and u.search(unit) for q, u in ANSWER_CUES)
+
+
 # "Which one?" asks for the kind named before it.
 ONE_WORDS = {"one", "ones"}
 # "Among the brain models, which ones …": a list asked for after the kind is named.

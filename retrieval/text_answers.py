@@ -18,8 +18,7 @@ from functools import partial
 from retrieval.facts import has_word, text_words
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
-    CAUTION,
-    CAUTIONARY,
+    ANSWER_CUES,
     EXPLAIN_START,
     FRAME_WORDS,
     HEADING_SYNONYMS,
@@ -28,6 +27,7 @@ from retrieval.lexicon import (
     REASONS_HEADING,
     WHY,
     asks_number,
+    cued,
 )
 from retrieval.linking import Linked
 from retrieval.units import (
@@ -181,7 +181,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
     cover = partial(covered, weights)
     quantity = asks_number(question)
     explain = bool(EXPLAIN_START.search(question))
-    caution = bool(CAUTION.search(question))
+    cues = any(q.search(question) for q, _ in ANSWER_CUES)
     names = {e: text_words(view.name(e)) for e in boost if view.kind(e) != "doc"}
     docs = {e for e in boost if view.kind(e) == "doc"}
     wants_doc = "doc" in linked.kind_names()
@@ -219,8 +219,10 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
             score += 0.3
         elif why and REASON.search(f"{c.heading} {text}"):
             score += 0.1  # … or by a sentence giving one
-        if caution and CAUTIONARY.search(text):
-            score += 0.1  # "what am I doing wrong?" is answered by what to do or avoid
+        if cues and cued(question, f"{local}: {text}" if local else text):
+            # "What am I doing wrong?" is answered by what to do or avoid, "what would
+            # justify …?" by a trigger.
+            score += 0.1
         if explain and c.kind != "synopsis":
             score += 0.05  # "how / why" is explained in prose more than in card fields
         span = lines or (c.line_start, c.line_end)

@@ -1,6 +1,6 @@
 """Questions that describe a symptom or a criterion rather than name a field, on a small real
 KB (hash embedder): "… getting strange tokens. What am I doing wrong?" is answered by what
-the model's card says to do or avoid; a section headed by the question in short ("What
+the model's card says to do or avoid, "what would justify …?" by a trigger; a section headed by the question in short ("What
 counts as a real gain") answers it; "UKB" finds a passage that writes "UK Biobank" out; a
 number the question itself holds ("the March 14 run") is no answer to "what F1 …?"."""
 
@@ -54,6 +54,15 @@ FILES = {
         If variants are not applied, every participant gets the same gene vectors and the
         genetics block has no variance. Check that the per-gene variance is non-zero.
     """,
+    "docs/plans/roadmap.md": """
+        # Fusion roadmap
+
+        ## Stage 2: joint encoder
+
+        Trigger: the stacked model beats every single modality at p < 0.01 on two cohorts.
+
+        The joint encoder is trained on paired scans and sequences.
+    """,
     "docs/plans/schedule.md": """
         # Schedule
 
@@ -97,3 +106,8 @@ def test_initials_in_the_question_find_the_name_written_out(kb):
 def test_a_number_the_question_holds_is_no_answer_to_what_value(kb):
     a = kb.ask("What F1 did the fused predictor actually reach in the March 14 baselines?")
     assert a["answer"].startswith(NOT_IN_KB), a["answer"]
+
+
+def test_what_would_justify_a_move_is_answered_by_its_trigger(kb):
+    a = kb.ask("What results would justify moving from stacking to the joint encoder?")
+    assert "p < 0.01 on two cohorts" in a["answer"][:600]
