@@ -1,8 +1,9 @@
 """Questions that describe a symptom or a criterion rather than name a field, on a small real
 KB (hash embedder): "… getting strange tokens. What am I doing wrong?" is answered by what
-the model's card says to do or avoid, "what would justify …?" by a trigger; a section headed by the question in short ("What
-counts as a real gain") answers it; "UKB" finds a passage that writes "UK Biobank" out; a
-number the question itself holds ("the March 14 run") is no answer to "what F1 …?"."""
+the model's card says to do or avoid, "what would justify …?" by a trigger; a section
+headed by the question in short ("What counts as a real gain") answers it; "UKB" finds a
+passage that writes "UK Biobank" out; a number the question itself holds ("the March 14
+run") is no answer to "what F1 …?"."""
 
 from __future__ import annotations
 
