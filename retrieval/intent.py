@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from retrieval.asked import asked_properties, second_clause
 from retrieval.lexicon import (
     COMPARE_CUES,
     EXPLAIN_START,
@@ -17,7 +18,6 @@ from retrieval.lexicon import (
     LIST_START,
     ONE_WORDS,
     WHICH_ONES,
-    modality_words,
 )
 from retrieval.linking import EntityLink, Linked
 from retrieval.mentions import refine_mentions
@@ -144,51 +144,13 @@ def _scope_of(link: EntityLink, linked: Linked, view) -> str | None:
     return next(iter(hit)) if hit else None
 
 
-def _modifies(linked: Linked, link, covered: set[int]) -> bool:
-    """Whether the word before a weak cue makes it another thing ("<vocabulary> size");
-    modality and comparison words do not ("a longer <DNA> window")."""
-    i = link.span[0] - 1
-    if i < 0 or i in covered or i not in linked.asked:
-        return False
-    t = linked.tokens[i]
-    return t.stem not in _NEUTRAL and t.low not in modality_words()
-
-
-_PRONOUNS = {"it", "they", "them", "these", "those", "this", "that"}
-_NEUTRAL = {"longer", "shorter", "larger", "bigger", "smaller", "maximum", "max", "total", "input"}
-
-
-def _asked_properties(linked: Linked, props: list[str]) -> list[str]:
-    """The properties the question asks for: those in its asked span ("what <licence> …"),
-    none when the asked word is something else ("what <hardware> does the checkpoint
-    need"), all linked ones when the question has no asked span."""
-    # "… is given as two numbers. What are they?": a pronoun asks for what was named before.
-    asked = {i for i in linked.asked if linked.tokens[i].low not in _PRONOUNS}
-    if not asked:
-        return props
-    links = [p for p in linked.properties if asked & set(range(*p.span))]
-    # "Who proposed X, and in which journal …?": the opening "who" (or "how big") asks too.
-    links += [p for p in linked.properties if p.span[0] == 0 and p not in links]
-    second = _second_clause(linked)
-    if links and second:
-        # "In which journal …, and who is its first author?": the second question asks too.
-        links += [p for p in linked.properties if not p.weak and p.span[0] > second]
-    covered = {i for p in links for i in range(*p.span)}
-    if links and all(p.weak for p in links) and any(_modifies(linked, p, covered) for p in links):
-        return []  # "vocabulary size" is not the model size
-    if links:
-        return list(dict.fromkeys(p.property for p in links))
-    kind_hit = any(asked & set(range(*span)) for _, span in linked.kinds)
-    return props if kind_hit else []
-
-
 def plan(linked: Linked, view) -> Plan:
     """Decide the intent and the graph query for a linked question (its names are first
     read in context, in place: `retrieval.mentions`)."""
     refine_mentions(linked, view)
     q = linked.question
     explain = bool(EXPLAIN_START.search(q))
-    props = _asked_properties(linked, linked.property_names())
+    props = asked_properties(linked, linked.property_names())
     kinds = _kind_positions(linked)
     for p in linked.properties:
         if p.property in REF_KINDS and p.span != (0, 0):
@@ -253,7 +215,7 @@ def plan(linked: Linked, view) -> Plan:
         target = list_kind or (others[0] if others else scope_kind)
         out.source_kind = scope_kind
     out.target = target
-    second = _second_clause(linked)
+    second = second_clause(linked)
     earlier = {k for k, p in kinds if p < second}  # "…, and what does that strategy …" refers back
     out.then = (
         next((k for k, p in kinds if p > second and k != target and k not in earlier), None)
@@ -308,21 +270,6 @@ def _either(linked: Linked, seeds: list[EntityLink]) -> bool:
         lows[a[1] : b[0]] in (["or"], ["or", "the"], ["vs"], ["versus"])
         for a, b in zip(spans, spans[1:], strict=False)
     )
-
-
-def _second_clause(linked: Linked) -> int:
-    """Token index of a second question ("…, and which paper …"), 0 when there is none."""
-    lows = [t.low for t in linked.tokens]
-    for i in range(1, len(lows) - 1):
-        nxt = lows[i + 1 : i + 3]
-        if lows[i] == "and" and (
-            nxt[0] in ("which", "what", "who", "where")
-            or (
-                nxt[0] in ("in", "at", "on", "to", "for", "by") and nxt[1:] in (["which"], ["what"])
-            )
-        ):
-            return i
-    return 0
 
 
 def _definition(linked: Linked, value_props: list[str]) -> bool:

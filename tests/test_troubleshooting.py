@@ -1,7 +1,8 @@
 """Questions that describe a symptom or a criterion rather than name a field, on a small real
 KB (hash embedder): "… getting strange tokens. What am I doing wrong?" is answered by what
 the model's card says to do or avoid, "what would justify …?" by a trigger; a section
-headed by the question in short ("What counts as a real gain") answers it; "UKB" finds a
+headed by the question in short ("What counts as a real gain") answers it; a yes/no
+question asks about its main clause, not its "if …" condition; "UKB" finds a
 passage that writes "UK Biobank" out; a number the question itself holds ("the March 14
 run") is no answer to "what F1 …?"."""
 
@@ -54,6 +55,25 @@ FILES = {
 
         If variants are not applied, every participant gets the same gene vectors and the
         genetics block has no variance. Check that the per-gene variance is non-zero.
+    """,
+    "model_cards/twin.yaml": """
+        id: twin
+        name: TwinDNA
+        modality: genetics
+        summary: Bidirectional DNA model released in two checkpoint variants.
+        checkpoints:
+          - name: twin-s
+          - name: twin-h
+    """,
+    "docs/guide/strands.md": """
+        # Strand averaging
+
+        Both strands of a gene are embedded and the two vectors averaged.
+
+        ## TwinDNA variants
+
+        The shared-weight variant twin-s is strand-independent by construction. The post-hoc
+        variant twin-h is not: averaging the two strands is required, not optional.
     """,
     "docs/plans/roadmap.md": """
         # Fusion roadmap
@@ -112,3 +132,9 @@ def test_a_number_the_question_holds_is_no_answer_to_what_value(kb):
 def test_what_would_justify_a_move_is_answered_by_its_trigger(kb):
     a = kb.ask("What results would justify moving from stacking to the joint encoder?")
     assert "p < 0.01 on two cohorts" in a["answer"][:600]
+
+
+def test_a_yes_no_question_asks_about_its_main_clause_not_its_condition(kb):
+    # "checkpoint" names the condition, not what is asked: the checkpoint list is no answer.
+    a = kb.ask("Is strand averaging optional if I use the twin-h checkpoint of TwinDNA?")
+    assert "required, not optional" in a["answer"][:600]

@@ -1,0 +1,78 @@
+"""What a question asks for: the properties in its asked span, a second question after
+"…, and which …", and what a yes/no question's condition only sets up."""
+
+from __future__ import annotations
+
+from retrieval.lexicon import modality_words
+from retrieval.links import Linked
+
+
+def _modifies(linked: Linked, link, covered: set[int]) -> bool:
+    """Whether the word before a weak cue makes it another thing ("<vocabulary> size");
+    modality and comparison words do not ("a longer <DNA> window")."""
+    i = link.span[0] - 1
+    if i < 0 or i in covered or i not in linked.asked:
+        return False
+    t = linked.tokens[i]
+    return t.stem not in _NEUTRAL and t.low not in modality_words()
+
+
+_PRONOUNS = {"it", "they", "them", "these", "those", "this", "that"}
+_NEUTRAL = {"longer", "shorter", "larger", "bigger", "smaller", "maximum", "max", "total", "input"}
+
+
+_YES_NO = {"is", "are", "does", "do", "can", "should", "must", "was", "were"}
+_CONDITION_WORDS = {"if", "when", "unless", "once", "while", "for", "with"}
+
+
+def _outside_condition(linked: Linked, props: list[str]) -> list[str]:
+    """ "Is RC averaging optional if I use the Ph checkpoint?": a yes/no question asks about
+    its main clause; a property named in its condition ("checkpoint") is not asked."""
+    lows = [t.low for t in linked.tokens]
+    if not lows or lows[0] not in _YES_NO:
+        return props
+    cond = next((i for i, w in enumerate(lows) if i > 1 and w in _CONDITION_WORDS), None)
+    if cond is None:
+        return props
+    inside = {p.property for p in linked.properties if p.span[0] > cond}
+    before = {p.property for p in linked.properties if p.span[0] < cond}
+    return [p for p in props if p not in inside or p in before]
+
+
+def asked_properties(linked: Linked, props: list[str]) -> list[str]:
+    """The properties the question asks for: those in its asked span ("what <licence> …"),
+    none when the asked word is something else ("what <hardware> does the checkpoint
+    need"), all linked ones when the question has no asked span."""
+    # "… is given as two numbers. What are they?": a pronoun asks for what was named before.
+    asked = {i for i in linked.asked if linked.tokens[i].low not in _PRONOUNS}
+    if not asked:
+        return _outside_condition(linked, props)
+    links = [p for p in linked.properties if asked & set(range(*p.span))]
+    # "Who proposed X, and in which journal …?": the opening "who" (or "how big") asks too.
+    links += [p for p in linked.properties if p.span[0] == 0 and p not in links]
+    second = second_clause(linked)
+    if links and second:
+        # "In which journal …, and who is its first author?": the second question asks too.
+        links += [p for p in linked.properties if not p.weak and p.span[0] > second]
+    covered = {i for p in links for i in range(*p.span)}
+    if links and all(p.weak for p in links) and any(_modifies(linked, p, covered) for p in links):
+        return []  # "vocabulary size" is not the model size
+    if links:
+        return list(dict.fromkeys(p.property for p in links))
+    kind_hit = any(asked & set(range(*span)) for _, span in linked.kinds)
+    return props if kind_hit else []
+
+
+def second_clause(linked: Linked) -> int:
+    """Token index of a second question ("…, and which paper …"), 0 when there is none."""
+    lows = [t.low for t in linked.tokens]
+    for i in range(1, len(lows) - 1):
+        nxt = lows[i + 1 : i + 3]
+        if lows[i] == "and" and (
+            nxt[0] in ("which", "what", "who", "where")
+            or (
+                nxt[0] in ("in", "at", "on", "to", "for", "by") and nxt[1:] in (["which"], ["what"])
+            )
+        ):
+            return i
+    return 0
