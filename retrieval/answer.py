@@ -158,10 +158,10 @@ def supports(s, linked: Linked, props: list[str], seeds: list[str], view) -> boo
     comes from a passage about (or names) the entity asked about, and does not say the
     fact is missing ("left empty", "not recorded")."""
     words = s.words()
-    # A name may stand in the passage around the sentence ("LOGO" over a LOGO recipe's
-    # sentences, "UKB" two lines up).
-    around = f"{s.chunk.heading} {s.chunk.text}" if s.chunk is not None else ""
-    titled = words | text_words(around) | spelled_initials(f"{s.text} {around}")
+    # A name may stand in the lines around the sentence ("LOGO" over a LOGO recipe's
+    # sentences, "UK Biobank" a section up for a question's "UKB").
+    titled = words | view.words_near(s.source, *s.lines) | spelled_initials(s.text)
+    titled |= text_words(s.chunk.heading) if s.chunk is not None else set()
     if not all(_named(n, titled) for n in linked.name_phrases()):
         return False
     phrases = [p for prop in props for p in _phrases_by_property().get(prop, [])]

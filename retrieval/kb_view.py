@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.ir import Attribute, Conflict, Relation
+from retrieval.facts import text_words
 from retrieval.lexical import tokenize
 from retrieval.linking import Linker
 from retrieval.name_forms import spelled_initials
@@ -44,6 +45,7 @@ STRUCTURAL = (
 )
 _ATTR_CACHE = 2048
 _QUOTE_CHARS = 240
+NEAR_LINES = 12  # a name may stand this many lines around the sentence that needs it
 
 
 class KBView:
@@ -191,6 +193,19 @@ class KBView:
         return self._idf
 
     # -- quoting ------------------------------------------------------------------------------
+    def words_near(self, source: str, start: int, end: int, margin: int = NEAR_LINES) -> set[str]:
+        """The words of a KB file's lines around [start, end], with the initials of its
+        capitalised names ("ukb" where it writes "UK Biobank"): where a name the question
+        holds may stand when the sentence itself leaves it out."""
+        lines = self.quote_lines(source)[max(start - margin, 1) - 1 : end + margin]
+        text = " ".join(lines)
+        return text_words(text) | spelled_initials(text)
+
+    def quote_lines(self, source: str) -> list[str]:
+        """The lines of a KB file (cached; empty when it cannot be read)."""
+        self.quote(source, 1, 1)
+        return self._lines.get(source, [])
+
     def quote(self, source: str, start: int, end: int) -> str:
         """The text of lines [start, end] of a KB file, one line, cut to a readable length."""
         lines = self._lines.get(source)

@@ -181,7 +181,7 @@ POINTER = re.compile(
 # "Anything I should watch out for?" asks for cautions; a caution says what to do or avoid.
 CAUTION = re.compile(
     r"\b(watch out|look out|pitfalls?|gotchas?|caveats?|be careful|beware|"
-    r"what (can|could|might) go wrong|keep in mind|"
+    r"what (can|could|might) go wrong|what goes wrong|keep in mind|"
     # Troubleshooting: a symptom, then "what am I doing wrong?" / "what did I forget?"
     r"(am|are|was|were) (I|we) doing wrong|(did|do) (I|we) (\w+ )?(forget|miss|get wrong)|"
     r"what (am|are) (I|we) missing|what('s| is) (going )?wrong)\b",
@@ -242,6 +242,12 @@ FRAME_WORDS = {
     "doc",
     "kb",
     "project",
+    # "what goes wrong if …", "what happens when …": the frame, not the topic
+    "go",
+    "goe",
+    "goes",
+    "wrong",
+    "happen",
 }
 
 # Units a value carries when it answers a question word ("which frequency band" -> "Hz").

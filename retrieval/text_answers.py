@@ -97,10 +97,28 @@ def titled(heading: str, heads: set[str]) -> bool:
     return bool(heading) and any(has_word(h, words) for h in heads)
 
 
+_NEGATOR = re.compile(r"\b(without|not|no|never|cannot|\w+n't)\s+((?:\S+\s+){0,2}\S+)", re.I)
+
+
+def negated(text: str) -> set[str]:
+    """Words said not to hold, up to three after a negation ("without applying the
+    variants", "variants are not applied"): a question and a unit that negate the same
+    word speak of the same case."""
+    out: set[str] = set()
+    for m in _NEGATOR.finditer(text):
+        out |= text_words(m.group(2)) - STOPWORDS
+    return out
+
+
+# Words of a question's frame, not its topic: "What goes wrong without it" echoes any
+# "what goes wrong if …?" (the reasons headings of `REASONS_HEADING` cover those).
+_ECHO_FRAME = {"went", "matter", "need", "true", "without"}
+
+
 def echoes(heading: str, linked: Linked) -> bool:
     """Whether a heading is the question in short: two or more content words, each one
     the question's ("What counts as a fusion gain" over "… counts as a real fusion gain?")."""
-    content = text_words(heading) - STOPWORDS - _QUESTION_WORDS
+    content = text_words(heading) - STOPWORDS - _QUESTION_WORDS - FRAME_WORDS - _ECHO_FRAME
     asked = {t.stem for t in linked.tokens} | {t.low for t in linked.tokens}
     return len(content) >= 2 and all(has_word(w, asked) for w in content)
 
@@ -182,6 +200,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
     quantity = asks_number(question)
     explain = bool(EXPLAIN_START.search(question))
     cues = any(q.search(question) for q, _ in ANSWER_CUES)
+    denied = negated(question)
     names = {e: text_words(view.name(e)) for e in boost if view.kind(e) != "doc"}
     docs = {e for e in boost if view.kind(e) == "doc"}
     wants_doc = "doc" in linked.kind_names()
@@ -219,6 +238,8 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
             score += 0.3
         elif why and REASON.search(f"{c.heading} {text}"):
             score += 0.1  # … or by a sentence giving one
+        if denied and any(has_word(w, denied) for w in negated(text)):
+            score += 0.15  # "without applying variants" ~ "if variants are not applied"
         if cues and cued(question, f"{local}: {text}" if local else text):
             # "What am I doing wrong?" is answered by what to do or avoid, "what would
             # justify …?" by a trigger.

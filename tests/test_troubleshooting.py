@@ -70,6 +70,11 @@ FILES = {
 
         Both strands of a gene are embedded and the two vectors averaged.
 
+        ## What goes wrong without it
+
+        - Strand becomes a hidden feature: a minus-strand gene cut from the reference
+          sequence is its reverse complement, and embedding only one orientation leaks it.
+
         ## TwinDNA variants
 
         The shared-weight variant twin-s is strand-independent by construction. The post-hoc
@@ -138,3 +143,15 @@ def test_a_yes_no_question_asks_about_its_main_clause_not_its_condition(kb):
     # "checkpoint" names the condition, not what is asked: the checkpoint list is no answer.
     a = kb.ask("Is strand averaging optional if I use the twin-h checkpoint of TwinDNA?")
     assert "required, not optional" in a["answer"][:600]
+
+
+def test_what_goes_wrong_is_the_frame_and_the_topic_picks_the_section(kb):
+    # "What goes wrong without it" heads a section on strands: the frame matches, the
+    # topic does not; "without applying … variants" is the case "variants are not applied".
+    a = kb.ask(
+        "What goes wrong if I embed only reference exon sequences without applying each "
+        "participant's variants?"
+    )
+    head = a["answer"][:600]
+    assert "If variants are not applied" in head, head
+    assert "hidden feature" not in head.split("If variants are not applied")[0]
