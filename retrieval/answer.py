@@ -185,6 +185,16 @@ def supports(s, linked: Linked, props: list[str], seeds: list[str], view) -> boo
     return not ABSENCE.search(s.text)
 
 
+def _counted(linked: Linked) -> str:
+    """What "how many …" counts: the last word of the phrase after it ("GPU <hours>")."""
+    toks = linked.tokens
+    for i in range(len(toks) - 2):
+        if toks[i].low == "how" and toks[i + 1].low == "many":
+            group = next((g for g in linked.asked_groups() if g[0] == i + 2), None)
+            return toks[group[-1]].stem if group else ""
+    return ""
+
+
 def _new_numbers(text: str, linked: Linked) -> list:
     """The numbers of a sentence that are not the question's own ("Nov 26" asked back) nor
     a list index in a field's label ("statistical_tests[2]")."""
@@ -224,6 +234,9 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
         return min(1.0, sents[0].cover * 1.1) * 0.3
     # Only a sentence that can answer vouches for the answer.
     conf = min(1.0, max(s.cover for s in backed) * 1.1)
+    counted = _counted(linked)
+    if counted and not any(has_word(counted, s.words()) for s in backed):
+        conf *= 0.6  # "how many GPU hours": no sentence counts hours
     # A question in parts is answered by the units together; any question, by the units
     # of one passage read together (a card's note and the "Part of" line above it).
     together = backed if linked.parts() > 1 else [s for s in backed if s.source == backed[0].source]

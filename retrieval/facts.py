@@ -286,6 +286,8 @@ def word_facts(
             labels = {stem(x.lower()) for x in _LABELLED_NUMBER.findall(str(a.raw))} & set(asked)
             pw = pw | labels | ({"number", "id"} if labels else set())
         m = partial(_match, pw=pw, tw=tw, raw=str(a.raw))
+        if numeric and asked and not parts and not m(asked[-1]):
+            continue  # "how many GPU <hours>": a number of something else is no answer
         part_a = sum(map(m, asked)) / len(asked) if asked else 0.0
         if any(has_word(w, pw, True) for w in substitutes):
             part_a = 1.0

@@ -30,6 +30,8 @@ FILES = {
         modality: fmri
         summary: Masked autoencoder over parcellated fMRI time series.
         notes: Scans are resampled to a 2 s repetition time before tokenising.
+        how_to_infer:
+          training: torchrun --nproc-per-node=4 train.py --epochs 300 (one GPU per process)
     """,
     "docs/guide/evaluation.md": """
         # Evaluating fused predictors
@@ -155,3 +157,9 @@ def test_what_goes_wrong_is_the_frame_and_the_topic_picks_the_section(kb):
     head = a["answer"][:600]
     assert "If variants are not applied" in head, head
     assert "hidden feature" not in head.split("If variants are not applied")[0]
+
+
+def test_how_many_of_a_thing_is_not_answered_by_a_number_of_something_else(kb):
+    # The training command holds numbers (4 processes, 300 epochs) and "GPU", but no hours.
+    a = kb.ask("How many GPU hours did it take to train Lantern?")
+    assert a["answer"].startswith(NOT_IN_KB), a["answer"][:300]
