@@ -20,6 +20,7 @@ from retrieval.facts import text_words
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import GENERIC, KIND_WORDS
 from retrieval.links import EntityLink, Linked
+from retrieval.name_forms import spelled_runs
 
 # Words that open a description's trailing clause: "the model <whose> tokens …".
 _RELATIVE = {
@@ -82,8 +83,8 @@ def resolve_descriptions(linked: Linked, view) -> None:
     claimed: set[str] = set()
     for _ in range(2):
         for d in list(pending):
-            kind, span, words = d
-            eid = _best_card(view, kind, words, claimed)
+            kind, span, words, spelled = d
+            eid = _best_card(view, kind, words, claimed, spelled)
             if eid is not None:
                 pending.remove(d)
                 claimed.add(eid)
@@ -93,8 +94,9 @@ def resolve_descriptions(linked: Linked, view) -> None:
     linked.entities.sort(key=lambda e: e.span)
 
 
-def _descriptions(linked: Linked, view) -> list[tuple[str, tuple[int, int, int, int], list[str]]]:
-    """(kind, (kind word start, end, description start, end), words) of each description."""
+def _descriptions(linked: Linked, view) -> list[tuple]:
+    """(kind, (kind word start, end, description start, end), words, spelled) of each
+    description; `spelled` maps the initials of its capitalised runs to their words."""
     toks = linked.tokens
     used = {i for e in linked.entities for i in range(*e.span)}
     asked = set(linked.asked)
@@ -128,8 +130,10 @@ def _descriptions(linked: Linked, view) -> list[tuple[str, tuple[int, int, int, 
             for t in toks[lo:a] + toks[b:hi]
             if len(t.low) > 1 and t.low not in STOPWORDS | GENERIC and t.stem not in KIND_WORDS
         ]
+        # "UK Biobank" in a description fits a card that writes "UKB".
+        spelled = spelled_runs(linked.question[toks[lo].start : toks[hi - 1].end])
         if words and len(words) <= MAX_WORDS:
-            out.append((kind, (a, b, lo, hi), words))
+            out.append((kind, (a, b, lo, hi), words, spelled))
             used |= set(range(lo, hi))
     return out
 
@@ -185,15 +189,19 @@ def _extent(linked: Linked, a: int, b: int, used: set[int]) -> tuple[int, int]:
     return lo, hi
 
 
-def _best_card(view, kind: str, words: list[str], taken: set[str]) -> str | None:
+def _best_card(
+    view, kind: str, words: list[str], taken: set[str], spelled: dict | None = None
+) -> str | None:
     """The one card of `kind` (not `taken` by another description) that the description's
     words fit clearly best, if any; a word of the card's name counts double ("prediction
-    baselines" names `02_prediction_baselines`, though many configs mention both words)."""
+    baselines" names `02_prediction_baselines`, though many configs mention both words), and
+    a card writing the initials of a run of words (`spelled`) holds those words."""
     cards = {k: v for k, v in view.card_words(kind).items() if k not in taken}
     asked = set(words)
     df: dict[str, int] = {}
     for ws in cards.values():
-        for w in asked & ws:
+        spelled_out = {w for ini, run in (spelled or {}).items() if ini in ws for w in run}
+        for w in asked & (ws | spelled_out):
             df[w] = df.get(w, 0) + 1
     n = len(cards)
     weight = {w: math.log(1 + n / df.get(w, 0.5)) for w in asked}
@@ -201,6 +209,9 @@ def _best_card(view, kind: str, words: list[str], taken: set[str]) -> str | None
     scored = []
     for eid, ws in cards.items():
         shared = asked & ws
+        for ini, run in (spelled or {}).items():
+            if ini in ws:  # the card writes the initials of a run the question spells out
+                shared |= run & asked
         row = view.entities[eid]
         named = text_words(" ".join([row.name, *row.aliases, eid.replace("_", " ")]))
         fit = sum(weight[w] for w in shared)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from kg.sql.models import normalise_key
+from retrieval.facts import text_words
 from retrieval.lexical import STOPWORDS
 from retrieval.links import Linked
 from retrieval.question import us_spelling
@@ -116,10 +117,24 @@ def known_by_initials(unknown: list[str], toks, known) -> list[str]:
     return out
 
 
+_CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][A-Za-z]*(?:\s+|$)){2,4}")
+
+
 def spelled_initials(text: str) -> set[str]:
     """The initials of each run of capitalised words, acronyms kept whole ("UK Biobank" →
     "ukb"), so a question's "UKB" finds a passage that writes the name out."""
     out = set()
-    for run in re.findall(r"(?:\b[A-Z][A-Za-z]*(?:\s+|$)){2,4}", text):
+    for run in _CAPITALISED_RUN.findall(text):
         out.add("".join(w if w.isupper() else w[0] for w in run.split()).lower())
+    return out
+
+
+def spelled_runs(text: str) -> dict[str, set[str]]:
+    """Each run of capitalised words by its initials, both stemmed as card words are
+    ("Harbor Valley Study" -> {"hv": {"harbor", "valley", "study"}})."""
+    out: dict[str, set[str]] = {}
+    for run in _CAPITALISED_RUN.findall(text):
+        ini = "".join(w if w.isupper() else w[0] for w in run.split()).lower()
+        for key in text_words(ini):
+            out[key] = text_words(run)
     return out

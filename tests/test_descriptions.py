@@ -98,6 +98,18 @@ FILES = {
         preprocessing:
           pipeline: strict_minimal
     """,
+    "integration_cards/hvs_alignment.yaml": """
+        id: hvs_alignment
+        name: HVS genetics ↔ brain alignment
+        summary: Align DNA embeddings with fMRI embeddings of the same participants.
+        models: [helix, cortex, voxel]
+    """,
+    "integration_cards/joint_alignment.yaml": """
+        id: joint_alignment
+        name: Genetics and brain alignment recipes
+        summary: Contrastive alignment of genetics and brain embeddings in general.
+        models: [strand]
+    """,
     "integration_cards/prep_stacks.yaml": """
         id: prep_stacks
         name: Reference rs-fMRI preprocessing pipelines
@@ -298,3 +310,12 @@ def test_how_big_a_dataset_is_is_read_from_its_counts(kb):
         "How big is the MUB benchmark that ships with StrandNet (number of datasets and sequences)?"
     )
     assert "14 datasets (~2M sequences)" in a["answer"][:600]
+
+
+def test_a_description_spelling_a_name_out_fits_the_card_using_its_initials(kb):
+    a = kb.ask(
+        "Which fMRI models are named in the models list of the Harbor Valley Study "
+        "genetics-to-brain alignment integration card?"
+    )
+    assert "CortexNet" in a["answer"] and "VoxelFormer" in a["answer"]
+    assert "hvs_alignment" in a["entities"]
