@@ -9,6 +9,7 @@ from kg.ir import Attribute
 from kg.sql.models import normalise_key
 from retrieval.facts import SHORT_VALUE, has_word, number_of, path_words, text_words
 from retrieval.intent import Constraints
+from retrieval.lexicon import BROADER_MODALITIES
 
 
 def numeric_attrs(attrs: list[Attribute], props: list[str], words: list[str]) -> list[Attribute]:
@@ -37,6 +38,13 @@ def meets(
     evidence: list[Attribute] = []
     if c.modalities and not (modalities & set(c.modalities)):
         return False, []
+    if c.only:
+        # "fMRI-only": its modalities are those named or broader ones ("brain"), no other.
+        allowed = set(c.only) | {
+            b for b, subs in BROADER_MODALITIES.items() if set(subs) & set(c.only)
+        }
+        if modalities - allowed:
+            return False, []
     # Values of one property are alternatives ("Apache-2.0 or MIT"): one must hold.
     groups: dict[tuple, list] = {}
     for v in c.values:

@@ -8,6 +8,7 @@ Intents: lookup | filter | relation | compare | multi_hop | text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from retrieval.asked import asked_properties, second_clause
@@ -91,6 +92,7 @@ class Constraints:
     quantities: list[Quantity] = field(default_factory=list)
     superlative: tuple[str, str | None] | None = None
     words: list[str] = field(default_factory=list)  # modifier words ("BPE-tokenized model")
+    only: list[str] = field(default_factory=list)  # "fMRI-only": these modalities and no other
 
     def __bool__(self) -> bool:
         return bool(
@@ -169,11 +171,14 @@ def plan(linked: Linked, view) -> Plan:
             scope.append(e.id)
             scope_kind = sk
             kinds.append((sk, e.span[0]))
-    kinds.sort(key=lambda kp: kp[1])
-    first_kind = kinds[0][1] if kinds else 99
-    lows = [t.low for t in linked.tokens]
+    # "According to the model cards, which …": the question starts after the source it names.
+    main = _main_clause(linked)
+    kinds = sorted((kp for kp in kinds if kp[1] >= main), key=lambda kp: kp[1])
+    first_kind = kinds[0][1] - main if kinds else 99
+    lows = [t.low for t in linked.tokens][main:]
     lead = 2 if lows[1:3] in (["of", "the"], ["of", "these"]) else 0  # "which of the models"
-    list_answer = (bool(LIST_START.search(q)) and first_kind <= 3 + lead) or bool(
+    start = linked.tokens[main].start if main < len(linked.tokens) else 0
+    list_answer = (bool(LIST_START.search(q[start:])) and first_kind <= 3 + lead) or bool(
         WHICH_ONES.search(q)
     )
     if seeds and not (list_answer and kinds and kinds[0][0] == "doc"):
@@ -245,6 +250,17 @@ def plan(linked: Linked, view) -> Plan:
         out.source_kind = other[0] if other else target
     out.intent = "multi_hop" if out.source_kind != target else "filter"
     return out
+
+
+_SOURCE_FRAME = re.compile(r"^\s*(according to|going by|based on|per)\b[^,?]{1,80},\s*", re.I)
+
+
+def _main_clause(linked: Linked) -> int:
+    """Index of the first token after a leading "According to the model cards," (0 if none)."""
+    m = _SOURCE_FRAME.match(linked.question)
+    if not m:
+        return 0
+    return next((i for i, t in enumerate(linked.tokens) if t.start >= m.end()), 0)
 
 
 def _head_kind(kinds: list[tuple[str, int]], n: int) -> str:
@@ -321,6 +337,9 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
 
     for m, span in linked.modality_spans:
         add(owner(span[0], True), "modalities", m)
+        after = toks[span[1]].low if span[1] < len(toks) else ""
+        if after == "only" or (span[0] and toks[span[0] - 1].low == "only"):
+            add(owner(span[0], True), "only", m)  # "fMRI-only": no other modality
     for v in linked.values:
         add(owner(v.span[0], True), "values", v)
     for qn in linked.quantities:

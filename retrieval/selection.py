@@ -3,6 +3,8 @@ meet a question's conditions (values, numbers, superlatives, modifier words)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from retrieval.conditions import meets, number_of, numeric_attrs
 from retrieval.facts import has_word, text_words
 from retrieval.intent import Constraints, Plan
@@ -36,7 +38,7 @@ def select(view, ids: list[str], c: Constraints | None, plan: Plan) -> tuple[lis
     props = {p for v in c.values for p in v.properties}
     if c.values and not any(a.property in props for attrs in facts.values() for a in attrs):
         # Nobody has such a property: the value words only narrow like other words.
-        c = Constraints(c.modalities, [], c.quantities, c.superlative, c.words)
+        c = replace(c, values=[])
     kept, evidence = [], {}
     for eid in ids:
         mods = view.modality_ids(eid) if c.modalities else set()

@@ -4,7 +4,8 @@ the model's card says to do or avoid, "what would justify …?" by a trigger; a 
 headed by the question in short ("What counts as a real gain") answers it; a yes/no
 question asks about its main clause, not its "if …" condition; "UKB" finds a
 passage that writes "UK Biobank" out; a number the question itself holds ("the March 14
-run") is no answer to "what F1 …?"."""
+run") is no answer to "what F1 …?"; "According to the model cards, which … are fMRI-only?"
+lists models of that modality and no other."""
 
 from __future__ import annotations
 
@@ -32,6 +33,13 @@ FILES = {
         notes: Scans are resampled to a 2 s repetition time before tokenising.
         how_to_infer:
           training: torchrun --nproc-per-node=4 train.py --epochs 300 (one GPU per process)
+    """,
+    "model_cards/prism.yaml": """
+        id: prism
+        name: Prism
+        modality: brain
+        domain: smri+fmri
+        summary: Brain model over structural and functional scans together.
     """,
     "docs/guide/evaluation.md": """
         # Evaluating fused predictors
@@ -163,3 +171,9 @@ def test_how_many_of_a_thing_is_not_answered_by_a_number_of_something_else(kb):
     # The training command holds numbers (4 processes, 300 epochs) and "GPU", but no hours.
     a = kb.ask("How many GPU hours did it take to train Lantern?")
     assert a["answer"].startswith(NOT_IN_KB), a["answer"][:300]
+
+
+def test_a_modality_written_with_only_excludes_models_with_another_one(kb):
+    a = kb.ask("According to the model cards, which brain models are fMRI-only?")
+    assert a["intent"] == "filter"
+    assert "Lantern" in a["answer"] and "Prism" not in a["answer"]
