@@ -11,19 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.normalize import is_null
-from kg.sql.models import normalise_key
 from kg.vocab import RELATIONS
-from retrieval.facts import Fact, attr_fact, plural, property_facts, text_words, word_facts
+from retrieval.facts import Fact, attr_fact, has_word, property_facts, text_words, word_facts
 from retrieval.hops import chain, common, guided, paired
 from retrieval.intent import FILLER, NAMING, Plan
+from retrieval.leads import MAX_LISTED, lead
 from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
 from retrieval.selection import best_by_words, candidates, members, select
 
-MAX_LISTED = 25
-REGISTRY_KINDS = {"strategy", "method", "pipeline"}  # members of registry cards
 PAIR_BELOW = 0.6  # a lookup weaker than this is also tried on the entity's paired card
 PAIRED = 0.9  # facts read from that paired card (a model's paper, a paper's model)
 FALLBACK = 0.6  # facts read from the start entity when no relation reached the kind asked
@@ -124,6 +121,7 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
             if not final and c and not (c.modalities or c.values or c.quantities):
                 final = ends  # "points to a named preprocessing pipeline": words describe it
             evidence.update(ev2)
+            final = _set_aside(view, final, plan.besides)
             hops = [h for h in hops if h[1] in final or view.kind(h[1]) != target]
             if not final:
                 return None
@@ -142,6 +140,18 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
         pair, weaker = paired(view, base), strength * PAIRED
         alt = pair and _facts(plan, linked, view, base, pair, [], evidence, weaker, also=base)
         ga = alt if alt and (ga is None or alt.strength > ga.strength) else ga
+    if ga is None and plan.then and hops and plan.properties:
+        # "Which method is it, and in which journal was the paper it is based on published?":
+        # the fields asked are the next hop's (the paper's), not the method's.
+        more = chain(view, final, plan.then, None)
+        ends = list(dict.fromkeys(o for _, o, _ in more))
+        ga = ends and _facts(plan, linked, view, ends, ends, [], {}, strength * FALLBACK)
+        if ga:
+            ga.blocks = _relation_blocks(view, hops + more) + ga.blocks
+            ga.lead = lead(view, plan, base, final, hops)
+            ga.entities = list(dict.fromkeys([*base, *final, *ga.entities]))
+            ga.intent = "multi_hop"
+        return ga or None
     if ga is not None and plan.then:
         # "…, and which paper describes it?": one more hop from what was found.
         more = chain(view, final, plan.then, None)
@@ -263,7 +273,7 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
         blocks.insert(0, Block(base[0], "via", via[:MAX_LISTED]))
     ents = list(dict.fromkeys([*base, *final]))
     conf = strength * (projected if asked_values else 1.0)
-    return GraphAnswer(intent, _lead(view, plan, base, final, hops), blocks, ents, conf)
+    return GraphAnswer(intent, lead(view, plan, base, final, hops), blocks, ents, conf)
 
 
 def _kind_asked_first(linked: Linked, target: str | None) -> bool:
@@ -326,8 +336,20 @@ def _name_words(view, eid: str) -> set[str]:
     row = view.entities.get(eid)
     if row is None:
         return set()
+    return text_words(" ".join([row.name, *row.aliases, eid.replace("_", " ")]))
 
-    return text_words(" ".join([row.name, *row.aliases]))
+
+def _set_aside(view, ids: list[str], besides: set[str]) -> list[str]:
+    """Without what the question sets aside ("besides the no-harmonization baseline"): an
+    entity linked there, or one named by two of its words; all of them if none is left."""
+    words = {w for w in besides if len(w) > 2}
+
+    def named(e: str) -> bool:
+        names = _name_words(view, e)
+        return sum(has_word(w, names) for w in words) >= 2
+
+    kept = [e for e in ids if e not in besides and not named(e)]
+    return kept or ids
 
 
 def _seed_fields(view, linked: Linked, base: list[str]) -> list[Block]:
@@ -360,39 +382,3 @@ def _relation_blocks(view, hops) -> list[Block]:
             f.label = blocks[key].heading
             blocks[key].facts.append(f)
     return list(blocks.values())
-
-
-def _listed(view, eid: str) -> str:
-    """An entity in a list: its name, with its id when that reads differently (registry
-    members are referred to by id: "No harmonisation (none_baseline)")."""
-    name = view.name(eid)
-    if view.kind(eid) == "paper":
-        return f"{name} ({cite})" if (cite := _author_year(view, eid)) else name
-    if view.kind(eid) not in REGISTRY_KINDS or normalise_key(name) == normalise_key(eid):
-        return name
-    return f"{name} ({eid})"
-
-
-def _author_year(view, eid: str) -> str:
-    """ "Winkler et al., 2020": how papers are cited in this field (from the paper's card)."""
-    own = [a for a in view.attributes(eid) if a.prov.source == view.source(eid)]
-    authors = [str(a.raw) for a in own if a.property == "author" and not is_null(str(a.raw))]
-    year = next((str(a.raw) for a in own if a.property == "year"), "")
-    who = ""
-    if authors:
-        first = authors[0]  # "Winkler, A. M." or "Anderson M. Winkler"
-        surname = first.split(",")[0] if "," in first else first.split()[-1]
-        who = surname + (" et al." if len(authors) > 1 else "")
-    return ", ".join(p for p in (who, year) if p)
-
-
-def _lead(view, plan: Plan, base, final, hops) -> str:
-    names = [_listed(view, e) for e in final[:MAX_LISTED]]
-    more = f" and {len(final) - MAX_LISTED} more" if len(final) > MAX_LISTED else ""
-    kind = view.kind(final[0]) if final else plan.target or "entity"
-    if hops and plan.seeds:
-        start = ", ".join(view.name(b) for b in base)
-        return f"{start} → {plural(kind)}: {', '.join(names)}{more}."
-    if plan.seeds and not hops:
-        return ""
-    return f"{plural(kind).capitalize()} ({len(final)}): {', '.join(names)}{more}."

@@ -80,6 +80,7 @@ FILLER = {
     "listed",
     "existing",
     "linked",  # "which datasets are linked to it": related, which a hop answers
+    *ONE_WORDS,  # "hooks into one harmonization method": a count of one, no modifier
 }
 
 
@@ -118,6 +119,7 @@ class Plan:
     via_first: bool = False  # the via kind sits between the named entity and the asked kind
     then: str | None = None  # "…, and which paper describes it?": a second kind asked
     define: bool = False  # "What is the LOGO protocol?": the named entity's own summary
+    besides: set[str] = field(default_factory=set)  # "besides the X baseline": ids and words
 
 
 def _kind_positions(linked: Linked) -> list[tuple[str, int]]:
@@ -158,10 +160,14 @@ def plan(linked: Linked, view) -> Plan:
         if p.property in REF_KINDS and p.span != (0, 0):
             kinds.append((REF_KINDS[p.property], p.span[0]))
     value_props = [p for p in props if p not in REF_KINDS]
-    seeds = list(linked.entities)
+    # "Besides the no-harmonization baseline, …": what is set aside is no seed and no answer.
+    aside = _aside_span(linked)
+    seeds = [e for e in linked.entities if not aside[0] <= e.span[0] < aside[1]]
+    besides = {e.id for e in linked.entities if e not in seeds}
+    besides |= {t.stem for t in linked.tokens[aside[0] : aside[1]]} - FILLER
     scope: list[str] = []
     scope_kind = None
-    for e in linked.entities:
+    for e in list(seeds):
         sk = _scope_of(e, linked, view)
         if sk is None or scope:
             continue
@@ -191,6 +197,7 @@ def plan(linked: Linked, view) -> Plan:
     words = [w for w in linked.words if w not in FILLER]
     out = Plan("lookup", seeds, scope, None, None, value_props, words, cons, explain)
     out.list_answer = list_answer
+    out.besides = besides
     if len(seeds) >= 2 and (COMPARE_CUES.search(q) or _either(linked, seeds)):
         out.intent = "compare"
         # "GENERator's RefSeq … with Evo 2's OpenGenome2": the possessed things are compared.
@@ -217,7 +224,10 @@ def plan(linked: Linked, view) -> Plan:
     target = list_kind or asked_kind or next((k for k, _ in free), None)
     if scope:
         others = [k for k, _ in kinds if k != scope_kind]
-        target = list_kind or (others[0] if others else scope_kind)
+        # "… hooks into one harmonization method. Which one?": the registry's kind is asked.
+        target = (
+            list_kind or (asked_kind if ones else None) or (others[0] if others else scope_kind)
+        )
         out.source_kind = scope_kind
     out.target = target
     second = second_clause(linked)
@@ -250,6 +260,20 @@ def plan(linked: Linked, view) -> Plan:
         out.source_kind = other[0] if other else target
     out.intent = "multi_hop" if out.source_kind != target else "filter"
     return out
+
+
+_ASIDE = re.compile(
+    r"\b(besides|except( for)?|apart from|other than|aside from)\s+([^,;.?]+)", re.I
+)
+
+
+def _aside_span(linked: Linked) -> tuple[int, int]:
+    """Tokens [a, b) of what a question sets aside ("besides <the X baseline>,"), or (0, 0)."""
+    m = _ASIDE.search(linked.question)
+    if not m:
+        return (0, 0)
+    inside = [i for i, t in enumerate(linked.tokens) if m.start(3) <= t.start < m.end(3)]
+    return (inside[0], inside[-1] + 1) if inside else (0, 0)
 
 
 _SOURCE_FRAME = re.compile(r"^\s*(according to|going by|based on|per)\b[^,?]{1,80},\s*", re.I)

@@ -116,6 +116,20 @@ FILES = {
         year: 2018
         venue: NeuroImage
     """,
+    "paper_cards/unlearn_2021.yaml": """
+        id: unlearn_2021
+        title: "Unlearning scanner bias from brain images"
+        authors: [Nora Dale]
+        year: 2021
+        venue: Medical Image Analysis
+    """,
+    "model_cards/voxel.yaml": """
+        id: voxel
+        name: VoxelFM
+        modality: fmri
+        embedding_recipe:
+          harmonization_hooks: [plain_baseline, unlearn_site]
+    """,
     "integration_cards/recipes.yaml": """
         id: recipes
         name: Embedding recipes
@@ -147,6 +161,13 @@ FILES = {
             name: Shrink site harmonisation
             type: statistical
             references: [shrink_2007, shrink_mri_2018]
+          plain_baseline:
+            name: Plain baseline
+            type: none
+          unlearn_site:
+            name: Site unlearning
+            type: deep_learning
+            references: [unlearn_2021]
     """,
     "integration_cards/prep_registry.yaml": """
         id: prep_registry
@@ -345,3 +366,15 @@ def test_a_foundation_model_asked_first_then_a_count_of_what_it_reached(kb):
         "and how many parcels does its atlas have?"
     )
     assert "CortexNet" in a["answer"] and "300 parcels" in a["answer"]
+
+
+def test_which_one_of_a_registry_and_the_venue_of_the_paper_it_is_based_on(kb):
+    # "Which one" asks for the registry's kind (a method), "besides" sets one aside, and
+    # the journal asked is the paper's, one hop further.
+    a = kb.ask(
+        "Besides the plain baseline, VoxelFM's embedding recipe hooks into one harmonisation "
+        "method. Which one is it, and in which journal was the paper it is based on published?"
+    )
+    assert "unlearn_site" in a["answer"] and "Medical Image Analysis" in a["answer"]
+    assert "plain_baseline" not in a["answer"].split(".")[0]
+    assert "paper_cards/unlearn_2021.yaml" in _cited(a)
