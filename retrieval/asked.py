@@ -1,7 +1,11 @@
-"""What a question asks for: the properties in its asked span, a second question after
-"…, and which …", and what a yes/no question's condition only sets up."""
+"""What a question asks for and what it only frames: the properties in its asked span, a
+second question after "…, and which …", what a yes/no question's condition only sets up,
+a source named before the question ("According to the model cards, …"), what it sets
+aside ("besides …") and what it negates ("rather than …")."""
 
 from __future__ import annotations
+
+import re
 
 from retrieval.lexicon import modality_words
 from retrieval.links import Linked
@@ -76,3 +80,39 @@ def second_clause(linked: Linked) -> int:
         ):
             return i
     return 0
+
+
+_ASIDE = re.compile(
+    r"\b(besides|except( for)?|apart from|other than|aside from)\s+([^,;.?]+)", re.I
+)
+
+
+def aside_span(linked: Linked) -> tuple[int, int]:
+    """Tokens [a, b) of what a question sets aside ("besides <the X baseline>,"), or (0, 0)."""
+    m = _ASIDE.search(linked.question)
+    if not m:
+        return (0, 0)
+    inside = [i for i, t in enumerate(linked.tokens) if m.start(3) <= t.start < m.end(3)]
+    return (inside[0], inside[-1] + 1) if inside else (0, 0)
+
+
+_NEGATION = re.compile(r"\b(rather than|instead of|but not|and not|not)\s+([^,;.?]+)", re.I)
+
+
+def negated_tokens(linked: Linked) -> set[int]:
+    """Tokens a question negates ("rather than <from parcellated time series>")."""
+    out: set[int] = set()
+    for m in _NEGATION.finditer(linked.question):
+        out |= {i for i, t in enumerate(linked.tokens) if m.start(2) <= t.start < m.end(2)}
+    return out
+
+
+_SOURCE_FRAME = re.compile(r"^\s*(according to|going by|based on|per)\b[^,?]{1,80},\s*", re.I)
+
+
+def main_clause(linked: Linked) -> int:
+    """Index of the first token after a leading "According to the model cards," (0 if none)."""
+    m = _SOURCE_FRAME.match(linked.question)
+    if not m:
+        return 0
+    return next((i for i, t in enumerate(linked.tokens) if t.start >= m.end()), 0)

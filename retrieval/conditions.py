@@ -45,6 +45,8 @@ def meets(
         }
         if modalities - allowed:
             return False, []
+    if any(_value_hits(v, attrs, eid, words) for v in c.unless):
+        return False, []  # "rather than parcellated": it is
     # Values of one property are alternatives ("Apache-2.0 or MIT"): one must hold.
     groups: dict[tuple, list] = {}
     for v in c.values:

@@ -8,10 +8,15 @@ Intents: lookup | filter | relation | compare | multi_hop | text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from retrieval.asked import asked_properties, second_clause
+from retrieval.asked import (
+    aside_span,
+    asked_properties,
+    main_clause,
+    negated_tokens,
+    second_clause,
+)
 from retrieval.lexicon import (
     COMPARE_CUES,
     EXPLAIN_START,
@@ -94,10 +99,16 @@ class Constraints:
     superlative: tuple[str, str | None] | None = None
     words: list[str] = field(default_factory=list)  # modifier words ("BPE-tokenized model")
     only: list[str] = field(default_factory=list)  # "fMRI-only": these modalities and no other
+    unless: list = field(default_factory=list)  # "rather than parcellated": values to exclude
 
     def __bool__(self) -> bool:
         return bool(
-            self.modalities or self.values or self.quantities or self.superlative or self.words
+            self.modalities
+            or self.values
+            or self.quantities
+            or self.superlative
+            or self.words
+            or self.unless
         )
 
 
@@ -161,7 +172,7 @@ def plan(linked: Linked, view) -> Plan:
             kinds.append((REF_KINDS[p.property], p.span[0]))
     value_props = [p for p in props if p not in REF_KINDS]
     # "Besides the no-harmonization baseline, …": what is set aside is no seed and no answer.
-    aside = _aside_span(linked)
+    aside = aside_span(linked)
     seeds = [e for e in linked.entities if not aside[0] <= e.span[0] < aside[1]]
     besides = {e.id for e in linked.entities if e not in seeds}
     besides |= {t.stem for t in linked.tokens[aside[0] : aside[1]]} - FILLER
@@ -178,7 +189,7 @@ def plan(linked: Linked, view) -> Plan:
             scope_kind = sk
             kinds.append((sk, e.span[0]))
     # "According to the model cards, which …": the question starts after the source it names.
-    main = _main_clause(linked)
+    main = main_clause(linked)
     kinds = sorted((kp for kp in kinds if kp[1] >= main), key=lambda kp: kp[1])
     first_kind = kinds[0][1] - main if kinds else 99
     lows = [t.low for t in linked.tokens][main:]
@@ -262,31 +273,6 @@ def plan(linked: Linked, view) -> Plan:
     return out
 
 
-_ASIDE = re.compile(
-    r"\b(besides|except( for)?|apart from|other than|aside from)\s+([^,;.?]+)", re.I
-)
-
-
-def _aside_span(linked: Linked) -> tuple[int, int]:
-    """Tokens [a, b) of what a question sets aside ("besides <the X baseline>,"), or (0, 0)."""
-    m = _ASIDE.search(linked.question)
-    if not m:
-        return (0, 0)
-    inside = [i for i, t in enumerate(linked.tokens) if m.start(3) <= t.start < m.end(3)]
-    return (inside[0], inside[-1] + 1) if inside else (0, 0)
-
-
-_SOURCE_FRAME = re.compile(r"^\s*(according to|going by|based on|per)\b[^,?]{1,80},\s*", re.I)
-
-
-def _main_clause(linked: Linked) -> int:
-    """Index of the first token after a leading "According to the model cards," (0 if none)."""
-    m = _SOURCE_FRAME.match(linked.question)
-    if not m:
-        return 0
-    return next((i for i, t in enumerate(linked.tokens) if t.start >= m.end()), 0)
-
-
 def _head_kind(kinds: list[tuple[str, int]], n: int) -> str:
     """The kind at `kinds[n]`, or the last of the kind words written right after it: in
     "which methods papers" the papers are asked for."""
@@ -364,8 +350,10 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
         after = toks[span[1]].low if span[1] < len(toks) else ""
         if after == "only" or (span[0] and toks[span[0] - 1].low == "only"):
             add(owner(span[0], True), "only", m)  # "fMRI-only": no other modality
+    negated = negated_tokens(linked)
     for v in linked.values:
-        add(owner(v.span[0], True), "values", v)
+        # "… rather than from parcellated time series": a value to exclude.
+        add(owner(v.span[0], True), "unless" if v.span[0] in negated else "values", v)
     for qn in linked.quantities:
         add(owner(token_at(qn.start), False), "quantities", qn)
     if linked.superlative:

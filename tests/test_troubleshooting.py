@@ -5,7 +5,8 @@ headed by the question in short ("What counts as a real gain") answers it; a yes
 question asks about its main clause, not its "if …" condition; "UKB" finds a
 passage that writes "UK Biobank" out; a number the question itself holds ("the March 14
 run") is no answer to "what F1 …?"; "According to the model cards, which … are fMRI-only?"
-lists models of that modality and no other."""
+lists models of that modality and no other, and "rather than parcellated" leaves out the
+parcellated ones."""
 
 from __future__ import annotations
 
@@ -40,6 +41,13 @@ FILES = {
         modality: brain
         domain: smri+fmri
         summary: Brain model over structural and functional scans together.
+    """,
+    "model_cards/grid.yaml": """
+        id: grid
+        name: GridNet
+        modality: fmri
+        summary: Encoder over parcel time series.
+        tags: [parcellated]
     """,
     "docs/guide/evaluation.md": """
         # Evaluating fused predictors
@@ -177,3 +185,9 @@ def test_a_modality_written_with_only_excludes_models_with_another_one(kb):
     a = kb.ask("According to the model cards, which brain models are fMRI-only?")
     assert a["intent"] == "filter"
     assert "Lantern" in a["answer"] and "Prism" not in a["answer"]
+
+
+def test_a_value_after_rather_than_excludes_the_models_that_have_it(kb):
+    a = kb.ask("Which fMRI models learn from whole volumes rather than from parcellated series?")
+    assert a["intent"] == "filter"
+    assert "Lantern" in a["answer"] and "GridNet" not in a["answer"]
