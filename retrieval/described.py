@@ -9,6 +9,8 @@ break. Every card of that kind is scored by the rarity-weighted share of those w
 own text holds (name, aliases, every value, authors and links), a word of its name counting
 double. A card that clearly outscores all others, and shares at least two of the words,
 stands for the description. "That corpus" and "its paper" refer back and describe nothing.
+A plural kind word after a written-out list ("the sMRI FreeSurfer, BrainLM fMRI and
+Caduceus gene strategies") makes each unnamed item a description of one entity.
 """
 
 from __future__ import annotations
@@ -105,7 +107,14 @@ def _descriptions(linked: Linked, view) -> list[tuple]:
         if kind == "doc" or not view.by_kind.get(kind) or a in asked or a in used:
             continue
         if toks[b - 1].low != toks[b - 1].stem:
-            continue  # "models": a list of a kind, not one described entity
+            # "models": a list of a kind, not one described entity, unless the list is
+            # written out ("the sMRI FreeSurfer, BrainLM fMRI and Caduceus gene strategies").
+            for lo, hi in _conjuncts(linked, a, used):
+                words = _words(toks[lo:hi])
+                spelled = spelled_runs(linked.question[toks[lo].start : toks[hi - 1].end])
+                if words:
+                    out.append((kind, (a, b, lo, hi), words, spelled))
+            continue
         if a > 0 and a - 1 in used:
             continue  # "the Caduceus model": named
         if b < len(toks) and _modifies(linked, b):
@@ -125,17 +134,47 @@ def _descriptions(linked: Linked, view) -> list[tuple]:
             t.stem in KIND_WORDS and toks[x + 1].low == "s" for x, t in enumerate(toks[lo:a], lo)
         ):
             continue  # "that benchmark's dataset": another kind's, reached by a hop
-        words = [
-            t.stem
-            for t in toks[lo:a] + toks[b:hi]
-            if len(t.low) > 1 and t.low not in STOPWORDS | GENERIC and t.stem not in KIND_WORDS
-        ]
+        words = _words(toks[lo:a] + toks[b:hi])
         # "UK Biobank" in a description fits a card that writes "UKB".
         spelled = spelled_runs(linked.question[toks[lo].start : toks[hi - 1].end])
         if words and len(words) <= MAX_WORDS:
             out.append((kind, (a, b, lo, hi), words, spelled))
             used |= set(range(lo, hi))
     return out
+
+
+def _words(toks) -> list[str]:
+    """The describing words: content words that name no kind."""
+    return [
+        t.stem
+        for t in toks
+        if len(t.low) > 1 and t.low not in STOPWORDS | GENERIC and t.stem not in KIND_WORDS
+    ]
+
+
+def _conjuncts(linked: Linked, a: int, used: set[int]) -> list[tuple[int, int]]:
+    """The unnamed items of a list written before a plural kind word at `a` ("the <sMRI
+    FreeSurfer>, BrainLM fMRI and Caduceus gene strategies"): token ranges [lo, hi) of
+    the items no link covers, when there are two items or more."""
+    toks, q = linked.tokens, linked.question
+    items, hi, k = [], a, a - 1
+    while k >= 0 and toks[k].low not in _OPENERS and a - k <= 16:
+        if toks[k].low in ("and", "or"):
+            items.append((k + 1, hi))
+            hi = k
+        elif "," in q[toks[k].end : toks[k + 1].start]:
+            items.append((k + 1, hi))
+            hi = k + 1
+        k -= 1
+    items.append((k + 1, hi))
+    items = [(lo, hi) for lo, hi in items if lo < hi]
+    if len(items) < 2:
+        return []
+    # Items that are names describe nothing; nor, in a list naming no entity, do items of
+    # only modality words ("pathology, radiology and clinical-text datasets": conditions).
+    named = [it for it in items if set(used) & set(range(*it))]
+    read = {i for _, sp in linked.modality_spans for i in range(*sp)}
+    return [it for it in items if it not in named and (named or not set(range(*it)) <= read)]
 
 
 def _link(linked: Linked, view, eid: str, kind: str, span: tuple[int, int, int, int]) -> None:

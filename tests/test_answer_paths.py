@@ -151,6 +151,12 @@ FILES = {
             projector:
               type: PCA
               dim: 128
+          roi_volume_pca_v1:
+            name: Regional volumes from the Tessera toolkit, PCA-projected
+            modality: smri
+            projector:
+              type: PCA
+              dim: 64
     """,
     "integration_cards/methods.yaml": """
         id: methods
@@ -378,3 +384,12 @@ def test_which_one_of_a_registry_and_the_venue_of_the_paper_it_is_based_on(kb):
     assert "unlearn_site" in a["answer"] and "Medical Image Analysis" in a["answer"]
     assert "plain_baseline" not in a["answer"].split(".")[0]
     assert "paper_cards/unlearn_2021.yaml" in _cited(a)
+
+
+def test_an_unnamed_item_of_a_listed_kind_is_described_by_its_words(kb):
+    a = kb.ask(
+        "What PCA widths do the Tessera volume, HelixLM gene and CortexNet run strategies use?"
+    )
+    # "Tessera volume" names no card; beside two named items it describes one strategy.
+    assert "roi_volume_pca_v1" in a["entities"]
+    assert "dim: 64" in a["answer"]
