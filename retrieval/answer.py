@@ -23,6 +23,7 @@ from retrieval.lexicon import (
     FRAME_WORDS,
     REASON,
     REASONS_HEADING,
+    SECTION_WORDS,
     WEAK_CUES,
     WHY,
     asks_number,
@@ -332,14 +333,22 @@ class Assistant:
             ga = graph_answers.answer(plan, linked, self.view)
         g = ga.strength if ga else 0.0
         sents = []
-        if ga is None or g < STRONG_GRAPH or plan.define:
+        # "BrainLM's limitations compared with SwiFT": a comparison asking for no field may
+        # ask for a section ("Limitations") the passages hold.
+        asked = {w for phrase in linked.asked_phrases(FRAME_WORDS) for w in phrase}
+        titled_ask = plan.intent == "compare" and not plan.properties and asked & SECTION_WORDS
+        if ga is None or g < STRONG_GRAPH or plan.define or titled_ask:
             k = max(self.settings.top_k, text_answers.PASSAGES)
             sents = text_answers.extract(question, linked, self.view, k)
         t = text_confidence(sents, linked, plan.properties, self._about(plan), self.view)
+        if titled_ask and not any(text_answers.titled(s.heading, asked) for s in sents):
+            sents, t = [], 0.0
         if ga is not None and g < WEAK_GRAPH and sents:
             ga = None  # a few stray words matched in fields: the passages say more
             g = 0.0
         graph_first = ga is not None and (g >= t or plan.intent != "text" or plan.define)
+        if titled_ask and sents:
+            graph_first = False  # the section asked for leads; the comparison follows
         intent = ga.intent if graph_first else ("text" if sents else plan.intent)
         parts, cites = [], []
         if graph_first:

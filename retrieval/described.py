@@ -47,6 +47,7 @@ _RELATIVE = {
     "about",
     "for",
 }
+_ANY_OTHER = {"different", "another", "other", "alternative", "alternatives", "new"}
 _ANAPHORIC = {"this", "that", "these", "those", "its", "their", "it", "same"}
 # Words that close a description on the left ("… train <the> Mahmood lab's … model").
 _OPENERS = {"the", "a", "an", "of", "in", "for", "does", "did", *_ANAPHORIC}
@@ -122,6 +123,8 @@ def _descriptions(linked: Linked, view) -> list[tuple]:
         lo, hi = _extent(linked, a, b, used)
         if lo > 0 and toks[lo - 1].low in _ANAPHORIC:
             continue  # "that corpus", "its paper": refers back, describes nothing new
+        if any(t.low in _ANY_OTHER for t in toks[lo:a]):
+            continue  # "a different brain model": any other one, no particular card
         if hi < len(toks) and hi in used:
             continue  # "the model pretrained on OpenGenome2": a relation to a named entity
         start, end = toks[lo].start, toks[hi - 1].end

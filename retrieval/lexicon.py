@@ -285,6 +285,8 @@ KEY_SYNONYMS = {
 # Words a question uses for what a doc's section heading calls otherwise (stems).
 _WEAKNESS = ("limitation", "weakness", "drawback", "downside", "disadvantage", "con")
 _STRENGTH = ("strength", "advantage", "benefit", "pro", "upside")
+# What a doc writes as a section of its own, never as a card field ("Limitations").
+SECTION_WORDS = {*_WEAKNESS, *_STRENGTH, "pitfall", "caveat", "risk", "tradeoff"}
 HEADING_SYNONYMS = {
     **{w: _WEAKNESS for w in ("drawback", "downside", "disadvantage", "shortcoming", "weakness")},
     **{w: _STRENGTH for w in ("advantage", "benefit", "upside", "strength")},

@@ -162,6 +162,11 @@ _ASK_STOP = {
     "regarding",
     "between",
     "than",
+    # "BrainLM's limitations <compared> with SwiFT": what follows is what it is set against
+    "compared",
+    "versus",
+    "vs",
+    "unlike",
 }
 
 

@@ -6,7 +6,8 @@ question asks about its main clause, not its "if …" condition; "UKB" finds a
 passage that writes "UK Biobank" out; a number the question itself holds ("the March 14
 run") is no answer to "what F1 …?"; "According to the model cards, which … are fMRI-only?"
 lists models of that modality and no other, and "rather than parcellated" leaves out the
-parcellated ones."""
+parcellated ones; "X's limitations compared with Y" is X's Limitations section, and "a
+different brain model" is any other one."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ FILES = {
         name: Prism
         modality: brain
         domain: smri+fmri
-        summary: Brain model over structural and functional scans together.
+        summary: Brain model over structural and functional scans taken at different rates.
     """,
     "model_cards/grid.yaml": """
         id: grid
@@ -48,6 +49,17 @@ FILES = {
         modality: fmri
         summary: Encoder over parcel time series.
         tags: [parcellated]
+    """,
+    "docs/models/lantern.md": """
+        # Lantern
+
+        [Lantern](../../model_cards/lantern.yaml) embeds parcel time series of resting-state
+        runs.
+
+        ## Limitations
+
+        - Needs a fixed repetition time: cohorts scanned at other rates must be resampled.
+        - No raw volumes: scans must be parcellated first, unlike Prism.
     """,
     "docs/guide/evaluation.md": """
         # Evaluating fused predictors
@@ -191,3 +203,18 @@ def test_a_value_after_rather_than_excludes_the_models_that_have_it(kb):
     a = kb.ask("Which fMRI models learn from whole volumes rather than from parcellated series?")
     assert a["intent"] == "filter"
     assert "Lantern" in a["answer"] and "GridNet" not in a["answer"]
+
+
+def test_limitations_compared_with_others_are_the_section_not_a_field_table(kb):
+    a = kb.ask("What are Lantern's main limitations compared with alternatives like Prism?")
+    assert "fixed repetition time" in a["answer"][:400] or "No raw volumes" in a["answer"][:400]
+    assert "docs/models/lantern.md" in {c["source"] for c in a["citations"]}
+
+
+def test_a_different_model_is_any_other_one_not_a_description(kb):
+    a = kb.ask(
+        "What are the main limitations of Lantern, and when should I consider a different "
+        "brain model?"
+    )
+    assert a["intent"] != "compare"
+    assert "fixed repetition time" in a["answer"][:600]
