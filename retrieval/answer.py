@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from retrieval import graph_answers, graph_compare, text_answers
+from retrieval import graph_answers, graph_compare, neighbourhood, text_answers
 from retrieval.evaluate import NOT_IN_KB
 from retrieval.facts import Fact, has_word, plural, text_words
 from retrieval.graph_answers import Block, GraphAnswer
@@ -48,6 +48,7 @@ def _null_cell(prop: str) -> re.Pattern[str]:
 STRONG_GRAPH = 0.6
 WEAK_GRAPH = 0.25  # a graph answer this strong stands alone; weaker ones get passages too
 MAX_CITATIONS = 16
+NEAR_MARGIN = 0.1  # a reading around the seeds must be this much surer to replace the plan's
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,6 +370,15 @@ class Assistant:
         if linked.unknown and not any(u.lower() in text.lower() for u in linked.unknown):
             confidence *= 0.3  # the question is about a name the KB never mentions
         ents = list(dict.fromkeys([e.id for e in linked.entities] + (ga.entities if ga else [])))
+        if confidence < STRONG_GRAPH or not text:
+            # The plan's reading is unsure: the fields one or two relations away may answer
+            # every asked part ("the pipeline X points to: what parcellation does it use?").
+            near = neighbourhood.answer(plan, linked, self.view)
+            if near is not None and near.strength > confidence + NEAR_MARGIN:
+                parts = [render_block(b) for b in near.blocks]
+                text, cites = " ".join(parts), _graph_citations(near, self.view)
+                confidence, intent = near.strength, near.intent
+                ents = list(dict.fromkeys(ents + near.entities))
         if confidence < self.settings.min_confidence or not text:
             return not_in_kb(question, linked, intent, confidence)
         answer = Answer(question, text, _dedupe(cites), intent, ents, confidence)

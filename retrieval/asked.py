@@ -96,14 +96,18 @@ def aside_span(linked: Linked) -> tuple[int, int]:
     return (inside[0], inside[-1] + 1) if inside else (0, 0)
 
 
-_NEGATION = re.compile(r"\b(rather than|instead of|but not|and not|not)\s+([^,;.?]+)", re.I)
+_NEGATION = re.compile(
+    r"\b(rather than|instead of|but not|and not|not)\s+([^,;.?]+)|\bnon-((?:[\w]+-)*[\w]+)", re.I
+)
 
 
 def negated_tokens(linked: Linked) -> set[int]:
-    """Tokens a question negates ("rather than <from parcellated time series>")."""
+    """Tokens a question negates ("rather than <from parcellated time series>",
+    "non-<UK-Biobank> dataset")."""
     out: set[int] = set()
     for m in _NEGATION.finditer(linked.question):
-        out |= {i for i, t in enumerate(linked.tokens) if m.start(2) <= t.start < m.end(2)}
+        g = 2 if m.group(2) else 3  # "non-UK-Biobank dataset": the hyphened words only
+        out |= {i for i, t in enumerate(linked.tokens) if m.start(g) <= t.start < m.end(g)}
     return out
 
 

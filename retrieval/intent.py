@@ -369,6 +369,7 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
             if (
                 len(toks[i].stem) > 1
                 and toks[i].stem in words
+                and i not in negated  # "non-UK-Biobank dataset": the value excludes
                 and not any(e.span[0] <= i < e.span[1] for e in linked.entities)
             ):
                 add(k, "words", toks[i].stem)

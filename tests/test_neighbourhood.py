@@ -1,0 +1,113 @@
+"""Answers read one or two relations away from the entity a question names, when the plan
+finds nothing strong (retrieval/neighbourhood.py), on a small real KB (hash embedder):
+every asked part must be found in a field named for it, on an entity the question may
+mean, and another entity of the named one's own kind never answers for it."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_kb import build
+
+from retrieval.evaluate import says_not_in_kb
+
+FILES = {
+    "model_cards/vesper.yaml": """
+        id: vesper
+        name: Vesper
+        modality: fmri
+        summary: Masked model over parcel time series.
+        datasets: [sky_bank]
+        embedding_recipe:
+          notes: "Export run embeddings aligned to `prep_stacks.tight_minimal`."
+    """,
+    "model_cards/lyra.yaml": """
+        id: lyra
+        name: Lyra
+        modality: fmri
+        arch:
+          parameters: 300M
+        license:
+          code: MIT
+        datasets: [sky_bank]
+    """,
+    "datasets/sky_bank.yaml": """
+        id: sky_bank
+        name: Sky Bank scans
+        modality: fmri
+        license: Sky Bank data-use terms
+        counts:
+          subjects: 12_000
+    """,
+    "integration_cards/prep_stacks.yaml": """
+        id: prep_stacks
+        name: Reference preprocessing stacks
+        summary: Named preprocessing stacks for resting-state runs.
+        pipelines:
+          tight_minimal:
+            steps:
+              - motion_correction: rigid body
+              - temporal_filter: 0.008-0.09 Hz
+              - parcellation: Mosaic-300
+    """,
+    "integration_cards/recipes.yaml": """
+        id: recipes
+        name: Embedding recipes
+        summary: Named recipes that turn model outputs into one vector per subject.
+        strategies:
+          vesper_mean_v1:
+            name: Vesper run embeddings, mean-pooled
+            modality: fmri
+            model: vesper
+            projector:
+              type: PCA
+              dim: 96
+    """,
+    "configs/experiments/orbit_cca.yaml": """
+        id: orbit_cca
+        experiment_name: "Orbit CCA: brain embeddings against behaviour"
+        embedding_strategies:
+          fmri: vesper_mean_v1
+        analysis:
+          n_permutations: 5000
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("near"), files=FILES)
+
+
+def _cited(answer: dict) -> set[str]:
+    return {c["source"] for c in answer["citations"]}
+
+
+def test_the_fields_of_a_pipeline_a_card_points_to_answer_what_the_question_asks(kb):
+    a = kb.ask(
+        "Vesper's embedding recipe says to export runs aligned to a named preprocessing "
+        "pipeline. What parcellation and temporal filter does that pipeline use?"
+    )
+    assert "Mosaic-300" in a["answer"] and "0.008-0.09" in a["answer"]
+    assert "integration_cards/prep_stacks.yaml" in _cited(a)
+
+
+def test_a_strategy_field_and_the_configs_own_field_answer_one_question_together(kb):
+    a = kb.ask(
+        "In the Orbit CCA experiment, what PCA width does the embedding strategy it cites "
+        "use, and how many permutations are run?"
+    )
+    assert "96" in a["answer"] and "5000" in a["answer"]
+    assert {"integration_cards/recipes.yaml", "configs/experiments/orbit_cca.yaml"} <= _cited(a)
+
+
+def test_another_model_sharing_a_dataset_does_not_answer_for_the_one_named(kb):
+    # Lyra states 300M parameters and shares Vesper's dataset; Vesper states none.
+    a = kb.ask("How many parameters does Vesper have?")
+    assert "300M" not in a["answer"]
+    assert says_not_in_kb(a["answer"])
+
+
+def test_a_datasets_licence_is_not_the_licence_of_the_models_code(kb):
+    a = kb.ask("Under which licence is the Vesper code released?")
+    assert "data-use terms" not in a["answer"]
+    assert says_not_in_kb(a["answer"])
