@@ -170,6 +170,20 @@ _ASK_STOP = {
 }
 
 
+# Verbs and prepositions that, after the words naming what is asked, end them: "how many
+# whole-slide images <went into> training", "what data <came> from …".
+_VERBS = {"went", "go", "goes", "came", "come", "made", "make", "makes", "took", "take", "takes"}
+_VERBS |= {"gave", "give", "gives", "got", "get", "gets", "ran", "run", "runs", "lie", "lies"}
+_PREPOSITIONS = {"into", "through", "across", "under", "over", "after", "before", "during"}
+_PREPOSITIONS |= {"within", "via", "without", "among", "against", "inside", "onto", "toward"}
+
+
+def _verb_after_noun(low: str) -> bool:
+    """A word that cannot go on a noun phrase already begun: a preposition or a common verb
+    (past participles are left alone: "SNP-based" goes on a phrase)."""
+    return low in _VERBS or low in _PREPOSITIONS
+
+
 def asked_span(toks: list[Token]) -> list[int]:
     """Token indices of the things asked for: "how many <ROIs>", "what <hardware> does",
     "what is the <maximum context length> of", "number of <records>"; a question asking two
@@ -193,7 +207,7 @@ def asked_span(toks: list[Token]) -> list[int]:
                     break
                 out.append(j + 1)  # "datasets and tasks": both are asked
                 break
-            if lows[j] in _ASK_STOP:
+            if lows[j] in _ASK_STOP or (out and _verb_after_noun(lows[j])):
                 break
             out.append(j)
             j += 1

@@ -135,6 +135,10 @@ def test_the_asked_span(linker):
     assert asked("What hardware does the 40B Evo 2 checkpoint need?") == ["hardware"]
     assert asked("How many ROIs are in the table?") == ["roi"]
     assert asked("What is the maximum number of samples it handles?") == ["maximum", "sample"]
+    # A verb or a preposition after the asked words ends them.
+    assert asked("How many whole-slide images went into training X?") == ["whole", "slide", "image"]
+    assert asked("Which tokens came from the pooled runs?") == ["token"]
+    assert asked("What SNP-based heritability did it report?") == ["snp", "based", "heritability"]
 
 
 def test_calendar_words_and_bare_numbers_are_no_names(linker):
