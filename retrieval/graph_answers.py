@@ -200,7 +200,8 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
         attrs = view.attributes(eid)
         facts: list[Fact] = []
         for p in plan.properties:
-            facts += property_facts(p, attrs, view.source(eid), prefer_docs)
+            stated = property_facts(p, attrs, view.source(eid), prefer_docs)
+            facts += stated + (_notes_on(p, attrs, view.source(eid)) if stated else [])
         score = 1.0 if facts else 0.0
         src = view.source(eid)
         if facts and by_words and rest:
@@ -274,6 +275,13 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
     ents = list(dict.fromkeys([*base, *final]))
     conf = strength * (projected if asked_values else 1.0)
     return GraphAnswer(intent, lead(view, plan, base, final, hops), blocks, ents, conf)
+
+
+def _notes_on(prop: str, attrs, source: str) -> list[Fact]:
+    """The card's notes on a property it states (`access_notes` beside `access`): they say
+    how (through PhysioNet, with a data use agreement), the value only what."""
+    keys = (f"{prop}_notes", f"{prop}.notes", f"{prop}_note", f"{prop}.note")
+    return [attr_fact(a) for a in attrs if a.prov.source == source and a.path.lower() in keys]
 
 
 def _kind_asked_first(linked: Linked, target: str | None) -> bool:

@@ -1,7 +1,8 @@
 """Answers read one or two relations away from the entity a question names, when the plan
 finds nothing strong (retrieval/neighbourhood.py), on a small real KB (hash embedder):
 every asked part must be found in a field named for it, on an entity the question may
-mean, and another entity of the named one's own kind never answers for it."""
+mean, and another entity of the named one's own kind never answers for it. Also: the notes
+a card keeps on a property it states come with the value."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ FILES = {
         name: Sky Bank scans
         modality: fmri
         license: Sky Bank data-use terms
+        access: controlled
+        access_notes: Granted through the Nimbus portal after a data use agreement.
         counts:
           subjects: 12_000
     """,
@@ -111,3 +114,8 @@ def test_a_datasets_licence_is_not_the_licence_of_the_models_code(kb):
     a = kb.ask("Under which licence is the Vesper code released?")
     assert "data-use terms" not in a["answer"]
     assert says_not_in_kb(a["answer"])
+
+
+def test_the_notes_a_card_keeps_on_a_property_come_with_its_value(kb):
+    a = kb.ask("What access does Sky Bank scans have?")
+    assert "controlled" in a["answer"] and "Nimbus portal" in a["answer"]
