@@ -114,8 +114,12 @@ def render_block(b: Block) -> str:
 
 def _graph_citations(ga: GraphAnswer, view) -> list[Citation]:
     """One citation per fact (and per conflicting source), quoting the cited lines."""
+    return _block_citations(ga.blocks, view)
+
+
+def _block_citations(blocks: list[Block], view) -> list[Citation]:
     out = []
-    for b in ga.blocks:
+    for b in blocks:
         for f in b.facts:
             quote = view.quote(f.source, *f.lines) or f.quote
             out.append(Citation(f.source, f.lines, f.entity or b.entity or None, quote))
@@ -365,6 +369,14 @@ class Assistant:
             if ga:
                 parts += [render_block(b) for b in ga.blocks[:2]]
                 cites += _graph_citations(ga, self.view)[:3]
+        if ga is not None and parts:
+            # Asked parts the answer leaves out may be fields of what the graph reached.
+            reached = ga.entities
+            more, whole = neighbourhood.complete(plan, linked, self.view, " ".join(parts), reached)
+            parts += [render_block(b) for b in more]
+            cites += _block_citations(more, self.view)
+            if whole and ga.partial:
+                g = ga.strength / graph_answers.PARTIAL * neighbourhood.DEPTH_WEIGHT[1]
         confidence = max(g, t)
         text = " ".join(p for p in parts if p)
         if linked.unknown and not any(u.lower() in text.lower() for u in linked.unknown):

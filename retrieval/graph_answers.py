@@ -24,6 +24,7 @@ from retrieval.selection import best_by_words, candidates, members, select
 PAIR_BELOW = 0.6  # a lookup weaker than this is also tried on the entity's paired card
 PAIRED = 0.9  # facts read from that paired card (a model's paper, a paper's model)
 FALLBACK = 0.6  # facts read from the start entity when no relation reached the kind asked
+PARTIAL = 0.3  # a hop whose later parts were not found: too weak to stand alone
 
 
 @dataclass(slots=True)
@@ -44,6 +45,7 @@ class GraphAnswer:
     blocks: list[Block]
     entities: list[str]
     strength: float
+    partial: bool = False  # the relations only: a later part asked was not found on them
 
 
 def label(predicate: str, forward: bool) -> str:
@@ -152,6 +154,13 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
             ga.entities = list(dict.fromkeys([*base, *final, *ga.entities]))
             ga.intent = "multi_hop"
         return ga or None
+    if ga is None and hops and not plan.list_answer:
+        # "Which strategy does X use, and what covariates does it residualize?": the hop
+        # answers the first part; the answerer may find the rest (neighbourhood.complete).
+        ents = list(dict.fromkeys([*base, *final]))
+        rel = _relation_blocks(view, hops[:MAX_LISTED])
+        ga = GraphAnswer("multi_hop", lead(view, plan, base, final, hops), rel, ents, 0.0, True)
+        ga.strength = strength * PARTIAL
     if ga is not None and plan.then:
         # "…, and which paper describes it?": one more hop from what was found.
         more = chain(view, final, plan.then, None)

@@ -345,7 +345,10 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
             return None
         return kind
 
+    heads = {g[-1] for g in linked.asked_groups()}
     for m, span in linked.modality_spans:
+        if span[1] - 1 in heads:
+            continue  # "what <covariates> does it residualize": asked for, not a condition
         add(owner(span[0], True), "modalities", m)
         after = toks[span[1]].low if span[1] < len(toks) else ""
         if after == "only" or (span[0] and toks[span[0] - 1].low == "only"):

@@ -30,6 +30,7 @@ from retrieval.links import EntityLink, Linked
 from retrieval.name_forms import (
     SPELLED_OUT,
     abbreviated,
+    coded,
     compound,
     fold,
     hyphenated,
@@ -98,7 +99,8 @@ class Linker:
         for e in self.entities.values():
             kind_rank = KINDS.index(e.kind) if e.kind in KINDS else len(KINDS)
             names = [("id", e.id), ("name", e.name), *(("alias", a) for a in e.aliases)]
-            names += [("alias", a) for a in parenthesised(e.name) + abbreviated(e.name)]
+            forms = parenthesised(e.name) + abbreviated(e.name) + coded(e.name)
+            names += [("alias", a) for a in forms]
             words_seen: set[str] = set()
             for origin, text in names:
                 key = spelled_key(text)

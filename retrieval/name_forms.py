@@ -53,6 +53,16 @@ def parenthesised(name: str) -> list[str]:
     return [inner, " ".join(_PAREN.sub(" ", name).split())]
 
 
+_CODE_LABEL = re.compile(r"^\s*([A-Za-z]+[-_ ]?\d+[A-Za-z]?)\s*:\s*\S")
+
+
+def coded(name: str) -> list[str]:
+    """ "DEV-01: CHA developmental brain-only baseline" is also called by its code "DEV-01"
+    (a label with a number, before a colon)."""
+    m = _CODE_LABEL.match(name or "")
+    return [m.group(1)] if m else []
+
+
 def proper_names(toks, out: Linked) -> list[str]:
     """Capitalised runs of words read as a modality or a value but naming no entity
     ("Nucleotide Transformer"): names an answer must hold."""

@@ -11,8 +11,11 @@ Entities further away count less, so a seed's own field wins a tie.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from retrieval.facts import (
     Fact,
+    attr_fact,
     has_word,
     key_word,
     path_words,
@@ -91,70 +94,152 @@ def _key_words(f: Fact) -> set[str]:
     return path_words(f.label.replace(" ", "_"))
 
 
-def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
-    """The fields around the named entities that cover every asked part, or None."""
-    seeds = [e.id for e in plan.seeds if e.kind not in SKIPPED_KINDS]
-    if not seeds:
-        return None
-    names = {w for s in seeds for w in text_words(view.name(s))}
+@dataclass(slots=True)
+class _Question:
+    """What a question asks, as slots: each asked property, and each asked phrase by its
+    last word ("PCA <width>"); the phrase's other words and the question's other content
+    words only help choose between fields."""
+
+    slots: list[str]
+    props: list[str]
+    rest: dict[str, float]
+    numeric: bool
+
+
+def _read(plan: Plan, linked: Linked, view, named: list[str]) -> _Question:
+    names = {w for s in named for w in text_words(view.name(s))}
     names |= {linked.tokens[i].stem for e in linked.entities for i in range(*e.span)}
     kind_words = {linked.tokens[i].stem for _, span in linked.kinds for i in range(*span)}
     skip = FILLER | FRAME_WORDS | names | kind_words
-    # One slot per asked phrase, named by its last word ("PCA <width>"); its other words
-    # only help choose between fields, as the question's other content words do.
     groups = [[linked.tokens[i].stem for i in g] for g in linked.asked_groups()]
     groups = [[w for w in g if w not in skip and len(w) > 1] for g in groups]
     asked = list(dict.fromkeys(g[-1] for g in groups if g))
     mods = [w for g in groups for w in g[:-1] if w not in asked]
     rest = [w for w in [*mods, *plan.words] if w not in skip and w not in asked and len(w) > 1]
     props = list(plan.properties)
-    if not (asked or props):
-        return None
-    named_kinds = {k for k, _ in linked.kinds}
-    w_rest = _weights(rest, view.idf())
+    slots = props + [w for w in asked if not any(_covers_prop(w, p) for p in props)]
     numeric = asks_number(linked.question)
-    paths = _reach(view, seeds)
-    # (slot it answers, depth, fact, entity): a slot is an asked word or property.
-    cands: list[tuple[str, int, Fact, str]] = []
+    return _Question(slots, props, _weights(rest, view.idf()), numeric)
+
+
+def _candidates(q: _Question, plan: Plan, linked: Linked, view, seeds: list[str], paths: dict):
+    """(slot, depth, fact, entity) for every field around the seeds that may answer a slot."""
+    named_kinds = {k for k, _ in linked.kinds}
+    out: list[tuple[str, int, Fact, str]] = []
     for eid, path in paths.items():
         if not _may_answer(view, eid, path, seeds, named_kinds):
             continue
         if plan.via and path and plan.via not in {view.kind(o) for _, o, _ in path}:
             continue  # "the paper behind that method": the path passes through a method
         attrs, src = view.attributes(eid), view.source(eid)
-        for p in props:
-            cands += [(p, len(path), f, eid) for f in property_facts(p, attrs, src)[:1]]
-        for w in asked:
-            for s, f in word_facts([w], rest, attrs, src, 3, numeric=numeric):
-                if s >= 0.6 and key_word(w, _key_words(f)) and not ABSENCE.search(f.text):
-                    cands.append((w, len(path), f, eid))
-    slots = props + [w for w in asked if not any(_covers_prop(w, p) for p in props)]
-    chosen: list[tuple[Fact, str]] = []
-    depth = 0
-    for slot in slots:
-        options = [c for c in cands if c[0] == slot]
-        if not options:
-            return None  # a part of the question nothing around the seeds answers
-        # Nearest first, then the one sharing most of the question's other words.
-        best = min(options, key=lambda c: (c[1], -_share(c[2], w_rest)))
-        depth = max(depth, best[1])
-        if all(best[2].lines != f.lines or best[3] != e for f, e in chosen):
-            chosen.append((best[2], best[3]))
-    if not depth:
-        return None  # the seeds' own fields: the plan's own reading already had those
-    strength = min(e.score for e in plan.seeds) * DEPTH_WEIGHT[depth]
+        for p in q.props:
+            out += [(p, len(path), f, eid) for f in property_facts(p, attrs, src)[:1]]
+        for w in (w for w in q.slots if w not in q.props):
+            for sc, f in word_facts([w], list(q.rest), attrs, src, 3, numeric=q.numeric):
+                if sc >= 0.6 and key_word(w, _key_words(f)) and not ABSENCE.search(f.text):
+                    out.append((w, len(path), f, eid))
+    return out
+
+
+def _best(cands, slot: str, q: _Question, prefer: frozenset[str] = frozenset()):
+    """The field answering a slot on a preferred entity, else the nearest, then the one
+    sharing most of the question's other words."""
+    options = [c for c in cands if c[0] == slot]
+    if not options:
+        return None
+    return min(options, key=lambda c: (c[3] not in prefer, c[1], -_share(c[2], q.rest)))
+
+
+def _blocks(view, chosen: list[tuple[Fact, str]], paths: dict, head: str) -> list[Block]:
+    """The relations that reached the chosen fields ("via"), then the fields by entity."""
     hops = []
     for _, eid in chosen:
         hops += [h for h in paths[eid] if h not in hops]
-    blocks = [Block(seeds[0], "via", [relation_fact(view, b, o, r) for b, o, r in hops])]
+    blocks = [Block(head, "via", [relation_fact(view, b, o, r) for b, o, r in hops])]
     for f, eid in chosen:
         block = next((b for b in blocks[1:] if b.entity == eid), None)
         if block is None:
             block = Block(eid, view.name(eid))
             blocks.append(block)
         block.facts.append(f)
+    return blocks if hops else blocks[1:]
+
+
+def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
+    """The fields around the named entities that cover every asked part, or None."""
+    seeds = [e.id for e in plan.seeds if e.kind not in SKIPPED_KINDS]
+    q = _read(plan, linked, view, seeds)
+    if not seeds or not q.slots:
+        return None
+    paths = _reach(view, seeds)
+    cands = _candidates(q, plan, linked, view, seeds, paths)
+    chosen: list[tuple[Fact, str]] = []
+    depth = 0
+    for slot in q.slots:
+        best = _best(cands, slot, q)
+        if best is None:
+            return None  # a part of the question nothing around the seeds answers
+        depth = max(depth, best[1])
+        if all(best[2].lines != f.lines or best[3] != e for f, e in chosen):
+            chosen.append((best[2], best[3]))
+    if not depth:
+        return None  # the seeds' own fields: the plan's own reading already had those
+    strength = min(e.score for e in plan.seeds) * DEPTH_WEIGHT[depth]
     ents = list(dict.fromkeys([*seeds, *(eid for _, eid in chosen)]))
-    return GraphAnswer("multi_hop", "", blocks, ents, strength)
+    return GraphAnswer("multi_hop", "", _blocks(view, chosen, paths, seeds[0]), ents, strength)
+
+
+def complete(
+    plan: Plan, linked: Linked, view, text: str, reached: list[str]
+) -> tuple[list[Block], bool]:
+    """Fields for the asked parts an answer leaves out, read on the entities it reached and
+    around them ("which strategy does X use, and <what dimension> does it project to?").
+    Nothing when the answer covers every part, or none (then it answers something else).
+    Returns the blocks, and whether every part left out was found."""
+    named = [e.id for e in plan.seeds]
+    seeds = [e for e in dict.fromkeys([*named, *reached]) if view.kind(e) not in SKIPPED_KINDS]
+    q = _read(plan, linked, view, seeds)
+    said = text_words(text)
+    missing = [s for s in q.slots if not _said(s, said)]
+    # A hop to another entity answered "which <kind>"; else some asked part must be there.
+    hopped = bool(set(reached) - set(named))
+    if not seeds or not missing or (len(missing) == len(q.slots) and not hopped):
+        return [], False
+    paths = _reach(view, seeds)
+    cands = _candidates(q, plan, linked, view, seeds, paths)
+    chosen = []
+    # Later parts ask about what the hop reached ("… and what does *that strategy* …").
+    ahead = [e for e in reached if e not in named]
+    for slot in missing:
+        best = _best(cands, slot, q, frozenset(ahead))
+        if best is None or best[3] not in ahead:
+            best = _described(view, ahead, q) or best
+        if best is not None and all(best[2].lines != f.lines for f, _ in chosen):
+            chosen.append((best[2], best[3]))
+    if not chosen:
+        return [], False
+    return _blocks(view, chosen, paths, seeds[0]), len(chosen) == len(missing)
+
+
+def _described(view, reached: list[str], q: _Question):
+    """For a part no field is named for ("what covariates does that strategy
+    <residualize>?"), the one field of an entity the answer reached whose value holds most
+    of the question's other words, if it holds at least half of their weight."""
+    best, top = None, 0.5
+    for eid in reached:
+        src = view.source(eid)
+        for a in view.attributes(eid):
+            if a.prov.source != src or a.path == "id":
+                continue
+            f = attr_fact(a)
+            share = _share(f, q.rest)
+            if share > top:
+                best, top = ("", 0, f, eid), share
+    return best
+
+
+def _said(slot: str, words: set[str]) -> bool:
+    return all(has_word(w, words, True) for w in slot.split("_"))
 
 
 def _covers_prop(word: str, prop: str) -> bool:

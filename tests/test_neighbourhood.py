@@ -61,9 +61,20 @@ FILES = {
             name: Vesper run embeddings, mean-pooled
             modality: fmri
             model: vesper
+            preprocessing:
+              - z-score within fold
+              - residualize(age, site, head_motion)
             projector:
               type: PCA
               dim: 96
+    """,
+    "configs/experiments/exp07.yaml": """
+        id: exp07_brain_only
+        experiment_name: "EXP-07: Vesper brain-only baseline"
+        embedding_strategies:
+          fmri: vesper_mean_v1
+        feature_preparation:
+          fmri: run embeddings averaged per subject
     """,
     "configs/experiments/orbit_cca.yaml": """
         id: orbit_cca
@@ -119,3 +130,19 @@ def test_a_datasets_licence_is_not_the_licence_of_the_models_code(kb):
 def test_the_notes_a_card_keeps_on_a_property_come_with_its_value(kb):
     a = kb.ask("What access does Sky Bank scans have?")
     assert "controlled" in a["answer"] and "Nimbus portal" in a["answer"]
+
+
+def test_a_code_before_a_colon_names_the_card(kb):
+    a = kb.ask("Which embedding strategy does EXP-07 use?")
+    assert "vesper_mean_v1" in a["answer"]
+    assert "exp07_brain_only" in a["entities"]
+
+
+def test_a_later_part_no_field_is_named_for_is_read_in_the_values_of_what_the_hop_reached(kb):
+    # No key says "covariates": the strategy's preprocessing step names the verb asked.
+    a = kb.ask(
+        "Which embedding strategy does EXP-07 use, and what covariates does that strategy "
+        "residualize?"
+    )
+    assert "vesper_mean_v1" in a["answer"] and "head_motion" in a["answer"]
+    assert "integration_cards/recipes.yaml" in _cited(a)
