@@ -36,6 +36,7 @@ from retrieval.units import (
     section_heading,
     sibling_units,
     summary_unit,
+    titled_paragraphs,
 )
 from retrieval.units import units as cut_units
 
@@ -210,6 +211,18 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
     scored: list[Sentence] = []
     seen: set[str] = set()
 
+    def asked_title(local: str) -> bool:
+        return echoes(local, linked) or alike(local)
+
+    def alike(title: str) -> bool:
+        """A question written as a title asks what this one asks: the same question word
+        ("why …?") and at least half of its other words the question's."""
+        opening = title.split()[0].lower() if title.split() else ""
+        if not title.endswith("?") or opening not in {t.low for t in linked.tokens}:
+            return False
+        content = text_words(title) - STOPWORDS - _QUESTION_WORDS - FRAME_WORDS
+        return bool(content) and 2 * sum(has_word(w, asked_all) for w in content) >= len(content)
+
     def add(text, local, c, rank, chunk_cover, about, lines=None):
         key = " ".join(text.lower().split())
         if key in seen:
@@ -258,7 +271,9 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         wants_list = why or explain or (heads and titled(section_heading(c), heads))
         summary = summary_unit(c) if wants_list else None
         first = len(scored)
-        for text, local in cut_units(c) + ([summary] if summary else []):
+        units = cut_units(c)
+        units += titled_paragraphs(units, asked_title)
+        for text, local in units + ([summary] if summary else []):
             named = next((e for e, n in names.items() if n and n <= text_words(text)), None)
             add(text, local, c, rank, chunk_cover, named or (None if broad else about))
         if why and summary and REASONS_HEADING.search(summary[1]) and scored[first:]:

@@ -219,3 +219,25 @@ def heading_like(s: str, heading: str) -> bool:
     """Headings and questions used as headings are not answers."""
     low = s.lower().rstrip(":?. ")
     return s.endswith("?") or (s.endswith(":") and len(s.split()) <= 8) or low == heading.lower()
+
+
+MAX_PARAGRAPH = 4  # sentences of one titled paragraph given together
+
+
+def titled_paragraphs(units: list[tuple[str, str]], keep) -> list[tuple[str, str]]:
+    """The sentences under one title read together, where `keep(title)` says the title is
+    what is asked ("Why refit instead of masking?" over the three sentences that say why):
+    an answer that is a short argument loses its point when cut to its best sentence. A
+    title is a unit's heading, or a question standing as a sentence of its own."""
+    out: list[tuple[str, str]] = []
+    run: list[str] = []
+    title, local_seen = None, None
+    for text, local in [*units, ("", None)]:
+        asks = text.endswith("?")
+        if local != local_seen or asks or len(run) == MAX_PARAGRAPH:
+            if title and len(run) >= 2 and keep(title):
+                out.append((" ".join(run), title))
+            run, title, local_seen = [], (text if asks else local), local
+        if text and not heading_like(text, local or ""):
+            run.append(text)
+    return out

@@ -1,7 +1,8 @@
 """'Why …?' answered by the reasons a doc gives, on a small real KB (hash embedder): a
 section saying what goes wrong without the practice holds its reasons, and an index entry
 that only names the page to read ("Why X: page title") is no answer, and a tab's or a
-note's title heads the paragraph under it."""
+note's title heads the paragraph under it; a question written in a doc as a title over
+its paragraph ("Why censor … instead of …?") is answered by the whole paragraph."""
 
 from __future__ import annotations
 
@@ -62,6 +63,15 @@ FILES = {
         # Motion
 
         Motion is scored as framewise displacement per volume.
+
+        ## Reading the scores
+
+        A high mean displacement flags a run for review. Short spikes are censored.
+
+        Why censor volumes instead of dropping the run?
+        Dropping a run loses every clean volume in it along with the bad ones.
+        Censoring keeps the clean volumes, so short runs still reach the minimum length.
+        It costs a shorter effective run, which the models tolerate.
     """,
 }
 
@@ -101,3 +111,14 @@ def test_a_tab_title_heads_the_paragraph_under_it(kb):
 def test_drawbacks_are_read_under_a_limitations_heading(kb):
     a = kb.ask("What are the main drawbacks of the grid encoder?")
     assert "Large memory use" in a["answer"] and "Fixed grid" in a["answer"]
+
+
+def test_a_question_titling_a_paragraph_is_answered_by_the_whole_paragraph(kb):
+    a = kb.ask("Why are noisy volumes censored rather than the whole run being dropped?")
+    head = a["answer"][:600]
+    assert "loses every clean volume" in head and "minimum length" in head
+    assert "costs a shorter effective run" in head  # the argument whole, not its best lines
+    assert "Scanners write volumes" not in a["answer"]  # … nor padded with stray sentences
+    assert {"source": "docs/guide/motion.md", "lines": [10, 12]}.items() <= a["citations"][
+        0
+    ].items()
