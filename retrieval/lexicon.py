@@ -337,6 +337,10 @@ GENERIC = {
     "strategy",
     "experiment",
 }
+# "KB paper cards" is the kind, not the folder's README titled "Paper Cards".
+GENERIC |= {
+    f"{k}{c}" for k in ("model", "paper", "dataset", "integration") for c in ("card", "cards")
+}
 
 
 def property_phrases() -> dict[str, str]:

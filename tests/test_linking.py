@@ -33,6 +33,7 @@ ROWS = [
     Row("refseq_generator", "dataset", "RefSeq GENERator corpus"),
     Row("generator", "model", "GENERator"),
     Row("docs/guide", "doc", "Caduceus"),
+    Row("kb/paper_cards/README", "doc", "Paper Cards"),
 ]  # fmt: skip
 VALUES = {
     "license": ["MIT", "Apache-2.0"],
@@ -164,3 +165,8 @@ def test_a_capitalised_run_read_as_a_modality_word_is_a_name_to_find(linker):
     # must hold the whole name to answer.
     linked = linker.link("How many parameters does the largest Nucleotide Mixer have?")
     assert linked.name_phrases() == ["Nucleotide Mixer"]
+
+
+def test_a_kind_named_as_cards_is_the_kind_not_the_folders_readme(linker):
+    linked = linker.link("Which of the papers with KB paper cards were published at NeurIPS 2023?")
+    assert "kb/paper_cards/README" not in ids(linked)
