@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 
+from retrieval.asked import negated_tokens
 from retrieval.facts import text_words
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import GENERIC, KIND_WORDS
@@ -103,6 +104,7 @@ def _descriptions(linked: Linked, view) -> list[tuple]:
     toks = linked.tokens
     used = {i for e in linked.entities for i in range(*e.span)}
     asked = set(linked.asked)
+    negated = negated_tokens(linked)
     out = []
     for kind, (a, b) in list(linked.kinds):
         if kind == "doc" or not view.by_kind.get(kind) or a in asked or a in used:
@@ -125,6 +127,8 @@ def _descriptions(linked: Linked, view) -> list[tuple]:
             continue  # "that corpus", "its paper": refers back, describes nothing new
         if any(t.low in _ANY_OTHER for t in toks[lo:a]):
             continue  # "a different brain model": any other one, no particular card
+        if a in negated:
+            continue  # "instead of training a joint early-fusion model": no card meant
         if hi < len(toks) and hi in used:
             continue  # "the model pretrained on OpenGenome2": a relation to a named entity
         start, end = toks[lo].start, toks[hi - 1].end

@@ -149,7 +149,7 @@ ABSENCE = re.compile(
 WHY = re.compile(
     r"(^|[,;:]\s*)why\b|\bwhat (is|are) the (main |key )?(reasons?|rationale)\b|"
     r"^\s*what (main |key )?(reasons?|rationale)\b|"
-    r"\breasons? (for|behind)\b",
+    r"\b(reasons?|reasoning|rationale|justification|motivation) (for|behind)\b",
     re.IGNORECASE,
 )
 

@@ -319,3 +319,17 @@ def test_a_description_spelling_a_name_out_fits_the_card_using_its_initials(kb):
     )
     assert "CortexNet" in a["answer"] and "VoxelFormer" in a["answer"]
     assert "hvs_alignment" in a["entities"]
+
+
+def test_a_description_after_instead_of_names_no_card(kb):
+    from retrieval.intent import plan
+
+    view = kb._assistant().view
+    linked = view.linker.link(
+        "Why pretrain on genomes first instead of on a causal DNA language model from GenerTeam?"
+    )
+    plan(linked, view)  # reads descriptions in place
+    assert "helix" not in [e.id for e in linked.entities]
+    linked = view.linker.link("Why pretrain on a causal DNA language model from GenerTeam?")
+    plan(linked, view)
+    assert "helix" in [e.id for e in linked.entities]  # the same words, not negated
