@@ -75,6 +75,11 @@ def _in_words(v: float) -> str:
     return ""
 
 
+def readable_number(v: float) -> str:
+    """A number as a reader says it: "8.8 trillion", "420 billion", "131072", "0.72"."""
+    return _in_words(v) or (str(int(v)) if float(v).is_integer() else f"{v:g}")
+
+
 def _label(a: Attribute) -> str:
     if a.property and a.property in PROPERTIES:
         return PROPERTIES[a.property]["label"].lower()

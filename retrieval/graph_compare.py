@@ -22,6 +22,7 @@ from retrieval.facts import (
     key_word,
     number_of,
     path_words,
+    readable_number,
     text_words,
     word_facts,
 )
@@ -190,7 +191,7 @@ def _verdict(linked: Linked, table, view) -> str:
                 nums.append((n, row.label))
         if len(nums) < 2:
             continue
-        shown = ", ".join(f"{name}: {n:g}" for n, name in nums)
+        shown = ", ".join(f"{name}: {readable_number(n)}" for n, name in nums)
         if direction == "same":
             same = len({n for n, _ in nums}) == 1
             return f"{'Yes, the same' if same else 'No, they differ in'} {col.label.lower()} ({shown})."
