@@ -167,10 +167,18 @@ def plan(linked: Linked, view) -> Plan:
     explain = bool(EXPLAIN_START.search(q))
     props = asked_properties(linked, linked.property_names())
     kinds = _kind_positions(linked)
-    for p in linked.properties:
-        if p.property in REF_KINDS and p.span != (0, 0):
-            kinds.append((REF_KINDS[p.property], p.span[0]))
     value_props = [p for p in props if p not in REF_KINDS]
+    second = second_clause(linked)
+    for p in linked.properties:
+        # "…, and what sequence length were they pretrained on?": the length is asked, not
+        # the data (a value asked earlier in the same clause).
+        clause = second if 0 < second <= p.span[0] else 0
+        valued = any(
+            o.property in value_props and clause <= o.span[0] < p.span[0] for o in linked.properties
+        )
+        unasked = bool(props) and p.property not in props
+        if p.property in REF_KINDS and p.span != (0, 0) and not valued and not unasked:
+            kinds.append((REF_KINDS[p.property], p.span[0]))
     # "Besides the no-harmonization baseline, …": what is set aside is no seed and no answer.
     aside = aside_span(linked)
     seeds = [e for e in linked.entities if not aside[0] <= e.span[0] < aside[1]]
@@ -241,7 +249,6 @@ def plan(linked: Linked, view) -> Plan:
         )
         out.source_kind = scope_kind
     out.target = target
-    second = second_clause(linked)
     earlier = {k for k, p in kinds if p < second}  # "…, and what does that strategy …" refers back
     out.then = (
         next((k for k, p in kinds if p > second and k != target and k not in earlier), None)

@@ -230,3 +230,10 @@ def test_a_value_condition_is_met_by_the_field_the_question_names(reg_kb):
 def test_a_status_is_a_value_to_filter_by(reg_kb):
     a = reg_kb.ask("Which models have the status 'adopted'?")
     assert a["intent"] == "filter" and "Otter" in a["answer"] and "Heron" not in a["answer"]
+
+
+def test_a_verb_of_data_after_a_value_asked_is_no_hop_to_the_data(view):
+    p = planned(view, "How big is Helix-7, and what sequence length was it pretrained on?")
+    assert p.target is None and "context_length" in p.properties
+    p = planned(view, "What was Helix-7 pretrained on?")
+    assert p.target == "dataset"  # the data itself asked
