@@ -49,7 +49,6 @@ FILLER = {
     "there",
     "kb",
     "knowledge",
-    "base",
     "document",
     "documented",
     "take",

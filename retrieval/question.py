@@ -51,11 +51,15 @@ class Token:
 
 
 def tokenize_question(text: str) -> list[Token]:
-    """Words (letters and digits) with offsets; `stem` folds plurals."""
-    return [
-        Token(m.group(0), m.group(0).lower(), stem(m.group(0).lower()), m.start(), m.end())
-        for m in _WORD.finditer(text)
-    ]
+    """Words (letters and digits) with offsets; `stem` folds plurals. The "base" of "the
+    knowledge base" is stemmed as "knowledge" (a filler word), so "how many bases" keeps
+    its base pairs."""
+    out: list[Token] = []
+    for m in _WORD.finditer(text):
+        low = m.group(0).lower()
+        s = "knowledge" if low == "base" and out and out[-1].low == "knowledge" else stem(low)
+        out.append(Token(m.group(0), low, s, m.start(), m.end()))
+    return out
 
 
 # Calendar words are capitalised in English but name dates, not things the KB may lack.
