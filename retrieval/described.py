@@ -269,3 +269,29 @@ def _best_card(
         return None  # one shared word ("joint") is a coincidence, not a description
     runner = scored[1][0] if len(scored) > 1 else 0.0
     return scored[0][3] if scored[0][0] >= MIN_LEAD * runner else None
+
+
+def compared_alike(linked: Linked, view, seeds: list[EntityLink]) -> list[EntityLink]:
+    """Things compared are of one kind: a doc named among cards of one other kind ("the
+    FreeSurfer structural MRI features compared with the Caduceus gene embeddings", where
+    the first words are a doc's title) stands for the card of that kind its words describe,
+    when one clearly fits."""
+    kinds = {e.kind for e in seeds if e.kind != "doc"}
+    if len(kinds) != 1 or not any(e.kind == "doc" for e in seeds):
+        return seeds
+    kind = kinds.pop()
+    taken = {e.id for e in seeds}
+    out = []
+    for e in seeds:
+        if e.kind == "doc":
+            lo, hi = _extent(linked, e.span[0], e.span[1], set())
+            words = _words(linked.tokens[lo:hi])
+            # "structural MRI" is written `smri` on the cards.
+            words += [m for m, (a, b) in linked.modality_spans if lo <= a and b <= hi]
+            eid = _best_card(view, kind, words, taken) if words else None
+            if eid is not None:
+                row = view.entities[eid]
+                e = EntityLink(eid, kind, row.name, e.text, e.span, e.score * 0.9)
+                taken.add(eid)
+        out.append(e)
+    return out

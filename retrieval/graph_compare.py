@@ -98,7 +98,10 @@ def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
         for a in view.attributes(eid):
             if a.prov.source != view.source(eid):
                 continue
-            hit = len(path_words(a.path) & words)
+            # A registry member's own key, not its id ("…_pca_v1.name" names no PCA), and
+            # the key's synonyms ("width" ~ `dim`).
+            keys = path_words(a.path, eid)
+            hit = sum(1 for w in words if key_word(w, keys))
             if hit:
                 key = a.path.split("[")[0]
                 paths[key] = max(paths.get(key, 0), hit)

@@ -17,6 +17,7 @@ from retrieval.asked import (
     negated_tokens,
     second_clause,
 )
+from retrieval.described import compared_alike
 from retrieval.lexicon import (
     COMPARE_CUES,
     EXPLAIN_START,
@@ -222,6 +223,7 @@ def plan(linked: Linked, view) -> Plan:
         heads = [e for e in seeds if not _possessor(e, seeds)]
         if len(heads) >= 2:
             out.seeds = heads
+        out.seeds = compared_alike(linked, view, out.seeds)
         # "bigger by default config, … parameter counts": a named field is what is compared.
         if not value_props:
             out.target = next((k for k, _ in kinds if k not in seed_kinds), None)

@@ -81,6 +81,11 @@ FILES = {
 
         **Trigger**: per-site models show a stable signal (p<0.01 in two cohorts).
     """,
+    "docs/volume_features.md": """
+        # Tessera regional volume features
+
+        Regional volumes come from the Tessera toolkit, one value per region.
+    """,
     "docs/map.md": """
         # Map
 
@@ -393,3 +398,12 @@ def test_an_unnamed_item_of_a_listed_kind_is_described_by_its_words(kb):
     # "Tessera volume" names no card; beside two named items it describes one strategy.
     assert "roi_volume_pca_v1" in a["entities"]
     assert "dim: 64" in a["answer"]
+
+
+def test_a_doc_compared_with_a_card_stands_for_the_card_of_that_kind_it_describes(kb):
+    a = kb.ask(
+        "What PCA width do we use for the Tessera regional volume features compared with "
+        "the mean-pooled gene embeddings?"
+    )
+    assert "64" in a["answer"] and "256" in a["answer"]
+    assert "integration_cards/recipes.yaml" in _cited(a)
