@@ -83,7 +83,9 @@ def second_clause(linked: Linked) -> int:
 
 
 _ASIDE = re.compile(
-    r"\b(besides|except( for)?|apart from|other than|aside from)\s+([^,;.?]+)", re.I
+    r"\b(besides|except( for)?|apart from|other than|aside from|(?:goes|go|going) beyond"
+    r"|on top of|in addition to)\s+([^,;.?]+)",
+    re.I,
 )
 
 

@@ -19,6 +19,7 @@ from retrieval.leads import MAX_LISTED, lead
 from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
+from retrieval.question import us_spelling
 from retrieval.selection import best_by_words, candidates, members, select
 
 PAIR_BELOW = 0.6  # a lookup weaker than this is also tried on the entity's paired card
@@ -109,7 +110,9 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
         all(view.kind(b) != target for b in base) or (plan.list_answer and plan.seeds)
     ):
         hops = chain(view, base, target, plan.via, plan.via_first)
-        hops, field_words = guided(view, hops, linked.asked_words() + plan.words)
+        # What the question sets aside ("beyond plain residualisation") guides no hop.
+        guide = [w for w in linked.asked_words() + plan.words if w not in plan.besides]
+        hops, field_words = guided(view, hops, guide)
         hops = common(hops)
         if plan.scope and plan.seeds:
             inside = set(members(view, plan.scope, target))
@@ -353,17 +356,20 @@ def _name_words(view, eid: str) -> set[str]:
     row = view.entities.get(eid)
     if row is None:
         return set()
-    return text_words(" ".join([row.name, *row.aliases, eid.replace("_", " ")]))
+    words = text_words(" ".join([row.name, *row.aliases, eid.replace("_", " ")]))
+    return words | {us_spelling(w) for w in words}  # "Residualisation" ~ "residualization"
 
 
 def _set_aside(view, ids: list[str], besides: set[str]) -> list[str]:
     """Without what the question sets aside ("besides the no-harmonization baseline"): an
-    entity linked there, or one named by two of its words; all of them if none is left."""
+    entity linked there, or one named by two of its words, or by one word that names no
+    other candidate ("beyond plain residualisation"); all of them if none is left."""
     words = {w for w in besides if len(w) > 2}
+    hits = {e: {w for w in words if has_word(w, _name_words(view, e))} for e in ids}
 
     def named(e: str) -> bool:
-        names = _name_words(view, e)
-        return sum(has_word(w, names) for w in words) >= 2
+        alone = any(all(w not in hits[o] for o in ids if o != e) for w in hits[e])
+        return len(hits[e]) >= 2 or alone
 
     kept = [e for e in ids if e not in besides and not named(e)]
     return kept or ids

@@ -8,6 +8,7 @@ Intents: lookup | filter | relation | compare | multi_hop | text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from retrieval.asked import (
@@ -184,6 +185,7 @@ def plan(linked: Linked, view) -> Plan:
     seeds = [e for e in linked.entities if not aside[0] <= e.span[0] < aside[1]]
     besides = {e.id for e in linked.entities if e not in seeds}
     besides |= {t.stem for t in linked.tokens[aside[0] : aside[1]]} - FILLER
+    kinds = [(k, p) for k, p in kinds if not aside[0] <= p < aside[1]]  # set aside, not asked
     scope: list[str] = []
     scope_kind = None
     for e in list(seeds):
@@ -377,6 +379,8 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
                 e.span[0] <= i < e.span[1] for e in linked.entities
             ):
                 break  # "the paper introduced *a* benchmark", "the original <ComBat> paper"
+            if re.search(r"[.?!;]", linked.question[toks[i].end : toks[i + 1].start]):
+                break  # "… beyond plain residualisation. Which method": another sentence
             if (
                 len(toks[i].stem) > 1
                 and toks[i].stem in words

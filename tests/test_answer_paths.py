@@ -199,6 +199,13 @@ FILES = {
           baseline:
             model: cortex
     """,
+    "configs/experiments/scan_ablation.yaml": """
+        id: scan_ablation
+        experiment_name: "Scan harmonisation ablation"
+        harmonization:
+          arm_plain: [plain_baseline]
+          arm_shrink: [plain_baseline, shrink]
+    """,
     "configs/experiments/brain_scores.yaml": """
         id: brain_scores
         experiment_name: "Brain scores against behaviour"
@@ -407,3 +414,12 @@ def test_a_doc_compared_with_a_card_stands_for_the_card_of_that_kind_it_describe
     )
     assert "64" in a["answer"] and "256" in a["answer"]
     assert "integration_cards/recipes.yaml" in _cited(a)
+
+
+def test_what_a_question_goes_beyond_is_set_aside_even_across_sentences(kb):
+    a = kb.ask(
+        "The scan harmonisation ablation has one arm that goes beyond the plain baseline. "
+        "Which method does that arm add?"
+    )
+    assert "Shrink site harmonisation" in a["answer"]
+    assert "Plain baseline (plain_baseline)" not in a["answer"]
