@@ -12,15 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.vocab import RELATIONS
-from retrieval.facts import Fact, attr_fact, has_word, property_facts, text_words, word_facts
+from retrieval.facts import Fact, attr_fact, property_facts, text_words, word_facts
 from retrieval.hops import chain, common, guided, paired
 from retrieval.intent import FILLER, NAMING, Plan
 from retrieval.leads import MAX_LISTED, lead
 from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
-from retrieval.question import us_spelling
-from retrieval.selection import best_by_words, candidates, members, select
+from retrieval.selection import (
+    best_by_words,
+    candidates,
+    members,
+    name_words,
+    select,
+    set_aside,
+)
 
 PAIR_BELOW = 0.6  # a lookup weaker than this is also tried on the entity's paired card
 PAIRED = 0.9  # facts read from that paired card (a model's paper, a paper's model)
@@ -126,7 +132,7 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
             if not final and c and not (c.modalities or c.values or c.quantities):
                 final = ends  # "points to a named preprocessing pipeline": words describe it
             evidence.update(ev2)
-            final = _set_aside(view, final, plan.besides)
+            final = set_aside(view, final, plan.besides)
             hops = [h for h in hops if h[1] in final or view.kind(h[1]) != target]
             if not final:
                 return None
@@ -192,7 +198,7 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
     if not plan.properties and all(view.kind(e) == "doc" for e in final):
         return None  # a doc's facts are its passages: text answers read those
     prefer_docs = "doc" in linked.kind_names()
-    names = {w for e in final for w in _name_words(view, e)}
+    names = {w for e in final for w in name_words(view, e)}
     have = {view.kind(e) for e in [*final, *also]}  # `also`: kinds reached besides `final`
     # Words that named the start entity's field ("default harmonization") led the hop.
     asked, rest, helping, subst = projection_words(
@@ -318,7 +324,7 @@ def _heads(view, eid: str, asked: list[str], linked: Linked) -> list[str]:
     modifiers = {w for g in groups for w in g[:-1]} - {g[-1] for g in groups}
     if not modifiers & set(asked):
         return asked
-    own = _name_words(view, eid)
+    own = name_words(view, eid)
     for a in view.attributes(eid):
         if a.property == "summary" and a.prov.source == view.source(eid):
             own |= text_words(a.raw)
@@ -350,29 +356,6 @@ def _second_part(view, linked: Linked, final: list[str]) -> list[Block]:
                 if sc >= 0.5 and f not in out.get(eid, []):
                     out.setdefault(eid, []).append(f)
     return [Block(eid, view.name(eid), facts) for eid, facts in out.items()]
-
-
-def _name_words(view, eid: str) -> set[str]:
-    row = view.entities.get(eid)
-    if row is None:
-        return set()
-    words = text_words(" ".join([row.name, *row.aliases, eid.replace("_", " ")]))
-    return words | {us_spelling(w) for w in words}  # "Residualisation" ~ "residualization"
-
-
-def _set_aside(view, ids: list[str], besides: set[str]) -> list[str]:
-    """Without what the question sets aside ("besides the no-harmonization baseline"): an
-    entity linked there, or one named by two of its words, or by one word that names no
-    other candidate ("beyond plain residualisation"); all of them if none is left."""
-    words = {w for w in besides if len(w) > 2}
-    hits = {e: {w for w in words if has_word(w, _name_words(view, e))} for e in ids}
-
-    def named(e: str) -> bool:
-        alone = any(all(w not in hits[o] for o in ids if o != e) for w in hits[e])
-        return len(hits[e]) >= 2 or alone
-
-    kept = [e for e in ids if e not in besides and not named(e)]
-    return kept or ids
 
 
 def _seed_fields(view, linked: Linked, base: list[str]) -> list[Block]:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from retrieval.conditions import meets, number_of, numeric_attrs
 from retrieval.facts import has_word, text_words
 from retrieval.intent import Constraints, Plan
+from retrieval.question import us_spelling
 
 
 def members(view, scope: list[str], kind: str | None) -> list[str]:
@@ -82,3 +83,27 @@ def best_by_words(view, ids: list[str], words: list[str]) -> tuple[list[str], di
         return ids, {}
     kept = [e for e in ids if scores[e] == top]
     return kept, {e: shown[e] for e in kept}
+
+
+def name_words(view, eid: str) -> set[str]:
+    """The words naming an entity: its name, aliases and id, British spellings folded."""
+    row = view.entities.get(eid)
+    if row is None:
+        return set()
+    words = text_words(" ".join([row.name, *row.aliases, eid.replace("_", " ")]))
+    return words | {us_spelling(w) for w in words}  # "Residualisation" ~ "residualization"
+
+
+def set_aside(view, ids: list[str], besides: set[str]) -> list[str]:
+    """Without what the question sets aside ("besides the no-harmonization baseline"): an
+    entity linked there, or one named by two of its words, or by one word that names no
+    other candidate ("beyond plain residualisation"); all of them if none is left."""
+    words = {w for w in besides if len(w) > 2}
+    hits = {e: {w for w in words if has_word(w, name_words(view, e))} for e in ids}
+
+    def named(e: str) -> bool:
+        alone = any(all(w not in hits[o] for o in ids if o != e) for w in hits[e])
+        return len(hits[e]) >= 2 or alone
+
+    kept = [e for e in ids if e not in besides and not named(e)]
+    return kept or ids
