@@ -201,7 +201,10 @@ def asked_span(toks: list[Token]) -> list[int]:
         if not starts:
             continue
         j = i + 1
-        while j < len(toks) and lows[j] in _ASK_SKIP:
+        # "what kind of <GPU>": the kind word and its "of" lead to what is asked.
+        while j < len(toks) and (
+            lows[j] in _ASK_SKIP or (lows[j] == "of" and lows[j - 1] in ("kind", "type", "sort"))
+        ):
             j += 1
         out = []
         while j < len(toks) and len(out) < 5:

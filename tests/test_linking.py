@@ -140,6 +140,7 @@ def test_the_asked_span(linker):
     assert asked("How many whole-slide images went into training X?") == ["whole", "slide", "image"]
     assert asked("Which tokens came from the pooled runs?") == ["token"]
     assert asked("What SNP-based heritability did it report?") == ["snp", "based", "heritability"]
+    assert asked("What kind of GPU do I need to run Evo 2?") == ["gpu"]
     # "bases" are base pairs; the "base" of "the knowledge base" is filler.
     assert asked("How many species went into X, and roughly how many bases?") == ["specy", "base"]
     assert "base" not in linker.link("Does the knowledge base list Caduceus?").words
