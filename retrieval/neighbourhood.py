@@ -11,6 +11,7 @@ Entities further away count less, so a seed's own field wins a tie.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from retrieval.facts import (
@@ -104,6 +105,7 @@ class _Question:
     props: list[str]
     rest: dict[str, float]
     numeric: bool
+    counted: set[str]  # slots asked by "how many <X>": said only with a number
 
 
 def _read(plan: Plan, linked: Linked, view, named: list[str]) -> _Question:
@@ -111,15 +113,22 @@ def _read(plan: Plan, linked: Linked, view, named: list[str]) -> _Question:
     names |= {linked.tokens[i].stem for e in linked.entities for i in range(*e.span)}
     kind_words = {linked.tokens[i].stem for _, span in linked.kinds for i in range(*span)}
     skip = FILLER | FRAME_WORDS | names | kind_words
-    groups = [[linked.tokens[i].stem for i in g] for g in linked.asked_groups()]
-    groups = [[w for w in g if w not in skip and len(w) > 1] for g in groups]
+    groups, counts = [], set()
+    for g in linked.asked_groups():
+        head = linked.tokens[g[-1]]
+        counted = g[0] >= 2 and [t.low for t in linked.tokens[g[0] - 2 : g[0]]] == ["how", "many"]
+        if head.stem in kind_words and not counted:
+            continue  # "which DNA model's <paper>": a kind the hop answers, not a field
+        stems = [linked.tokens[i].stem for i in g]
+        groups.append([w for w in stems if (w not in skip or counted) and len(w) > 1])
+        counts |= {head.stem} if counted else set()
     asked = list(dict.fromkeys(g[-1] for g in groups if g))
     mods = [w for g in groups for w in g[:-1] if w not in asked]
     rest = [w for w in [*mods, *plan.words] if w not in skip and w not in asked and len(w) > 1]
     props = list(plan.properties)
     slots = props + [w for w in asked if not any(_covers_prop(w, p) for p in props)]
     numeric = asks_number(linked.question)
-    return _Question(slots, props, _weights(rest, view.idf()), numeric)
+    return _Question(slots, props, _weights(rest, view.idf()), numeric, counts)
 
 
 def _candidates(q: _Question, plan: Plan, linked: Linked, view, seeds: list[str], paths: dict):
@@ -200,7 +209,7 @@ def complete(
     seeds = [e for e in dict.fromkeys([*named, *reached]) if view.kind(e) not in SKIPPED_KINDS]
     q = _read(plan, linked, view, seeds)
     said = text_words(text)
-    missing = [s for s in q.slots if not _said(s, said)]
+    missing = [s for s in q.slots if not _said(s, said, text if s in q.counted else "")]
     # A hop to another entity answered "which <kind>"; else some asked part must be there.
     hopped = bool(set(reached) - set(named))
     if not seeds or not missing or (len(missing) == len(q.slots) and not hopped):
@@ -210,9 +219,10 @@ def complete(
     chosen = []
     # Later parts ask about what the hop reached ("… and what does *that strategy* …").
     ahead = [e for e in reached if e not in named]
+    pointed = _pointed_back(linked, {view.kind(e) for e in ahead})
     for slot in missing:
         best = _best(cands, slot, q, frozenset(ahead))
-        if best is None or best[3] not in ahead:
+        if best is None or (pointed and best[3] not in ahead):
             best = _described(view, ahead, q) or best
         if best is not None and all(best[2].lines != f.lines for f, _ in chosen):
             chosen.append((best[2], best[3]))
@@ -238,7 +248,20 @@ def _described(view, reached: list[str], q: _Question):
     return best
 
 
-def _said(slot: str, words: set[str]) -> bool:
+def _pointed_back(linked: Linked, kinds: set[str]) -> bool:
+    """Whether the question points back at what the hop reached ("that strategy")."""
+    toks = linked.tokens
+    return any(
+        k in kinds and a > 0 and toks[a - 1].low in ("that", "this", "these", "those")
+        for k, (a, _) in linked.kinds
+    )
+
+
+def _said(slot: str, words: set[str], text: str = "") -> bool:
+    """Whether an answer says a slot; a counted one ("how many datasets") only as a field
+    holding a number ("datasets: 36"), not as a relation's label ("uses dataset")."""
+    if text:
+        return bool(re.search(rf"\b{re.escape(slot)}\w*[\w.\[\]]*:\s*[~≈]?\d", text, re.I))
     return all(has_word(w, words, True) for w in slot.split("_"))
 
 

@@ -29,7 +29,7 @@ FILES = {
           parameters: 300M
         license:
           code: MIT
-        datasets: [sky_bank]
+        datasets: [sky_bank, orbit_suite]
     """,
     "datasets/sky_bank.yaml": """
         id: sky_bank
@@ -40,6 +40,15 @@ FILES = {
         access_notes: Granted through the Nimbus portal after a data use agreement.
         counts:
           subjects: 12_000
+    """,
+    "datasets/orbit_suite.yaml": """
+        id: orbit_suite
+        name: Orbit benchmark suite
+        modality: fmri
+        summary: Downstream evaluation tasks for resting-state models.
+        counts:
+          datasets: 14
+          tasks: 5
     """,
     "integration_cards/prep_stacks.yaml": """
         id: prep_stacks
@@ -146,3 +155,9 @@ def test_a_later_part_no_field_is_named_for_is_read_in_the_values_of_what_the_ho
     )
     assert "vesper_mean_v1" in a["answer"] and "head_motion" in a["answer"]
     assert "integration_cards/recipes.yaml" in _cited(a)
+
+
+def test_how_many_of_a_kind_is_answered_by_a_count_not_by_a_relations_label(kb):
+    # The relation "uses dataset" names the word; only "datasets: 14" answers how many.
+    a = kb.ask("Which model uses the Orbit benchmark suite, and how many datasets does it hold?")
+    assert "Lyra" in a["answer"] and "14" in a["answer"]
