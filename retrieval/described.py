@@ -195,6 +195,9 @@ def _link(linked: Linked, view, eid: str, kind: str, span: tuple[int, int, int, 
     for t in toks[lo:hi]:
         if t.stem in linked.words:
             linked.words.remove(t.stem)
+    # … and a version number in it ("StripedHyena 2") is no quantity asked of anything.
+    start, end = toks[lo].start, toks[hi - 1].end
+    linked.quantities = [q for q in linked.quantities if not start <= q.start < end]
 
 
 def _modifies(linked: Linked, b: int) -> bool:
@@ -208,9 +211,17 @@ def _modifies(linked: Linked, b: int) -> bool:
     return False
 
 
+_VERSIONED = re.compile(r"(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\w*)[ -]$")
+
+
 def _in_name(question: str, at: int) -> bool:
-    """A number written onto a word ("Schaefer-400") is part of a name, not a quantity."""
-    return at >= 2 and question[at - 1] == "-" and question[at - 2].isalpha()
+    """A number written onto a word ("Schaefer-400"), or a short version number after a
+    name written in capitals or CamelCase ("StripedHyena 2", "LLaMA 2"), is part of a
+    name, not a quantity."""
+    if at >= 2 and question[at - 1] == "-" and question[at - 2].isalpha():
+        return True
+    number = re.match(r"\d+", question[at:])
+    return bool(number and len(number.group()) <= 2 and _VERSIONED.search(question[:at]))
 
 
 def _extent(linked: Linked, a: int, b: int, used: set[int]) -> tuple[int, int]:

@@ -16,6 +16,8 @@ KIND_WORDS: dict[str, str] = {
     "model": "model",
     "foundation model": "model",
     "fm": "model",
+    "llm": "model",
+    "language model": "model",
     "model card": "model",
     "dataset": "dataset",
     "data set": "dataset",

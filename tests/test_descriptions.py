@@ -14,6 +14,8 @@ FILES = {
         name: HelixLM
         modality: genetics
         summary: Causal DNA language model from the GenerTeam group.
+        arch:
+          type: WaveMixer 2 blocks
         checkpoints:
           - path: https://huggingface.co/GenerTeam/HelixLM-base
         license:
@@ -333,3 +335,10 @@ def test_a_description_after_instead_of_names_no_card(kb):
     linked = view.linker.link("Why pretrain on a causal DNA language model from GenerTeam?")
     plan(linked, view)
     assert "helix" in [e.id for e in linked.entities]  # the same words, not negated
+
+
+def test_a_version_number_after_a_capitalised_name_is_part_of_the_description(kb):
+    # "WaveMixer 2" names an architecture, not a quantity of 2.
+    a = kb.ask("Which corpus was the WaveMixer 2 DNA model pretrained on?")
+    assert "GenomePool" in a["answer"]
+    assert "helix" in a["entities"]
