@@ -171,8 +171,9 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
         ga = GraphAnswer("multi_hop", lead(view, plan, base, final, hops), rel, ents, 0.0, True)
         ga.strength = strength * PARTIAL
     if ga is not None and plan.then:
-        # "…, and which paper describes it?": one more hop from what was found.
-        more = chain(view, final, plan.then, None)
+        # "…, and which paper describes it?": one more hop from what was found; "which
+        # strategy and which pipeline does X use?": else a second hop from X itself.
+        more = chain(view, final, plan.then, None) or chain(view, base, plan.then, None)
         if more:
             ga.blocks += _relation_blocks(view, more[:MAX_LISTED])
             ga.entities += [o for _, o, _ in more if o not in ga.entities]

@@ -423,3 +423,9 @@ def test_what_a_question_goes_beyond_is_set_aside_even_across_sentences(kb):
     )
     assert "Shrink site harmonisation" in a["answer"]
     assert "Plain baseline (plain_baseline)" not in a["answer"]
+
+
+def test_two_kinds_asked_of_one_entity_are_both_reached_from_it(kb):
+    a = kb.ask("Which embedding strategy and which preprocessing pipeline does HelixLM use?")
+    assert "helix_mean_v1" in a["answer"] or "Gene embeddings, mean-pooled" in a["answer"]
+    assert "strict_minimal" in a["answer"]
