@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from retrieval import graph_answers, graph_compare, neighbourhood, text_answers
+from retrieval import graph_answers, graph_compare, neighbourhood, text_answers, yes_no
 from retrieval.evaluate import NOT_IN_KB
 from retrieval.facts import Fact, has_word, plural, text_words
 from retrieval.graph_answers import Block, GraphAnswer
@@ -359,6 +359,8 @@ class Assistant:
         if graph_first:
             parts = [ga.lead] if ga.lead else []
             parts += [render_block(b) for b in ga.blocks]
+            verdict = yes_no.lead(linked, " ".join(parts))  # "Is X licensed under MIT?"
+            parts = [verdict, *parts] if verdict else parts
             cites = _graph_citations(ga, self.view)
             if sents and (g < STRONG_GRAPH or plan.define):
                 parts.append(_render_text(sents[:2]))

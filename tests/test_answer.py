@@ -292,3 +292,12 @@ def test_a_passage_naming_part_of_what_is_asked_still_answers(gen_kb):
     a = gen_kb.ask("What GPU hardware do I need to run Vortex-3 with its full context?")
     assert NOT_IN_KB not in a["answer"]
     assert "80GB" in a["answer"]
+
+
+def test_a_yes_no_question_on_a_stored_value_is_answered_yes_or_no_before_the_facts(kb):
+    assert ask(kb, "Is the CortexLM code licensed under MIT?")["answer"].startswith("Yes.")
+    no = ask(kb, "Is the Helix-7 code licensed under MIT?")
+    assert no["answer"].startswith("No.") and "Apache-2.0" in no["answer"]
+    # A word the KB stores no value of settles nothing: the facts are given without a verdict.
+    free = ask(kb, "Does Helix-7 support gradient checkpointing?")
+    assert not free["answer"].startswith(("Yes.", "No."))
