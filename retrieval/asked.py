@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
-from retrieval.lexicon import modality_words
+from retrieval.lexicon import modality_words, property_phrases
 from retrieval.links import Linked
+from retrieval.question import us_spelling
 
 
 def _modifies(linked: Linked, link, covered: set[int]) -> bool:
@@ -122,3 +123,20 @@ def main_clause(linked: Linked) -> int:
     if not m:
         return 0
     return next((i for i, t in enumerate(linked.tokens) if t.start >= m.end()), 0)
+
+
+def coordinated_properties(linked: Linked, props: list[str]) -> list[str]:
+    """ "the code and weight licences": a modifier coordinated with the one a property phrase
+    starts with names its own property ("code licence") when the KB has that phrase."""
+    toks, phrases, out = linked.tokens, property_phrases(), []
+    for p in linked.properties:
+        a, b = p.span
+        if p.property not in props or a < 2 or toks[a - 1].low != "and" or b - a < 2:
+            continue
+        noun = toks[b - 1]
+        for form in (noun.low, noun.stem, us_spelling(noun.stem)):
+            other = phrases.get(f"{toks[a - 2].low} {form}")
+            if other:
+                out.append(other)
+                break
+    return out

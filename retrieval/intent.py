@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from retrieval.asked import (
     aside_span,
     asked_properties,
+    coordinated_properties,
     main_clause,
     negated_tokens,
     second_clause,
@@ -167,6 +168,7 @@ def plan(linked: Linked, view) -> Plan:
     q = linked.question
     explain = bool(EXPLAIN_START.search(q))
     props = asked_properties(linked, linked.property_names())
+    props += [p for p in coordinated_properties(linked, props) if p not in props]
     kinds = _kind_positions(linked)
     value_props = [p for p in props if p not in REF_KINDS]
     second = second_clause(linked)

@@ -301,3 +301,30 @@ def test_a_yes_no_question_on_a_stored_value_is_answered_yes_or_no_before_the_fa
     # A word the KB stores no value of settles nothing: the facts are given without a verdict.
     free = ask(kb, "Does Helix-7 support gradient checkpointing?")
     assert not free["answer"].startswith(("Yes.", "No."))
+
+
+def test_coordinated_modifiers_of_a_property_each_name_theirs(tmp_path):
+    card = """
+        id: {id}
+        name: {name}
+        modality: genetics
+        license:
+          code: {code}
+          weights: {weights}
+    """
+    kb2 = build(
+        tmp_path,
+        files={
+            "kb/model_cards/ash.yaml": card.format(
+                id="ash", name="AshNet", code="MIT", weights="CC-BY-4.0"
+            ),
+            "kb/model_cards/elm.yaml": card.format(
+                id="elm", name="ElmNet", code="BSD-3-Clause", weights="Apache-2.0"
+            ),
+        },
+    )
+    # "code and weight licences": both parts of the licence, not only the weights'.
+    a = kb2.ask("How do the code and weight licences of AshNet and ElmNet differ?")
+    assert a["intent"] == "compare"
+    for value in ("MIT", "CC-BY-4.0", "BSD-3-Clause", "Apache-2.0"):
+        assert value in a["answer"]
