@@ -95,7 +95,7 @@ def _shared_openings(linked: Linked, view) -> None:
     one out)."""
     toks = linked.tokens
     used = {i for e in linked.entities for i in range(*e.span)}
-    i = 1  # the first word is capitalised anyway
+    i = 0  # the first word too ("UK Biobank vs HCP-YA …"): a question word opens no name
     while i < len(toks):
         j = i
         while j < len(toks) and j not in used and toks[j].text[:1].isupper():
@@ -108,6 +108,10 @@ def _shared_openings(linked: Linked, view) -> None:
             continue
         phrase = " ".join(t.low for t in toks[i:j]) + " "
         cands = [r.id for r in view.entities.values() if r.name.lower().startswith(phrase)]
+        if j == i + 1 and toks[i].text.isupper() and len(toks[i].text) >= 3:
+            # "UKB": the initials of the words a name opens with ("UK Biobank …").
+            cands = [r.id for r in view.entities.values() if _opens_with(r.name, toks[i].low)]
+            phrase = phrase * 2  # long enough to be read as an opening
         if len(phrase) > 4 and len(cands) >= 2:
             mods, words = set(linked.modalities), set(linked.words)
             # "the UK Biobank and HCP fMRI tensor datasets": names coordinated with it share
@@ -126,3 +130,16 @@ def _shared_openings(linked: Linked, view) -> None:
                 linked.entities.append(EntityLink(c, view.kind(c), view.name(c), text, (i, j), 0.9))
                 linked.entities.sort(key=lambda e: e.span)
         i = j
+
+
+def _opens_with(name: str, initials: str) -> bool:
+    """Whether a name's first capitalised words have these initials ("UK Biobank fMRI" ~
+    "ukb"); acronyms count whole."""
+    run = []
+    for w in name.split():
+        if not w[:1].isupper():
+            break
+        run.append(w if w.isupper() else w[0])
+        if len("".join(run)) >= len(initials):
+            break
+    return "".join(run).lower() == initials

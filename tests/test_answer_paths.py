@@ -429,3 +429,8 @@ def test_two_kinds_asked_of_one_entity_are_both_reached_from_it(kb):
     a = kb.ask("Which embedding strategy and which preprocessing pipeline does HelixLM use?")
     assert "helix_mean_v1" in a["answer"] or "Gene embeddings, mean-pooled" in a["answer"]
     assert "strict_minimal" in a["answer"]
+
+
+def test_capitalised_words_opening_several_names_may_open_the_question(kb):
+    a = kb.ask("Ocean Cohort vs Lake Study fMRI: how many resting-state volumes per run?")
+    assert "490" in a["answer"] and "1200" in a["answer"]
