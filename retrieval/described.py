@@ -207,7 +207,9 @@ def _modifies(linked: Linked, b: int) -> bool:
         if _BREAK.search(q[toks[k - 1].end : toks[k].start]) or toks[k].low in STOPWORDS:
             return False
         if toks[k].stem in KIND_WORDS:
-            return True
+            # "… experiment benchmarks a model": a kind word before an article is a verb.
+            after = toks[k + 1].low if k + 1 < len(toks) else ""
+            return after not in ("a", "an", "the", "its", "their", "each")
     return False
 
 

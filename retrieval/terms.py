@@ -157,7 +157,16 @@ def link_kinds(toks, used) -> list[tuple[str, tuple[int, int]]]:
                 continue
             phrase = " ".join(t.stem for t in toks[i:j])
             kind = KIND_WORDS.get(phrase) or KIND_WORDS.get(" ".join(t.low for t in toks[i:j]))
-            if kind:
+            # "the experiment benchmarks a model": a one-word kind ending in -s right
+            # after another noun and before an article is a verb.
+            verb = (
+                n == 1
+                and toks[i].low.endswith("s")
+                and i > 0
+                and j < len(toks)
+                and toks[j].low in ("a", "an", "the")
+            )
+            if kind and not verb:
                 used[i:j] = [True] * n
                 out.append((kind, (i, j)))
     return sorted(out, key=lambda k: k[1])

@@ -8,9 +8,11 @@ keep their read-only handles and never see the new one until the caller switches
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -156,9 +158,21 @@ class RdfStore:
             if gen in keep:
                 continue
             self._forget(gen)
-            shutil.rmtree(self.path_of(gen), ignore_errors=True)
+            _remove_tree(self.path_of(gen))
             removed.append(gen)
         return removed
+
+
+def _remove_tree(path: Path, tries: int = 5) -> None:
+    """Delete a store folder. A store a failed run just staged may still be closing (its
+    object held by the failure's traceback, RocksDB threads writing a last file), so a
+    folder that is not empty yet is collected and tried again."""
+    for attempt in range(tries):
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
+        gc.collect()  # drop the last reference to the store, which closes it
+        time.sleep(0.05 * (attempt + 1))
 
 
 def _batches(
