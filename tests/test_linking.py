@@ -174,3 +174,9 @@ def test_a_capitalised_run_read_as_a_modality_word_is_a_name_to_find(linker):
 def test_a_kind_named_as_cards_is_the_kind_not_the_folders_readme(linker):
     linked = linker.link("Which of the papers with KB paper cards were published at NeurIPS 2023?")
     assert "kb/paper_cards/README" not in ids(linked)
+
+
+def test_a_kind_word_used_as_a_verb_names_no_kind(linker):
+    kinds = [k for k, _ in linker.link("The scan experiment benchmarks a model against LR").kinds]
+    assert kinds == ["experiment", "model"]
+    assert "dataset" in [k for k, _ in linker.link("Which benchmarks does it use?").kinds]
