@@ -336,10 +336,16 @@ def _second_part(view, linked: Linked, final: list[str]) -> list[Block]:
     """ "Which strategy does X use, and how many MDD genes does its gene set hold?": the
     fields of what was reached that the later asked phrases name, one phrase at a time
     (with the words of its own clause: "which token does it *pool*")."""
-    groups = linked.asked_groups()
+    toks = linked.tokens
+    groups: list[list[int]] = []
+    for g in linked.asked_groups():
+        # "genetics and brain models": modifiers coordinated in one phrase, not two parts.
+        if groups and g[0] == groups[-1][-1] + 2 and toks[g[0] - 1].low in ("and", "or"):
+            groups[-1] = groups[-1] + g
+        else:
+            groups.append(g)
     if len(groups) < 2:
         return []
-    toks = linked.tokens
     kinds = {toks[span[0]].stem for _, span in linked.kinds}
     ends = [g[0] for g in groups[2:]] + [len(toks)]
     content = set(linked.words) - FILLER  # "what … does that stack *apply*": no field word
