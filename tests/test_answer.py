@@ -328,3 +328,25 @@ def test_coordinated_modifiers_of_a_property_each_name_theirs(tmp_path):
     assert a["intent"] == "compare"
     for value in ("MIT", "CC-BY-4.0", "BSD-3-Clause", "Apache-2.0"):
         assert value in a["answer"]
+
+
+def test_a_setting_asked_as_a_value_wants_a_number(tmp_path):
+    from retrieval.lexicon import asks_number
+
+    assert asks_number("What InfoNCE temperature value is fixed for the aligner?")
+    assert asks_number("Which learning rate was used to pretrain it?")
+    assert not asks_number("What output dimension and RC handling does it specify?")
+    kb2 = build(
+        tmp_path,
+        files={
+            "kb/integration_cards/towers.yaml": """
+                id: towers
+                name: Two-tower aligner
+                summary: Aligns gene and brain embeddings with an InfoNCE loss.
+                notes: InfoNCE loss with temperature tuning on the validation fold.
+            """
+        },
+    )
+    # The card names the temperature but states no value of it.
+    a = kb2.ask("What InfoNCE temperature value is fixed for the two-tower aligner?")
+    assert a["answer"].startswith(NOT_IN_KB)
