@@ -221,7 +221,10 @@ def plan(linked: Linked, view) -> Plan:
     out = Plan("lookup", seeds, scope, None, None, value_props, words, cons, explain)
     out.list_answer = list_answer
     out.besides = besides
-    if len(seeds) >= 2 and (COMPARE_CUES.search(q) or _either(linked, seeds)):
+    # Two names of one entity ("Caduceus-PS and Caduceus-Ph", variants of Caduceus) compare
+    # no two cards: the passages that set the variants side by side answer.
+    distinct = len({e.id for e in seeds}) >= 2
+    if distinct and (COMPARE_CUES.search(q) or _either(linked, seeds)):
         out.intent = "compare"
         # "GENERator's RefSeq … with Evo 2's OpenGenome2": the possessed things are compared.
         heads = [e for e in seeds if not _possessor(e, seeds)]

@@ -350,3 +350,27 @@ def test_a_setting_asked_as_a_value_wants_a_number(tmp_path):
     # The card names the temperature but states no value of it.
     a = kb2.ask("What InfoNCE temperature value is fixed for the two-tower aligner?")
     assert a["answer"].startswith(NOT_IN_KB)
+
+
+def test_two_names_of_one_entity_are_no_comparison_of_two_cards(tmp_path):
+    kb2 = build(
+        tmp_path,
+        files={
+            "kb/model_cards/loom.yaml": """
+                id: loom
+                name: Loom
+                aliases: [Loom-A, Loom-B]
+                modality: genetics
+                summary: DNA language model released in two variants.
+            """,
+            "docs/loom.md": """
+                # Loom variants
+
+                The two variants, Loom-A (strand symmetry by tied weights) and Loom-B (strand
+                symmetry by averaging both passes after training), trade strictness for speed.
+            """,
+        },
+    )
+    a = kb2.ask("How do Loom-A and Loom-B differ in how they handle strand symmetry?")
+    assert a["intent"] != "compare"
+    assert "tied weights" in a["answer"] and "averaging both passes" in a["answer"]
