@@ -234,9 +234,8 @@ class Linker:
         return out
 
     def _partial(self, toks, used, question) -> list[EntityLink]:
-        """Long names written in part ("the CCA gene × sMRI experiment"), by rare-word overlap.
-
-        At least two matched words must be more than kind or modality words, and the matched
+        """Long names written in part ("the CCA gene × sMRI experiment"), by rare-word overlap:
+        at least two matched words must be more than kind or modality words, and the matched
         words must sit together (one other content word between them at most). A single word
         counts only when it is written like a name and only one entity's names contain it.
         """
@@ -276,8 +275,9 @@ class Linker:
             if len(strong) == 1:
                 i = content[pos[strong[0]]]
                 t = toks[i]
+                at = in_sentence(question, t, i)  # "… first. Under what …": no name
                 lower = sum(c.islower() for c in t.text)
-                if self._df.get(strong[0]) != 1 or not name_like(t, i) or 2 * lower < len(t.text):
+                if self._df.get(strong[0]) != 1 or not name_like(t, at) or 2 * lower < len(t.text):
                     continue
                 cover = min(cover, 0.5)
             elif cover < PARTIAL_MIN:
@@ -363,7 +363,8 @@ class Linker:
         out = []
         for i, t in enumerate(toks):
             eid = self._heads.get(t.low)
-            if eid is None or used[i] or not name_like(t, i) or t.text.islower():
+            at = in_sentence(question, t, i)
+            if eid is None or used[i] or not name_like(t, at) or t.text.islower():
                 continue
             used[i] = True
             e = self.entities[eid]

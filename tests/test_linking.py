@@ -34,6 +34,7 @@ ROWS = [
     Row("generator", "model", "GENERator"),
     Row("docs/guide", "doc", "Caduceus"),
     Row("kb/paper_cards/README", "doc", "Paper Cards"),
+    Row("delong_1988", "paper", "Comparing the areas under correlated ROC curves"),
 ]  # fmt: skip
 VALUES = {
     "license": ["MIT", "Apache-2.0"],
@@ -180,3 +181,8 @@ def test_a_kind_word_used_as_a_verb_names_no_kind(linker):
     kinds = [k for k, _ in linker.link("The scan experiment benchmarks a model against LR").kinds]
     assert kinds == ["experiment", "model"]
     assert "dataset" in [k for k, _ in linker.link("Which benchmarks does it use?").kinds]
+
+
+def test_a_capitalised_word_opening_a_later_sentence_is_no_name(linker):
+    linked = linker.link("We chose late fusion first. Under what condition do we switch?")
+    assert "delong_1988" not in ids(linked)  # "Under" only opens the sentence
