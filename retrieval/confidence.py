@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from retrieval import text_answers
 from retrieval.facts import has_word, text_words
-from retrieval.intent import FILLER
+from retrieval.fillers import FILLER
 from retrieval.lexicon import (
     ABSENCE,
     FRAME_WORDS,

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, property_facts, text_words, word_facts
+from retrieval.fillers import FILLER, NAMING
 from retrieval.hops import chain, common, guided, paired
-from retrieval.intent import FILLER, NAMING, Plan
+from retrieval.intent import Plan
 from retrieval.leads import MAX_LISTED, lead
 from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
 from retrieval.linking import Linked

@@ -26,8 +26,9 @@ from retrieval.facts import (
     text_words,
     word_facts,
 )
+from retrieval.fillers import FILLER
 from retrieval.graph_answers import Block, GraphAnswer, relation_fact
-from retrieval.intent import FILLER, Plan
+from retrieval.intent import Plan
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import KEY_SYNONYMS, KIND_WORDS
 from retrieval.linking import Linked

@@ -20,6 +20,7 @@ from retrieval.asked import (
     second_clause,
 )
 from retrieval.described import compared_alike
+from retrieval.fillers import FILLER
 from retrieval.lexicon import (
     COMPARE_CUES,
     EXPLAIN_START,
@@ -35,60 +36,6 @@ from retrieval.quantities import Quantity
 INTENTS = ("lookup", "filter", "relation", "compare", "multi_hop", "text")
 # Properties whose values are other entities: asking for them asks for that kind.
 REF_KINDS = {"dataset": "dataset", "strategy": "strategy", "integration": "integration"}
-# Words that carry no constraint of their own (verbs and fillers of questions).
-NAMING = {"named", "called"}  # "a named pipeline": one that has a name, not its name field
-FILLER = {
-    *NAMING,
-    "use",
-    "used",
-    "uses",
-    "have",
-    "has",
-    "contain",
-    "support",
-    "released",
-    "release",
-    "according",
-    "there",
-    "kb",
-    "knowledge",
-    "document",
-    "documented",
-    "take",
-    "part",
-    "come",
-    "appear",
-    "appeared",
-    "play",
-    "follow",
-    "list",
-    "describe",
-    "cover",
-    "produced",
-    "applied",
-    "apply",
-    "evaluated",
-    "intended",
-    "et",
-    "al",
-    "under",
-    "compare",
-    "differ",
-    "first",
-    "should",
-    "must",
-    "need",
-    "behind",
-    "per",
-    "describing",
-    "id",  # "which strategy ids": the entities, which the answer names by id anyway
-    # "the registered strategies": every card in the KB is registered, listed and known.
-    "registered",
-    "listed",
-    "existing",
-    "linked",  # "which datasets are linked to it": related, which a hop answers
-    *ONE_WORDS,  # "hooks into one harmonization method": a count of one, no modifier
-}
 
 
 @dataclass(slots=True)
@@ -248,6 +195,10 @@ def plan(linked: Linked, view) -> Plan:
         # "… to a named pipeline. Which one?": the kind named last before it.
         before = [(p, k) for k, p in free if p < ones[0]]
         asked_kind = max(before)[1] if before else None
+    if asked_kind is None and linked.asked:
+        # "… a named stack — what band does *that stack* apply?": the kind pointed back at.
+        back = [k for k, p in free if p > linked.asked[0] and linked.tokens[p - 1].low == "that"]
+        asked_kind = back[0] if back else None
     target = list_kind or asked_kind or next((k for k, _ in free), None)
     if scope:
         others = [k for k, _ in kinds if k != scope_kind]
@@ -370,6 +321,11 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
             add(owner(span[0], True), "only", m)  # "fMRI-only": no other modality
     negated = negated_tokens(linked)
     for v in linked.values:
+        if [t.low for t in toks[max(v.span[0] - 2, 0) : v.span[0]]] in (
+            ["in", "our"],
+            ["of", "our"],
+        ):
+            continue  # "models in our catalogue": the KB itself, not a tag to match
         # "… rather than from parcellated time series": a value to exclude.
         add(owner(v.span[0], True), "unless" if v.span[0] in negated else "values", v)
     for qn in linked.quantities:

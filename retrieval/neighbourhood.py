@@ -24,8 +24,9 @@ from retrieval.facts import (
     text_words,
     word_facts,
 )
+from retrieval.fillers import FILLER
 from retrieval.graph_answers import Block, GraphAnswer, relation_fact
-from retrieval.intent import FILLER, Plan
+from retrieval.intent import Plan
 from retrieval.lexicon import ABSENCE, FRAME_WORDS, asks_number
 from retrieval.linking import Linked
 

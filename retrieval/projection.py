@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from retrieval.facts import text_words
+from retrieval.fillers import FILLER
 from retrieval.hops import KIND_FIELDS
-from retrieval.intent import FILLER, Plan
+from retrieval.intent import Plan
 from retrieval.linking import Linked
 
 _SENTENCE_BREAK = re.compile(r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)[.:]\s+(?=[A-Za-z])")

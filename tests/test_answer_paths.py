@@ -434,3 +434,11 @@ def test_two_kinds_asked_of_one_entity_are_both_reached_from_it(kb):
 def test_capitalised_words_opening_several_names_may_open_the_question(kb):
     a = kb.ask("Ocean Cohort vs Lake Study fMRI: how many resting-state volumes per run?")
     assert "490" in a["answer"] and "1200" in a["answer"]
+
+
+def test_the_kind_a_question_points_back_at_is_the_one_asked(kb):
+    a = kb.ask(
+        "HelixLM's embedding recipe says to use a named preprocessing stack — what "
+        "parcellation does that stack apply?"
+    )
+    assert "Grid-400" in a["answer"]

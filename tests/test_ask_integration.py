@@ -19,6 +19,8 @@ SLICE = [
     "kb/model_cards/dnabert2.yaml",
     "kb/model_cards/evo2.yaml",
     "kb/model_cards/brainlm.yaml",
+    "kb/model_cards/brainmt.yaml",
+    "kb/integration_cards/rsfmri_preprocessing_pipelines.yaml",
     "kb/datasets/hg38_reference.yaml",
     "kb/datasets/opengenome2.yaml",
     "kb/datasets/ukb_fmri_tensor.yaml",
@@ -54,6 +56,13 @@ def kb(tmp_path_factory, corpus):
             "Compare the context lengths of Caduceus and DNABERT-2",
             "512",
             "kb/model_cards/dnabert2.yaml",
+        ),
+        (
+            # The kind pointed back at ("that stack") is the one asked, not the recipe.
+            "BrainMT's embedding recipe says to use a named preprocessing stack — what "
+            "temporal filter band does that stack apply?",
+            "0.01-0.1",
+            "kb/integration_cards/rsfmri_preprocessing_pipelines.yaml",
         ),
         (
             "Why is CCA paired with a permutation test?",

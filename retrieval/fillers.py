@@ -1,0 +1,59 @@
+"""Words of a question that carry no condition or asked thing of their own: verbs and
+fillers ("use", "released", "according"), and the words that only say something is named."""
+
+from retrieval.lexicon import ONE_WORDS
+
+# Words that carry no constraint of their own (verbs and fillers of questions).
+NAMING = {"named", "called"}  # "a named pipeline": one that has a name, not its name field
+FILLER = {
+    *NAMING,
+    "use",
+    "used",
+    "uses",
+    "have",
+    "has",
+    "contain",
+    "support",
+    "released",
+    "release",
+    "according",
+    "there",
+    "kb",
+    "knowledge",
+    "document",
+    "documented",
+    "take",
+    "part",
+    "come",
+    "appear",
+    "appeared",
+    "play",
+    "follow",
+    "list",
+    "describe",
+    "cover",
+    "produced",
+    "applied",
+    "apply",
+    "evaluated",
+    "intended",
+    "et",
+    "al",
+    "under",
+    "compare",
+    "differ",
+    "first",
+    "should",
+    "must",
+    "need",
+    "behind",
+    "per",
+    "describing",
+    "id",  # "which strategy ids": the entities, which the answer names by id anyway
+    # "the registered strategies": every card in the KB is registered, listed and known.
+    "registered",
+    "listed",
+    "existing",
+    "linked",  # "which datasets are linked to it": related, which a hop answers
+    *ONE_WORDS,  # "hooks into one harmonization method": a count of one, no modifier
+}
