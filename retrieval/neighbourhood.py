@@ -27,22 +27,13 @@ from retrieval.facts import (
 from retrieval.fillers import FILLER
 from retrieval.graph_answers import Block, GraphAnswer, relation_fact
 from retrieval.intent import Plan
+from retrieval.kb_view import STRUCTURAL
 from retrieval.lexicon import ABSENCE, FRAME_WORDS, asks_number
 from retrieval.linking import Linked
 
-# Relations followed: what an entity is built from, described by, part of, or refers to.
-WALKED = (
-    "uses_dataset",
-    "described_by",
-    "describes",
-    "uses_model",
-    "uses_strategy",
-    "uses_method",
-    "uses_integration",
-    "part_of",
-    "refers_to",
-    "related_to",
-)
+# Relations followed: the structural ones, but for a doc's and a use's ("intended for"), whose
+# ends are no entity the question's fields sit on.
+WALKED = tuple(p for p in STRUCTURAL if p not in ("intended_for", "documented_in"))
 SKIPPED_KINDS = {"doc", "modality"}  # docs answer through passages; modalities hold no fields
 MAX_DEPTH = 2
 MAX_REACHED = 60  # entities read at most: a hub (a registry) must not flood the walk
