@@ -206,10 +206,8 @@ def _modifies(linked: Linked, b: int) -> bool:
     for k in range(b, min(b + 2, len(toks))):
         if _BREAK.search(q[toks[k - 1].end : toks[k].start]) or toks[k].low in STOPWORDS:
             return False
-        if toks[k].stem in KIND_WORDS:
-            # "… experiment benchmarks a model": a kind word before an article is a verb.
-            after = toks[k + 1].low if k + 1 < len(toks) else ""
-            return after not in ("a", "an", "the", "its", "their", "each")
+        if any(span[0] == k for _, span in linked.kinds):
+            return True  # a kind word the linker read as one ("benchmarks a …" is a verb)
     return False
 
 

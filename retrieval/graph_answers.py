@@ -169,8 +169,8 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
         # answers the first part; the answerer may find the rest (neighbourhood.complete).
         ents = list(dict.fromkeys([*base, *final]))
         rel = _relation_blocks(view, hops[:MAX_LISTED])
-        ga = GraphAnswer("multi_hop", lead(view, plan, base, final, hops), rel, ents, 0.0, True)
-        ga.strength = strength * PARTIAL
+        head = lead(view, plan, base, final, hops)
+        ga = GraphAnswer("multi_hop", head, rel, ents, strength * PARTIAL, partial=True)
     if ga is not None and plan.then:
         # "…, and which paper describes it?": one more hop from what was found; "which
         # strategy and which pipeline does X use?": else a second hop from X itself.

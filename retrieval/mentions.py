@@ -107,12 +107,12 @@ def _shared_openings(linked: Linked, view) -> None:
             i = j  # "the UK Biobank prediction-baselines experiment" describes another thing
             continue
         phrase = " ".join(t.low for t in toks[i:j]) + " "
-        cands = [r.id for r in view.entities.values() if r.name.lower().startswith(phrase)]
-        if j == i + 1 and toks[i].text.isupper() and len(toks[i].text) >= 3:
-            # "UKB": the initials of the words a name opens with ("UK Biobank …").
+        acronym = j == i + 1 and toks[i].text.isupper() and len(toks[i].text) >= 3
+        if acronym:  # "UKB": the initials of the words a name opens with ("UK Biobank …")
             cands = [r.id for r in view.entities.values() if _opens_with(r.name, toks[i].low)]
-            phrase = phrase * 2  # long enough to be read as an opening
-        if len(phrase) > 4 and len(cands) >= 2:
+        else:
+            cands = [r.id for r in view.entities.values() if r.name.lower().startswith(phrase)]
+        if (acronym or len(phrase) > 4) and len(cands) >= 2:
             mods, words = set(linked.modalities), set(linked.words)
             # "the UK Biobank and HCP fMRI tensor datasets": names coordinated with it share
             # their head words.

@@ -1,12 +1,12 @@
-"""Answers read around the entities a question names, when its plan found nothing strong.
+"""Answers read around the entities a question names.
 
 A question often describes a path the planner cannot read ("the pipeline X's recipe points
 to: what parcellation does it use?", "the paper behind that method: who wrote it?"). The
 facts it asks for then sit on an entity one or two relations away from the one it names.
-This reader walks those relations, scores every field of every entity reached by the
-question's words (the asked words first, as `facts.word_facts` does), and keeps the fields
-that together cover the question best, each cited, after the relations that reached them.
-Entities further away count less, so a seed's own field wins a tie.
+What it asks is read as slots (each asked property, each asked phrase by its last word);
+`answer` finds a field for every slot on the entities around the named ones, nearest first,
+when the plan found nothing strong; `complete` finds the slots an answer left out. Each
+field is cited after the relations that reached it.
 """
 
 from __future__ import annotations
@@ -70,9 +70,10 @@ def _base(eid: str) -> str:
 def _may_answer(view, eid: str, path: list, seeds: list[str], named_kinds: set[str]) -> bool:
     """Whether facts of `eid` can answer a question about the seeds: the seeds themselves,
     their paired cards (a model's paper, the same id in another card), or an entity of
-    another kind the question names ("the paper behind that method"). Another entity of a seed's own kind never answers for it: the
-    parameters of a model sharing Brain-JEPA's dataset are not Brain-JEPA's, nor is the
-    licence of a dataset SwiFT uses the licence of SwiFT's code."""
+    another kind the question names ("the paper behind that method"). Another entity of a
+    seed's own kind never answers for it: the parameters of a model sharing Brain-JEPA's
+    dataset are not Brain-JEPA's, nor is the licence of a dataset SwiFT uses the licence of
+    SwiFT's code."""
     if not path or _base(eid) in {_base(s) for s in seeds}:
         return True
     kind = view.kind(eid)

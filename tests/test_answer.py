@@ -374,3 +374,23 @@ def test_two_names_of_one_entity_are_no_comparison_of_two_cards(tmp_path):
     a = kb2.ask("How do Loom-A and Loom-B differ in how they handle strand symmetry?")
     assert a["intent"] != "compare"
     assert "tied weights" in a["answer"] and "averaging both passes" in a["answer"]
+
+
+def test_our_catalogue_is_the_kb_not_a_tag_to_match(tmp_path):
+    card = """
+        id: {id}
+        name: {name}
+        modality: genetics
+        license: {lic}
+        tags: [{tag}, genomics]
+    """
+    cards = {"ash": ("AshNet", "MIT", "catalogue"), "elm": ("ElmNet", "MIT", "dna")}
+    cards["oak"] = ("OakNet", "Apache-2.0", "dna")
+    files = {
+        f"kb/model_cards/{i}.yaml": card.format(id=i, name=n, lic=lic, tag=tag)
+        for i, (n, lic, tag) in cards.items()
+    }
+    kb2 = build(tmp_path, files=files)
+    # AshNet is tagged "catalogue"; "in our catalogue" means the whole KB.
+    a = kb2.ask("Which models in our catalogue are released under an MIT licence?")
+    assert "AshNet" in a["answer"] and "ElmNet" in a["answer"] and "OakNet" not in a["answer"]

@@ -43,13 +43,13 @@ FILES = {
     """,
     "datasets/ocean_genotypes.yaml": """
         id: ocean_genotypes
-        name: Ocean Cohort genotype arrays
+        name: Ocean Cohort Study genotype arrays
         modality: genetics
         description: Array genotypes for the whole cohort.
     """,
     "datasets/ocean_fmri.yaml": """
         id: ocean_fmri
-        name: Ocean Cohort functional MRI
+        name: Ocean Cohort Study functional MRI
         modality: fmri
         description: Resting-state runs from the imaging visit.
         counts:
@@ -434,11 +434,15 @@ def test_two_kinds_asked_of_one_entity_are_both_reached_from_it(kb):
 def test_capitalised_words_opening_several_names_may_open_the_question(kb):
     a = kb.ask("Ocean Cohort vs Lake Study fMRI: how many resting-state volumes per run?")
     assert "490" in a["answer"] and "1200" in a["answer"]
+    # … and an acronym stands for the names its initials open ("OCS" ~ "Ocean Cohort Study").
+    b = kb.ask("OCS vs Lake Study fMRI: how many resting-state volumes per run?")
+    assert "490" in b["answer"] and "1200" in b["answer"]
 
 
 def test_the_kind_a_question_points_back_at_is_the_one_asked(kb):
+    # Two kinds named before the question; "that stack" says which one is asked.
     a = kb.ask(
-        "HelixLM's embedding recipe says to use a named preprocessing stack — what "
+        "HelixLM's embedding strategy says to use a named preprocessing stack — what "
         "parcellation does that stack apply?"
     )
     assert "Grid-400" in a["answer"]

@@ -19,7 +19,7 @@ FILES = {
         summary: Masked model over parcel time series.
         datasets: [sky_bank]
         embedding_recipe:
-          notes: "Export run embeddings aligned to `prep_stacks.tight_minimal`."
+          notes: Export run embeddings aligned to prep_pipelines.tight_minimal.
     """,
     "model_cards/lyra.yaml": """
         id: lyra
@@ -50,8 +50,8 @@ FILES = {
           datasets: 14
           tasks: 5
     """,
-    "integration_cards/prep_stacks.yaml": """
-        id: prep_stacks
+    "integration_cards/prep_pipelines.yaml": """
+        id: prep_pipelines
         name: Reference preprocessing stacks
         summary: Named preprocessing stacks for resting-state runs.
         pipelines:
@@ -106,12 +106,23 @@ def _cited(answer: dict) -> set[str]:
 
 
 def test_the_fields_of_a_pipeline_a_card_points_to_answer_what_the_question_asks(kb):
-    a = kb.ask(
+    from retrieval import neighbourhood
+    from retrieval.intent import plan
+
+    q = (
         "Vesper's embedding recipe says to export runs aligned to a named preprocessing "
         "pipeline. What parcellation and temporal filter does that pipeline use?"
     )
+    # The reader itself (the planner happens to answer this small KB on its own too).
+    view = kb._assistant().view
+    linked = view.linker.link(q)
+    near = neighbourhood.answer(plan(linked, view), linked, view)
+    facts = [f for b in near.blocks for f in b.facts]
+    assert {f.text for f in facts} >= {"Mosaic-300", "0.008-0.09 Hz"}
+    assert any(b.heading == "via" for b in near.blocks)  # the path that reached them, cited
+    a = kb.ask(q)
     assert "Mosaic-300" in a["answer"] and "0.008-0.09" in a["answer"]
-    assert "integration_cards/prep_stacks.yaml" in _cited(a)
+    assert "integration_cards/prep_pipelines.yaml" in _cited(a)
 
 
 def test_a_strategy_field_and_the_configs_own_field_answer_one_question_together(kb):
