@@ -40,6 +40,11 @@ PROSE_LISTS = {
     "intended_use",
 }
 LIST_FIELDS = {"datasets", "tasks", "tags", "integrations", "intended_use", "authors", "related_to"}
+# "… (released as BrainHarmonix) …": a card's summary naming another name it goes by.
+_NAMED_AS = re.compile(
+    r"\b(?:released|distributed|published|also known|also called|better known|known) as "
+    r"([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*)"
+)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _MODALITY_HINT = "use one of: " + ", ".join(MODALITIES)
 
@@ -152,6 +157,8 @@ class CardParser:
         extra = [
             str(a) for k in ALIAS_FIELDS for a in _as_list(data.get(k)) if isinstance(a, (str, int))
         ]
+        summary = data.get("summary")
+        extra += _NAMED_AS.findall(summary) if isinstance(summary, str) else []
         end = max((s[1] for s in self.doc.spans.values()), default=1)
         self.out.entities.append(
             Entity(

@@ -140,3 +140,28 @@ def coordinated_properties(linked: Linked, props: list[str]) -> list[str]:
                 out.append(other)
                 break
     return out
+
+
+_QUALIFIER_REACH = 6  # "what licence are the model's released weights under": words apart
+
+
+def qualified_properties(linked: Linked, props: list[str]) -> dict[str, str]:
+    """ "under what licence are X's *weights* distributed": a noun later in the clause that
+    forms a narrower property phrase with the asked one ("weights licence") names that
+    property instead. Returns {asked property: narrower property}."""
+    toks, phrases, out = linked.tokens, property_phrases(), {}
+    for p in linked.properties:
+        if p.property not in props:
+            continue
+        a, b = p.span
+        head = toks[b - 1]
+        prev = head.end
+        for t in toks[b : b + _QUALIFIER_REACH]:
+            if t.low in ("and", "or") or re.search(r"[,;.?]", linked.question[prev : t.start]):
+                break  # another clause: its nouns qualify something else
+            prev = t.end
+            for form in {head.low, head.stem, us_spelling(head.stem)}:
+                other = phrases.get(f"{t.low} {form}") or phrases.get(f"{t.stem} {form}")
+                if other and other != p.property:
+                    out[p.property] = other
+    return out

@@ -17,6 +17,7 @@ from retrieval.asked import (
     coordinated_properties,
     main_clause,
     negated_tokens,
+    qualified_properties,
     second_clause,
 )
 from retrieval.described import compared_alike
@@ -116,6 +117,8 @@ def plan(linked: Linked, view) -> Plan:
     explain = bool(EXPLAIN_START.search(q))
     props = asked_properties(linked, linked.property_names())
     props += [p for p in coordinated_properties(linked, props) if p not in props]
+    narrower = qualified_properties(linked, props)
+    props = list(dict.fromkeys(narrower.get(p, p) for p in props))
     kinds = _kind_positions(linked)
     value_props = [p for p in props if p not in REF_KINDS]
     second = second_clause(linked)

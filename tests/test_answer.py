@@ -328,6 +328,12 @@ def test_coordinated_modifiers_of_a_property_each_name_theirs(tmp_path):
     assert a["intent"] == "compare"
     for value in ("MIT", "CC-BY-4.0", "BSD-3-Clause", "Apache-2.0"):
         assert value in a["answer"]
+    # A noun later in the clause narrows the property: the licence of the weights, not the code.
+    w = kb2.ask("Under what licence are the AshNet model weights distributed?")
+    assert "CC-BY-4.0" in w["answer"] and "MIT" not in w["answer"]
+    both = kb2.ask("How do the licences on the released weights of AshNet and ElmNet differ?")
+    assert "CC-BY-4.0" in both["answer"] and "Apache-2.0" in both["answer"]
+    assert "BSD-3-Clause" not in both["answer"]
 
 
 def test_a_setting_asked_as_a_value_wants_a_number(tmp_path):

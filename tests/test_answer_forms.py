@@ -143,6 +143,9 @@ def test_a_kind_in_a_modality_the_kb_lacks_is_said_to_be_absent(kb):
     a = kb.ask("Which EEG models does the KB recommend, and what context length do they take?")
     assert a["answer"].startswith(NOT_IN_KB)
     assert "no eeg models" in a["answer"]
+    # A kind named only as context is not what is asked: the passages answer.
+    b = kb.ask("new to the EEG models — how many shuffles of the subject labels should I run?")
+    assert "1,000" in b["answer"] and "no eeg models" not in b["answer"]
 
 
 def test_a_second_question_about_what_a_hop_reached_reads_its_fields(kb):

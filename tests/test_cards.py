@@ -167,6 +167,22 @@ def test_aliases_cover_common_spellings(corpus_cards):
     assert "M3FM" in m3.aliases  # the name before its parenthesis
 
 
+def test_a_name_the_summary_says_a_model_goes_by_is_an_alias(tmp_path):
+    summary = "A brain model (released as BrainHarmonix) that fuses scans."
+    write(
+        tmp_path,
+        {"kb/model_cards/h.yaml": f"id: harmony\nname: Brain Harmony\nsummary: {summary}\n"},
+    )
+    assert "BrainHarmonix" in parse_kb(tmp_path)[0].entities[0].aliases
+    # An ordinary word after "released as" is no name.
+    summary = "Weights released as ordinary files."
+    write(
+        tmp_path,
+        {"kb/model_cards/h.yaml": f"id: harmony\nname: Brain Harmony\nsummary: {summary}\n"},
+    )
+    assert not any("ordinary" in a for a in parse_kb(tmp_path)[0].entities[0].aliases)
+
+
 def test_registry_entries_are_entities(corpus_cards):
     strat = corpus_cards["kb/integration_cards/embedding_strategies.yaml"]
     by_id = {e.id: e for e in strat.entities}
