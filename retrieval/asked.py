@@ -165,3 +165,19 @@ def qualified_properties(linked: Linked, props: list[str]) -> dict[str, str]:
                 if other and other != p.property:
                     out[p.property] = other
     return out
+
+
+_ABBREVIATIONS = {"e", "g", "i", "al", "vs", "etc", "cf", "approx", "fig", "no"}
+
+
+def asked_sentence_start(linked: Linked) -> int:
+    """Token index where the sentence holding the asked span starts ("The X card differs
+    from the model card. <What> context does the paper card state?"), 0 for one sentence."""
+    if not linked.asked:
+        return 0
+    start = 0
+    for i in range(1, linked.asked[0] + 1):
+        gap = linked.question[linked.tokens[i - 1].end : linked.tokens[i].start]
+        if re.search(r"[.?!:]\s", gap) and linked.tokens[i - 1].low not in _ABBREVIATIONS:
+            start = i
+    return start

@@ -122,6 +122,9 @@ def key_word(w: str, keys: set[str]) -> bool:
     return has_word(w, keys, True) or any(k in keys for k in KEY_SYNONYMS.get(w, ()))
 
 
+_URL_PARTS = {"com", "org", "net", "www", "edu", "gov", "htm", "html", "http", "https"}
+
+
 def same_word(q: str, w: str, abbrev: bool = False) -> bool:
     """Whether a question word and a KB word are the same word: equal, sharing a long enough
     stem ("parcellation" ~ "parcellated", "filtering" ~ "filter"), or, for YAML keys
@@ -135,6 +138,8 @@ def same_word(q: str, w: str, abbrev: bool = False) -> bool:
         n += 1
     if n >= 4 and n >= min(len(q), len(w)) - 2:  # "compare" is no "complement"
         return True
+    if w in _URL_PARTS:
+        return False  # the "com" of a URL abbreviates no "compared"
     return (abbrev or w not in STOPWORDS) and len(w) >= 3 and w.isalpha() and q.startswith(w)
 
 

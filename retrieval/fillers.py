@@ -41,6 +41,8 @@ FILLER = {
     "al",
     "under",
     "compare",
+    "compared",
+    "comparing",
     "differ",
     "first",
     "should",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from retrieval.asked import (
     aside_span,
     asked_properties,
+    asked_sentence_start,
     coordinated_properties,
     main_clause,
     negated_tokens,
@@ -153,6 +154,14 @@ def plan(linked: Linked, view) -> Plan:
     # "According to the model cards, which …": the question starts after the source it names.
     main = main_clause(linked)
     kinds = sorted((kp for kp in kinds if kp[1] >= main), key=lambda kp: kp[1])
+    # "X's paper card differs from the model card. What does the paper card state?": when
+    # the sentence asking names only the named thing's own kind, the kinds of the sentences
+    # before it are context (not so "… names a strategy. Which model does *that* use?").
+    asking = asked_sentence_start(linked)
+    own = {e.kind for e in seeds}
+    in_asking = [k for k, p in kinds if p >= asking]
+    if asking and own and in_asking and all(k in own for k in in_asking):
+        kinds = [kp for kp in kinds if kp[1] >= asking]
     first_kind = kinds[0][1] - main if kinds else 99
     lows = [t.low for t in linked.tokens][main:]
     lead = 2 if lows[1:3] in (["of", "the"], ["of", "these"]) else 0  # "which of the models"

@@ -152,3 +152,50 @@ def test_a_second_question_about_what_a_hop_reached_reads_its_fields(kb):
     a = kb.ask("Which dataset does KmerGen use, and how many base pairs does that corpus hold?")
     assert "Genome Reference Corpus" in a["answer"]
     assert "3100000000" in a["answer"].replace(",", "")
+
+
+def test_kinds_named_before_a_question_about_the_named_card_are_context(tmp_path):
+    files = {
+        "model_cards/gen.yaml": """
+            id: gen
+            name: GenDecoder
+            modality: genetics
+            arch:
+              context_length: 1000000
+        """,
+        "paper_cards/gen_2024.yaml": """
+            id: gen_2024
+            title: "GenDecoder: long DNA generation"
+            year: 2024
+            context_length: "98k bp (16k tokens)"
+            describes: [gen]
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "The GenDecoder paper card gives a context length that differs from the model card. "
+        "What context does the paper card state?"
+    )
+    assert a["answer"].startswith("GenDecoder: long DNA generation") and "98k bp" in a["answer"]
+    assert a["citations"][0]["source"] == "paper_cards/gen_2024.yaml"
+
+
+def test_a_comparison_leaves_out_fields_that_share_no_asked_word(tmp_path):
+    card = """
+        id: {id}
+        name: {name}
+        modality: fmri
+        tokenizer:
+          notes: {notes}
+        weights:
+          artifacts:
+            - https://drive.example.com/{id}
+    """
+    files = {
+        "model_cards/a.yaml": card.format(id="jepa", name="JepaNet", notes="450 parcels as tokens"),
+        "model_cards/b.yaml": card.format(id="lm", name="PatchLM", notes="424 parcels in patches"),
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask("How many parcels does JepaNet tokenize compared to PatchLM?")
+    assert "450" in a["answer"] and "424" in a["answer"]
+    assert "example.com" not in a["answer"]  # the URL's "com" is no "compared"
