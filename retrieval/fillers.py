@@ -5,8 +5,11 @@ from retrieval.lexicon import ONE_WORDS
 
 # Words that carry no constraint of their own (verbs and fillers of questions).
 NAMING = {"named", "called"}  # "a named pipeline": one that has a name, not its name field
+# "uses a specific strategy": one strategy, not one described as specific.
+DETERMINERS = {"specific", "particular", "certain", "single"}
 FILLER = {
     *NAMING,
+    *DETERMINERS,
     "use",
     "used",
     "uses",

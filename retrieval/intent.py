@@ -345,8 +345,12 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
     if linked.superlative:
         add(free_kinds[-1][0] if free_kinds else None, "superlative", linked.superlative)
     words = [w for w in linked.words if w not in FILLER]
-    # Words right before a kind word modify it ("BPE-tokenized model").
+    # Words right before a kind word modify it ("BPE-tokenized model"), unless the kind word
+    # glosses another in parentheses ("DNA datasets (pretraining corpora + benchmarks)").
     for k, p in free_kinds:
+        before = linked.question[: toks[p].start]
+        if before.rfind("(") > before.rfind(")"):
+            continue
         for i in range(p - 1, max(0, p - 2) - 1, -1):
             if toks[i].low in _PHRASE_START or any(
                 e.span[0] <= i < e.span[1] for e in linked.entities

@@ -199,3 +199,28 @@ def test_a_comparison_leaves_out_fields_that_share_no_asked_word(tmp_path):
     a = kb2.ask("How many parcels does JepaNet tokenize compared to PatchLM?")
     assert "450" in a["answer"] and "424" in a["answer"]
     assert "example.com" not in a["answer"]  # the URL's "com" is no "compared"
+
+
+def test_kind_words_glossed_in_parentheses_add_no_condition(tmp_path):
+    card = """
+        id: {id}
+        name: {name}
+        description: {text}
+        modalities: [dna]
+        access: {access}
+    """
+    files = {
+        "datasets/a.yaml": card.format(
+            id="corpus_a", name="Corpus A", text="Genomes for pretraining.", access="restricted"
+        ),
+        "datasets/b.yaml": card.format(
+            id="bench_b", name="Bench B", text="A 28-task benchmark.", access="restricted"
+        ),
+        "datasets/c.yaml": card.format(
+            id="open_c", name="Open C", text="Reference genome for pretraining.", access="public"
+        ),
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask("Among the DNA datasets (pretraining corpora + benchmarks), which are restricted?")
+    assert "Corpus A" in a["answer"] and "Bench B" in a["answer"]
+    assert "Open C" not in a["answer"]

@@ -446,3 +446,8 @@ def test_the_kind_a_question_points_back_at_is_the_one_asked(kb):
         "parcellation does that stack apply?"
     )
     assert "Grid-400" in a["answer"]
+
+
+def test_a_specific_kind_is_one_of_that_kind_not_one_described_as_specific(kb):
+    a = kb.ask("The brain scores config uses a specific fMRI strategy. Which token does it pool?")
+    assert "cortex_cls_v1" in a["answer"] and "CLS token" in a["answer"]
