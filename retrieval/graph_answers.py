@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, property_facts, text_words, word_facts
 from retrieval.fillers import FILLER, NAMING
-from retrieval.hops import chain, common, guided, paired
+from retrieval.hops import chain, common, guided, of_modalities, paired, written_modalities
 from retrieval.intent import Plan
 from retrieval.leads import MAX_LISTED, lead
 from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
@@ -134,6 +134,7 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
                 final = ends  # "points to a named preprocessing pipeline": words describe it
             evidence.update(ev2)
             final = set_aside(view, final, plan.besides)
+            final = of_modalities(view, final, written_modalities(linked, target))
             hops = [h for h in hops if h[1] in final or view.kind(h[1]) != target]
             if not final:
                 return None

@@ -123,3 +123,27 @@ def paired(view, ids: list[str]) -> list[str]:
     """The cards paired with these: the paper describing a model, the model a paper describes."""
     preds = ("described_by", "describes")
     return list(dict.fromkeys(o for i in ids for o, _ in view.related(i, None, preds)))
+
+
+def written_modalities(linked, kind: str) -> set[str]:
+    """Modalities written right before a kind word ("the <sMRI> dataset used in …"), also
+    where the linker read them as part of a longer name."""
+    from retrieval.terms import link_modalities
+
+    toks, out = linked.tokens, set()
+    for k, (a, _) in linked.kinds:
+        i = a - 1
+        # "genetics and brain models": every modality of the coordination.
+        while k == kind and i >= 0:
+            mods = {m for m, _ in link_modalities(toks[i : i + 1], [False])}
+            if not mods and toks[i].low not in ("and", "or", "&"):
+                break
+            out |= mods
+            i -= 1
+    return out
+
+
+def of_modalities(view, ends: list[str], mods: set[str]) -> list[str]:
+    """The reached entities in one of `mods` (all of them when none is, or none is asked)."""
+    kept = [e for e in ends if view.modality_ids(e) & mods] if mods else []
+    return kept or ends

@@ -451,3 +451,40 @@ def test_the_kind_a_question_points_back_at_is_the_one_asked(kb):
 def test_a_specific_kind_is_one_of_that_kind_not_one_described_as_specific(kb):
     a = kb.ask("The brain scores config uses a specific fMRI strategy. Which token does it pool?")
     assert "cortex_cls_v1" in a["answer"] and "CLS token" in a["answer"]
+
+
+def test_a_modality_before_the_kind_asked_keeps_the_reached_ones_of_it(tmp_path):
+    files = {
+        "configs/experiments/ablation.yaml": """
+            id: ablation_smri
+            experiment_name: "Harmonization Ablation: sMRI FreeSurfer"
+            datasets: [fs_measures, exomes]
+        """,
+        "datasets/rois.yaml": """
+            id: fs_measures
+            name: FreeSurfer regional measures
+            modality: smri
+            parcellation:
+              atlas: Desikan-Killiany
+              n_rois: 176
+        """,
+        "datasets/exomes.yaml": """
+            id: exomes
+            name: Exome calls
+            modality: genetics
+            parcellation:
+              atlas: none
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "For the sMRI dataset used in the harmonization ablation experiment, which atlas is "
+        "used and how many ROIs are there?"
+    )
+    assert "Desikan-Killiany" in a["answer"] and "176" in a["answer"]
+    assert "Exome calls" not in a["answer"]
+    # Coordinated modalities keep the reached entities of each.
+    both = kb2.ask(
+        "For the sMRI and genetics datasets used in the harmonization ablation experiment, which atlas is used?"
+    )
+    assert "FreeSurfer regional measures" in both["answer"] and "Exome calls" in both["answer"]
