@@ -20,6 +20,7 @@ import re
 
 from retrieval.asked import negated_tokens
 from retrieval.facts import text_words
+from retrieval.fillers import FILLER
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import GENERIC, KIND_WORDS
 from retrieval.links import EntityLink, Linked
@@ -76,6 +77,8 @@ _BREAK = re.compile(r"[,;:?!()]|\.\s")  # not "al.'s"
 MIN_SHARE = 0.45  # of the description's word weight the best card must hold
 MIN_LEAD = 1.5  # how many times the runner-up's score the best card must reach
 MAX_WORDS = 14
+# "the … card names one dataset": words about cards, describing none.
+_CARD_WORDS = {"card", "cards", "names", "lists"}
 
 
 def resolve_descriptions(linked: Linked, view) -> None:
@@ -155,7 +158,10 @@ def _words(toks) -> list[str]:
     return [
         t.stem
         for t in toks
-        if len(t.low) > 1 and t.low not in STOPWORDS | GENERIC and t.stem not in KIND_WORDS
+        if len(t.low) > 1
+        and t.low not in STOPWORDS | GENERIC | _CARD_WORDS
+        and t.stem not in KIND_WORDS
+        and t.stem not in FILLER
     ]
 
 

@@ -342,3 +342,32 @@ def test_a_version_number_after_a_capitalised_name_is_part_of_the_description(kb
     a = kb.ask("Which corpus was the WaveMixer 2 DNA model pretrained on?")
     assert "GenomePool" in a["answer"]
     assert "helix" in a["entities"]
+
+
+def test_words_about_a_card_describe_no_other_card(tmp_path):
+    files = {
+        "model_cards/vlm.yaml": """
+            id: vlm_dev
+            name: Developmental clinical VLM (placeholder)
+            modality: video
+            datasets: [clinic_cohort]
+        """,
+        "datasets/clinic.yaml": """
+            id: clinic_cohort
+            name: Clinic longitudinal cohort
+            access: restricted
+        """,
+        "datasets/manifest.yaml": """
+            id: manifest
+            name: Multimodal manifest
+            description: One card that names every file of one dataset release.
+            access: public
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "As a clinician: the developmental clinical VLM placeholder card names one dataset. "
+        "Which cohort is it and what is its access level?"
+    )
+    assert "Clinic longitudinal cohort" in a["answer"] and "restricted" in a["answer"]
+    assert "Multimodal manifest" not in a["answer"]
