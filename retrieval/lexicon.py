@@ -151,7 +151,8 @@ ABSENCE = re.compile(
     re.IGNORECASE,
 )
 WHY = re.compile(
-    r"(^|[,;:]\s*)why\b|\bwhat (is|are) the (main |key )?(reasons?|rationale)\b|"
+    r"(^|[,;:.?!]\s*)(why|how come)\b|\bwhat (is|are) the (main |key )?(reasons?|rationale|causes?)\b|"
+    r"\bwhat(?:'s| is)? (causes|caused|causing)\b|"
     r"^\s*what (main |key )?(reasons?|rationale)\b|"
     r"\b(reasons?|reasoning|rationale|justification|motivation) (for|behind)\b",
     re.IGNORECASE,

@@ -122,3 +122,23 @@ def test_a_question_titling_a_paragraph_is_answered_by_the_whole_paragraph(kb):
     assert {"source": "docs/guide/motion.md", "lines": [10, 12]}.items() <= a["citations"][
         0
     ].items()
+
+
+def test_what_causes_after_a_sentence_of_context_is_a_why_question(tmp_path):
+    files = {
+        "datasets/genome_set.yaml": """
+            id: genome_set
+            name: GenomeSet
+            modality: genetics
+            notes: >-
+              The Hugging Face dataset viewer shows a CastError because some JSONL shards
+              carry an extra column. This affects only the viewer; the underlying FASTA
+              files are usable for training.
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "The Hugging Face viewer for GenomeSet throws an error. What causes it, and can "
+        "the files still be used for training?"
+    )
+    assert "CastError" in a["answer"] and "extra column" in a["answer"]
