@@ -116,7 +116,15 @@ def names_asked(sents, linked: Linked) -> float:
     if not weights:
         return 1.0
     total = sum(weights.values())
-    return max(sum(v for w, v in weights.items() if has_word(w, s.words())) / total for s in sents)
+    return max(sum(v for w, v in weights.items() if _holds(w, s)) / total for s in sents)
+
+
+_SHARE_WORDS = {"share", "fraction", "proportion", "percentage", "percent"}
+
+
+def _holds(word: str, s) -> bool:
+    """A sentence holds an asked word, or for "what share / fraction", a percentage."""
+    return has_word(word, s.words()) or (word in _SHARE_WORDS and "%" in s.text)
 
 
 def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], view) -> float:

@@ -224,3 +224,19 @@ def test_kind_words_glossed_in_parentheses_add_no_condition(tmp_path):
     a = kb2.ask("Among the DNA datasets (pretraining corpora + benchmarks), which are restricted?")
     assert "Corpus A" in a["answer"] and "Bench B" in a["answer"]
     assert "Open C" not in a["answer"]
+
+
+def test_what_share_is_answered_by_a_percentage(tmp_path):
+    files = {
+        "model_cards/sparse.yaml": """
+            id: sparse_mix
+            name: SparseMix
+            modality: multimodal
+            notes: >-
+              SparseMix is an architecture, not one released model. In the 7B setting it
+              matched the dense baseline with 55.8% of its FLOPs.
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask("What share of the dense baseline's FLOPs did SparseMix need to match its quality?")
+    assert "55.8%" in a["answer"]
