@@ -74,7 +74,7 @@ def second_clause(linked: Linked) -> int:
     for i in range(1, len(lows) - 1):
         nxt = lows[i + 1 : i + 3]
         if lows[i] == "and" and (
-            nxt[0] in ("which", "what", "who", "where")
+            nxt[0] in ("which", "what", "who", "whose", "where")
             or (
                 nxt[0] in ("in", "at", "on", "to", "for", "by") and nxt[1:] in (["which"], ["what"])
             )

@@ -29,6 +29,7 @@ from retrieval.name_forms import spelled_runs
 # Words that open a description's trailing clause: "the model <whose> tokens …".
 _RELATIVE = {
     "whose",
+    "we",  # "the patterns we track use …": a contact clause
     "that",
     "with",
     "from",
@@ -112,7 +113,11 @@ def _descriptions(linked: Linked, view) -> list[tuple]:
     for kind, (a, b) in list(linked.kinds):
         if kind == "doc" or not view.by_kind.get(kind) or a in asked or a in used:
             continue
-        if toks[b - 1].low != toks[b - 1].stem:
+        # "one of the fusion patterns we track uses …": one member, described.
+        one_of = any(
+            toks[i].low == "one" and toks[i + 1].low == "of" for i in range(max(0, a - 4), a - 1)
+        )
+        if toks[b - 1].low != toks[b - 1].stem and not one_of:
             # "models": a list of a kind, not one described entity, unless the list is
             # written out ("the sMRI FreeSurfer, BrainLM fMRI and Caduceus gene strategies").
             for lo, hi in _conjuncts(linked, a, used):

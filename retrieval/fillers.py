@@ -45,6 +45,7 @@ FILLER = {
     "under",
     "compare",
     "compared",
+    "whose",
     "comparing",
     "differ",
     "first",

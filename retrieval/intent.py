@@ -313,11 +313,15 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
         if not any(e.span[0] <= p < e.span[1] for _, p in free_kinds)
     ]
 
+    second = second_clause(linked)
+
     def owner(pos: int, after: bool) -> str | None:
-        kind = _attach(pos, free_kinds, after)
+        # "… the per-fold AUC drops, and whose paper …": a kind of the other clause.
+        near = [(k, p) for k, p in free_kinds if not second or (p > second) == (pos > second)]
+        kind = _attach(pos, near, after)
         if kind is None:
             return None
-        kpos = min(abs(p - pos) for k, p in free_kinds if k == kind)
+        kpos = min(abs(p - pos) for k, p in near if k == kind)
         # "the model from the Yoon et al. MDD study": MDD describes the study, not the model.
         if any(min(abs(a - pos), abs(b - 1 - pos)) < kpos for a, b in named):
             return None

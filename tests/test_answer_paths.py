@@ -488,3 +488,33 @@ def test_a_modality_before_the_kind_asked_keeps_the_reached_ones_of_it(tmp_path)
         "For the sMRI and genetics datasets used in the harmonization ablation experiment, which atlas is used?"
     )
     assert "FreeSurfer regional measures" in both["answer"] and "Exome calls" in both["answer"]
+
+
+def test_a_value_in_one_clause_is_no_condition_on_a_kind_asked_in_the_next(tmp_path):
+    files = {
+        "configs/experiments/drop.yaml": """
+            id: gene_drop
+            experiment_name: "Gene drop attribution"
+            statistics:
+              test: Wilcoxon signed-rank on per-fold AUC drops
+            references: [lovelace_2025]
+        """,
+        "paper_cards/lovelace.yaml": """
+            id: lovelace_2025
+            title: "Leave-one-gene-out attribution"
+            authors: [Ada Lovelace]
+            year: 2025
+        """,
+        "paper_cards/other.yaml": """
+            id: turing_2024
+            title: "Ranking classifiers"
+            year: 2024
+            tags: [auc]
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "For the gene drop attribution experiment, what test is applied to the per-fold AUC "
+        "drops, and whose paper is the protocol taken from?"
+    )
+    assert "Leave-one-gene-out attribution" in a["answer"]

@@ -371,3 +371,42 @@ def test_words_about_a_card_describe_no_other_card(tmp_path):
     )
     assert "Clinic longitudinal cohort" in a["answer"] and "restricted" in a["answer"]
     assert "Multimodal manifest" not in a["answer"]
+
+
+def test_one_of_a_kind_is_described_by_what_the_sentence_says_of_it(tmp_path):
+    files = {
+        "integration_cards/hub.yaml": """
+            id: hub_fusion
+            name: Hub-token fusion
+            summary: A small set of learnable bottleneck tokens shared between modality encoders.
+            models: [harmony]
+        """,
+        "integration_cards/late.yaml": """
+            id: late_fusion
+            name: Late fusion
+            summary: Concatenate per-modality predictions and fit a small stacker.
+            models: [stacker]
+        """,
+        "model_cards/stacker.yaml": """
+            id: stacker
+            name: StackNet
+            modality: multimodal
+            license:
+              code: MIT
+        """,
+        "model_cards/harmony.yaml": """
+            id: harmony
+            name: HarmonyNet
+            modality: multimodal
+            license:
+              code: CC-BY-NC-SA-4.0
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "One of the fusion patterns we track uses learnable bottleneck tokens shared between "
+        "modality encoders. Which model is the example of it, and under what licence is "
+        "that model's code released?"
+    )
+    assert "HarmonyNet" in a["answer"] and "CC-BY-NC-SA-4.0" in a["answer"]
+    assert "StackNet" not in a["answer"]
