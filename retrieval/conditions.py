@@ -102,3 +102,26 @@ def _written_elsewhere(text: str, attrs: list[Attribute], eid: str, words: list[
         and want <= text_words(a.raw)
         and any(has_word(w, path_words(a.path, eid), True) for w in words)
     ]
+
+
+def held_by(view, kind: str, v) -> bool:
+    """Whether some entity of `kind` holds value `v`."""
+    return any(_value_hits(v, view.attributes(e), e, []) for e in view.by_kind.get(kind, []))
+
+
+def to_holders(view, cons: dict, kinds: list[str]) -> set[str]:
+    """Move each value to the kind that holds it (in place): in "which integration patterns
+    are at 'planned' status for our cohorts?" only the patterns have a 'planned' status.
+    Returns the kinds left with no condition by a move (mere context: "for our cohorts")."""
+    emptied = set()
+    for kind, c in list(cons.items()):
+        for v in list(c.values):
+            if held_by(view, kind, v):
+                continue
+            others = [k for k in dict.fromkeys(kinds) if k != kind and held_by(view, k, v)]
+            if len(others) == 1:
+                c.values.remove(v)
+                cons.setdefault(others[0], Constraints()).values.append(v)
+                if not c:
+                    emptied.add(kind)
+    return emptied

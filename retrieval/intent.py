@@ -176,6 +176,9 @@ def plan(linked: Linked, view) -> Plan:
     seed_kinds = {e.kind for e in seeds}
     free_kinds = [(k, p) for k, p in kinds if k not in seed_kinds or scope or k == list_kind]
     cons = _constraints(linked, free_kinds)
+    from retrieval.conditions import to_holders  # conditions reads Constraints from here
+
+    context_kinds = to_holders(view, cons, [k for k, _ in free_kinds])
     words = [w for w in linked.words if w not in FILLER]
     out = Plan("lookup", seeds, scope, None, None, value_props, words, cons, explain)
     out.list_answer = list_answer
@@ -245,7 +248,7 @@ def plan(linked: Linked, view) -> Plan:
         return out
     # No named entity: filter a kind; a second kind word means a hop between two kinds.
     if not scope:
-        other = [k for k, _ in kinds if k != target]
+        other = [k for k, _ in kinds if k != target and k not in context_kinds]
         out.source_kind = other[0] if other else target
     out.intent = "multi_hop" if out.source_kind != target else "filter"
     return out

@@ -240,3 +240,15 @@ def test_what_share_is_answered_by_a_percentage(tmp_path):
     kb2 = build(tmp_path, files=files)
     a = kb2.ask("What share of the dense baseline's FLOPs did SparseMix need to match its quality?")
     assert "55.8%" in a["answer"]
+
+
+def test_a_value_conditions_the_kind_that_holds_it(tmp_path):
+    files = {
+        "integration_cards/a.yaml": "id: towers\nname: Two towers\nstatus: planned\n",
+        "integration_cards/b.yaml": "id: late\nname: Late fusion\nstatus: adopted\n",
+        "datasets/c.yaml": "id: clinic_2020\nname: Clinic cohort\naccess: restricted\n",
+    }
+    kb2 = build(tmp_path, files=files)
+    # 'planned' is a status of patterns, not of cohorts: "for our cohorts" is context.
+    a = kb2.ask("which integration patterns are still at 'planned' status for our cohorts?")
+    assert "Two towers" in a["answer"] and "Late fusion" not in a["answer"]
