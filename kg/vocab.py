@@ -76,6 +76,11 @@ PROPERTIES: dict[str, dict] = {
         "label": "Related",
     },
     "access": {"paths": ["access"], "type": "string", "label": "Access"},
+    "storage": {
+        "paths": ["storage_location.*", "storage_location", "storage.*", "storage"],
+        "type": "string",
+        "label": "Storage location",
+    },
     "status": {"paths": ["status", "verification_status"], "type": "string", "label": "Status"},
     "last_updated": {"paths": ["last_updated", "created"], "type": "date", "label": "Last updated"},
     "verified": {"paths": ["verified"], "type": "boolean", "label": "Verified"},
@@ -95,6 +100,8 @@ PROPERTIES: dict[str, dict] = {
 # Synonyms people use for properties in questions and in doc-table headers.
 PROPERTY_SYNONYMS: dict[str, str] = {
     "context window": "context_length",
+    "stored": "storage",
+    "storage location": "storage",
     "context size": "context_length",
     "max context": "context_length",
     "sequence length": "context_length",

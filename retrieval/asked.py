@@ -53,6 +53,13 @@ def asked_properties(linked: Linked, props: list[str]) -> list[str]:
     if not asked:
         return _outside_condition(linked, props)
     links = [p for p in linked.properties if asked & set(range(*p.span))]
+    # "where is that corpus <stored>": "where" asks for the property its clause names.
+    wheres = [i for i, t in enumerate(linked.tokens) if t.low == "where"]
+    links += [
+        p
+        for p in linked.properties
+        if any(0 < p.span[0] - w <= 5 for w in wheres) and p not in links and not p.weak
+    ]
     # "Who proposed X, and in which journal …?": the opening "who" (or "how big") asks too.
     links += [p for p in linked.properties if p.span[0] == 0 and p not in links]
     second = second_clause(linked)

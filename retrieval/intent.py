@@ -162,6 +162,7 @@ def plan(linked: Linked, view) -> Plan:
     in_asking = [k for k, p in kinds if p >= asking]
     if asking and own and in_asking and all(k in own for k in in_asking):
         kinds = [kp for kp in kinds if kp[1] >= asking]
+    seeds = _pointed_seeds(linked, seeds, kinds)
     first_kind = kinds[0][1] - main if kinds else 99
     lows = [t.low for t in linked.tokens][main:]
     lead = 2 if lows[1:3] in (["of", "the"], ["of", "these"]) else 0  # "which of the models"
@@ -252,6 +253,17 @@ def plan(linked: Linked, view) -> Plan:
         out.source_kind = other[0] if other else target
     out.intent = "multi_hop" if out.source_kind != target else "filter"
     return out
+
+
+def _pointed_seeds(linked: Linked, seeds: list[EntityLink], kinds) -> list[EntityLink]:
+    """ "Caduceus lists an hg38 corpus among its datasets — where is *that corpus* stored?":
+    the named thing of the kind pointed back at is the one asked about."""
+    last = max((e.span[1] for e in seeds), default=0)
+    toks = linked.tokens
+    pointed = {k for k, p in kinds if p >= last and toks[p - 1].low in ("that", "this")}
+    if pointed and {e.kind for e in seeds} - pointed:
+        return [e for e in seeds if e.kind in pointed] or seeds
+    return seeds
 
 
 def _head_kind(kinds: list[tuple[str, int]], n: int) -> str:

@@ -130,7 +130,9 @@ COMPARE_CUES = re.compile(
 )
 # Questions whose answer is a number: counts, sizes, thresholds and reported metrics.
 QUANTITY_Q = re.compile(
-    r"\bhow (many|much|large|big|long)\b|\bnumber of\b|\bthreshold\b|"
+    r"\bhow (many|much|large|big|long)\b|\bnumber of\b|\b(threshold|cut-?off)\b|"
+    # "… cutoff in millimetres": a unit asked for is a number asked for.
+    r"\bin (milli(metre|meter)s|mm|seconds|ms|hz|minutes|hours|days|gb|base pairs|bp)\b|"
     # A metric asked for ("what AUROC …", "which mean correlation …"), not one named in
     # passing ("what has to be true before an AUC gain counts …").
     r"\b(what|which)('s| is| was| are)?( the| a| an)?( \w+)?\s+"

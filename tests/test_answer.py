@@ -342,6 +342,9 @@ def test_a_setting_asked_as_a_value_wants_a_number(tmp_path):
     assert asks_number("What InfoNCE temperature value is fixed for the aligner?")
     assert asks_number("Which learning rate was used to pretrain it?")
     assert not asks_number("What output dimension and RC handling does it specify?")
+    # A cutoff, or a unit asked for, wants a number too.
+    assert asks_number("What framewise displacement cutoff do we use when censoring frames?")
+    assert asks_number("How long is each run, in seconds?") and asks_number("the TR in ms?")
     kb2 = build(
         tmp_path,
         files={

@@ -252,3 +252,34 @@ def test_a_value_conditions_the_kind_that_holds_it(tmp_path):
     # 'planned' is a status of patterns, not of cohorts: "for our cohorts" is context.
     a = kb2.ask("which integration patterns are still at 'planned' status for our cohorts?")
     assert "Two towers" in a["answer"] and "Late fusion" not in a["answer"]
+
+
+def test_where_that_corpus_is_stored_is_read_on_the_corpus_not_the_model(tmp_path):
+    files = {
+        "model_cards/helix.yaml": """
+            id: helix
+            name: HelixNet
+            modality: genetics
+            how_to_infer:
+              huggingface: load the pretrained checkpoint and pass pretraining windows
+            storage_location:
+              local: /models/helix
+            datasets: [grch38_text]
+        """,
+        "datasets/grch38.yaml": """
+            id: grch38_text
+            name: GRCh38 pretraining corpus
+            modality: genetics
+            storage_location:
+              bucket: gs://genome_barnyard
+            counts:
+              base_pairs: 3_200_000_000
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "HelixNet lists a GRCh38 pretraining corpus among its datasets — where is that corpus "
+        "stored and how many base pairs does it cover?"
+    )
+    assert "gs://genome_barnyard" in a["answer"] and "3200000000" in a["answer"]
+    assert "/models/helix" not in a["answer"]  # the model's own storage is not asked
