@@ -87,6 +87,7 @@ def resolve_descriptions(linked: Linked, view) -> None:
     description two cards fit equally is read again once the others are resolved: "the
     embedding prediction baselines config versus the tabular FM baselines config" names two
     different configs."""
+    _shared_heads(linked)
     pending = _descriptions(linked, view)
     claimed: set[str] = set()
     for _ in range(2):
@@ -100,6 +101,25 @@ def resolve_descriptions(linked: Linked, view) -> None:
         if not claimed:
             break
     linked.entities.sort(key=lambda e: e.span)
+
+
+def _shared_heads(linked: Linked) -> None:
+    """ "the Caduceus gene recipe, the FreeSurfer sMRI recipe and …": a noun written right
+    after a name of some kind is, elsewhere in the question, a word for that kind (in place)."""
+    toks = linked.tokens
+    heads: dict[str, str] = {}
+    starts = {a for _, (a, _) in linked.kinds}
+    for e in linked.entities:
+        b = e.span[1]
+        if b >= len(toks) or b in starts or not toks[b].low.isalpha():
+            continue
+        if toks[b].low not in STOPWORDS and toks[b].stem not in KIND_WORDS:
+            heads[toks[b].stem] = e.kind
+    named = {i for e in linked.entities for i in range(e.span[0], e.span[1] + 1)}
+    for i, t in enumerate(toks):
+        if t.stem in heads and i not in named and i not in starts:
+            linked.kinds.append((heads[t.stem], (i, i + 1)))
+    linked.kinds.sort(key=lambda kp: kp[1])
 
 
 def _descriptions(linked: Linked, view) -> list[tuple]:

@@ -518,3 +518,40 @@ def test_a_value_in_one_clause_is_no_condition_on_a_kind_asked_in_the_next(tmp_p
         "drops, and whose paper is the protocol taken from?"
     )
     assert "Leave-one-gene-out attribution" in a["answer"]
+
+
+def test_a_noun_after_a_named_strategy_names_that_kind_in_the_rest_of_the_list(tmp_path):
+    files = {
+        "integration_cards/strategies.yaml": """
+            id: embedding_strategies
+            name: Embedding strategies
+            strategies:
+              helix_rc_v1:
+                name: HelixNet gene embeddings, RC-averaged
+                modality: genetics
+                model: helixnet
+                projector:
+                  type: PCA
+                  dim: 256
+              tessera_roi_v1:
+                name: Tessera ROI features, residualised and PCA-projected
+                modality: smri
+                projector:
+                  type: PCA
+                  dim: 64
+              cortex_run_v1:
+                name: CortexLM run embeddings averaged per subject
+                modality: fmri
+                model: cortexlm
+                projector:
+                  type: PCA
+                  dim: 128
+        """,
+        "model_cards/helixnet.yaml": "id: helixnet\nname: HelixNet\nmodality: genetics\n",
+        "model_cards/cortexlm.yaml": "id: cortexlm\nname: CortexLM\nmodality: fmri\n",
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "what PCA width do the helixnet gene recipe and the tessera sMRI recipe each project to?"
+    )
+    assert "256" in a["answer"] and "64" in a["answer"]
