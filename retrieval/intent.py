@@ -30,6 +30,7 @@ from retrieval.lexicon import (
     LIST_START,
     ONE_WORDS,
     WHICH_ONES,
+    WHY,
 )
 from retrieval.linking import EntityLink, Linked
 from retrieval.mentions import refine_mentions
@@ -121,7 +122,9 @@ def plan(linked: Linked, view) -> Plan:
     narrower = qualified_properties(linked, props)
     props = list(dict.fromkeys(narrower.get(p, p) for p in props))
     kinds = _kind_positions(linked)
-    value_props = [p for p in props if p not in REF_KINDS]
+    # "…, so why do we still average … for the Ph checkpoint?": a reason is asked, not the
+    # property named on the way.
+    value_props = [p for p in props if p not in REF_KINDS and not WHY.search(q)]
     second = second_clause(linked)
     for p in linked.properties:
         # "…, and what sequence length were they pretrained on?": the length is asked, not

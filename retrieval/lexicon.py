@@ -153,7 +153,7 @@ ABSENCE = re.compile(
     re.IGNORECASE,
 )
 WHY = re.compile(
-    r"(^|[,;:.?!]\s*)(why|how come)\b|\bwhat (is|are) the (main |key )?(reasons?|rationale|causes?)\b|"
+    r"(^|[,;:.?!]\s*)((so|then|but) )?(why|how come)\b|\bwhat (is|are) the (main |key )?(reasons?|rationale|causes?)\b|"
     r"\bwhat(?:'s| is)? (causes|caused|causing)\b|"
     r"^\s*what (main |key )?(reasons?|rationale)\b|"
     r"\b(reasons?|reasoning|rationale|justification|motivation) (for|behind)\b",

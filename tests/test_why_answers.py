@@ -142,3 +142,31 @@ def test_what_causes_after_a_sentence_of_context_is_a_why_question(tmp_path):
         "the files still be used for training?"
     )
     assert "CastError" in a["answer"] and "extra column" in a["answer"]
+
+
+def test_a_property_named_in_a_why_question_is_not_what_is_asked(tmp_path):
+    files = {
+        "model_cards/strand.yaml": """
+            id: strand
+            name: StrandNet
+            modality: genetics
+            checkpoints:
+              - name: strand-ph-131k
+              - name: strand-ps-131k
+        """,
+        "docs/rc.md": """
+            # Averaging both strands with StrandNet
+
+            ## The post-hoc checkpoint
+            The post-hoc StrandNet variant is trained with RC augmentation and made invariant by
+            combining both strands at inference. Averaging the two passes is that
+            combination, so it is required, not optional.
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "StrandNet is supposed to be RC-equivariant, so why do we still average forward and "
+        "reverse-complement passes for the post-hoc checkpoint?"
+    )
+    assert "required, not optional" in a["answer"]
+    assert "strand-ps-131k" not in a["answer"]
