@@ -26,6 +26,7 @@ _PRONOUNS = {"it", "they", "them", "these", "those", "this", "that"}
 _NEUTRAL = {"longer", "shorter", "larger", "bigger", "smaller", "maximum", "max", "total", "input"}
 
 
+_DO = {"do", "does", "did"}
 _YES_NO = {"is", "are", "does", "do", "can", "should", "must", "was", "were"}
 _CONDITION_WORDS = {"if", "when", "unless", "once", "while", "for", "with"}
 
@@ -53,12 +54,15 @@ def asked_properties(linked: Linked, props: list[str]) -> list[str]:
     if not asked:
         return _outside_condition(linked, props)
     links = [p for p in linked.properties if asked & set(range(*p.span))]
-    # "where is that corpus <stored>": "where" asks for the property its clause names.
-    wheres = [i for i, t in enumerate(linked.tokens) if t.low == "where"]
+    # "where is that corpus <stored>", "how does each <tokenize> DNA": the property named by
+    # the verb of a where- or how-do clause is asked.
+    lows = [t.low for t in linked.tokens]
+    opens = [i for i, w in enumerate(lows) if w == "where"]
+    opens += [i for i, w in enumerate(lows[:-1]) if w == "how" and lows[i + 1] in _DO]
     links += [
         p
         for p in linked.properties
-        if any(0 < p.span[0] - w <= 5 for w in wheres) and p not in links and not p.weak
+        if any(0 < p.span[0] - w <= 5 for w in opens) and p not in links and not p.weak
     ]
     # "Who proposed X, and in which journal …?": the opening "who" (or "how big") asks too.
     links += [p for p in linked.properties if p.span[0] == 0 and p not in links]

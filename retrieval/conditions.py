@@ -54,7 +54,9 @@ def meets(
     for alternatives in groups.values():
         hits = []
         for v in alternatives:
-            hits = hits or _value_hits(v, attrs, eid, words)
+            # "which models tokenize at single-nucleotide resolution": the value may be
+            # written under the property asked (`tokenizer.type`) as under a word.
+            hits = hits or _value_hits(v, attrs, eid, [*words, *props])
         if not hits:
             return False, []
         evidence.extend(hits[:1])

@@ -283,3 +283,46 @@ def test_where_that_corpus_is_stored_is_read_on_the_corpus_not_the_model(tmp_pat
     )
     assert "gs://genome_barnyard" in a["answer"] and "3200000000" in a["answer"]
     assert "/models/helix" not in a["answer"]  # the model's own storage is not asked
+
+
+def test_how_each_tokenizes_asks_for_the_tokenizer(tmp_path):
+    card = """
+        id: {id}
+        name: {name}
+        modality: genetics
+        arch:
+          parameters: {params}
+        tokenizer:
+          type: {tok}
+        license:
+          code: {lic}
+        tags: [{tag}]
+    """
+    files = {
+        "model_cards/a.yaml": card.format(
+            id="rcnet",
+            name="RCNet",
+            params="7.7M",
+            tok="character-level (single nucleotide)",
+            lic="Apache-2.0",
+            tag="long-context",
+        ),
+        "model_cards/b.yaml": card.format(
+            id="bpenet", name="BPENet", params="117M", tok="BPE", lic="MIT", tag="bpe"
+        ),
+        "model_cards/c.yaml": card.format(
+            id="hyena_like",
+            name="HyenaLike",
+            params="6.6M",
+            tok="character-level (single nucleotide)",
+            lic="MIT",
+            tag="single-nucleotide",
+        ),
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask("RCNet vs BPENet: how does each tokenize DNA, and what licences are they under?")
+    for value in ("character-level", "BPE", "Apache-2.0", "MIT"):
+        assert value in a["answer"]
+    # The value may stand under the property asked as well as in a tag.
+    b = kb2.ask("Which DNA models tokenize at single-nucleotide resolution?")
+    assert "RCNet" in b["answer"] and "HyenaLike" in b["answer"] and "BPENet" not in b["answer"]
