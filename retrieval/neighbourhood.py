@@ -38,6 +38,7 @@ SKIPPED_KINDS = {"doc", "modality"}  # docs answer through passages; modalities 
 MAX_DEPTH = 2
 MAX_REACHED = 60  # entities read at most: a hub (a registry) must not flood the walk
 DEPTH_WEIGHT = (1.0, 0.85, 0.7)
+_GENERIC_HEADS = {"feature", "value", "item", "entry", "entrie", "number", "count"}
 
 
 def _reach(view, seeds: list[str]) -> dict[str, list[tuple[str, str, object]]]:
@@ -113,8 +114,11 @@ def _read(plan: Plan, linked: Linked, view, named: list[str]) -> _Question:
         if head.stem in kind_words and not counted:
             continue  # "which DNA model's <paper>": a kind the hop answers, not a field
         stems = [linked.tokens[i].stem for i in g]
-        groups.append([w for w in stems if (w not in skip or counted) and len(w) > 1])
-        counts |= {head.stem} if counted else set()
+        kept = [w for w in stems if (w not in skip or counted) and len(w) > 1]
+        if len(kept) > 1 and kept[-1] in _GENERIC_HEADS:
+            kept = kept[:-1]  # "how many ROI <features>": the ROIs are counted
+        groups.append(kept)
+        counts |= {kept[-1]} if counted and kept else set()
     asked = list(dict.fromkeys(g[-1] for g in groups if g))
     mods = [w for g in groups for w in g[:-1] if w not in asked]
     rest = [w for w in [*mods, *plan.words] if w not in skip and w not in asked and len(w) > 1]
@@ -137,7 +141,9 @@ def _candidates(q: _Question, plan: Plan, linked: Linked, view, seeds: list[str]
         for p in q.props:
             out += [(p, len(path), f, eid) for f in property_facts(p, attrs, src)[:1]]
         for w in (w for w in q.slots if w not in q.props):
-            for sc, f in word_facts([w], list(q.rest), attrs, src, 3, numeric=q.numeric):
+            # "Which atlas …, and how many ROIs …?": only the counted part wants a number.
+            numeric = q.numeric and (w in q.counted or not q.counted)
+            for sc, f in word_facts([w], list(q.rest), attrs, src, 3, numeric=numeric):
                 if sc >= 0.6 and key_word(w, _key_words(f)) and not ABSENCE.search(f.text):
                     out.append((w, len(path), f, eid))
     return out
@@ -184,8 +190,8 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
         depth = max(depth, best[1])
         if all(best[2].lines != f.lines or best[3] != e for f, e in chosen):
             chosen.append((best[2], best[3]))
-    if not depth:
-        return None  # the seeds' own fields: the plan's own reading already had those
+    if not depth and len(chosen) < 2:
+        return None  # a seed's own field: the plan's own reading already had it
     strength = min(e.score for e in plan.seeds) * DEPTH_WEIGHT[depth]
     ents = list(dict.fromkeys([*seeds, *(eid for _, eid in chosen)]))
     return GraphAnswer("multi_hop", "", _blocks(view, chosen, paths, seeds[0]), ents, strength)

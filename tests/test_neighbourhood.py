@@ -172,3 +172,30 @@ def test_how_many_of_a_kind_is_answered_by_a_count_not_by_a_relations_label(kb):
     # The relation "uses dataset" names the word; only "datasets: 14" answers how many.
     a = kb.ask("Which model uses the Orbit benchmark suite, and how many datasets does it hold?")
     assert "Lyra" in a["answer"] and "14" in a["answer"]
+
+
+def test_each_part_of_a_question_is_read_in_the_named_cards_own_fields(tmp_path):
+    files = {
+        "configs/experiments/ablation.yaml": """
+            id: ablation
+            experiment_name: "Harmonization Ablation: sMRI FreeSurfer"
+            datasets: [fs_rois]
+        """,
+        "datasets/fs_rois.yaml": """
+            id: fs_rois
+            name: UKB sMRI FreeSurfer-derived ROIs
+            modality: smri
+            summary: Structural MRI ROI features extracted with FreeSurfer for UKB subjects.
+            required_columns: [eid, roi_id, roi_feature_vector]
+            parcellation:
+              atlas: Desikan-Killiany
+              n_rois: 176
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    # Only the counted part wants a number; "ROI features" counts the ROIs.
+    a = kb2.ask(
+        "The sMRI harmonization ablation runs on a FreeSurfer ROI dataset. Which atlas does "
+        "that dataset use and how many ROI features are there?"
+    )
+    assert "Desikan-Killiany" in a["answer"] and "176" in a["answer"]
