@@ -127,6 +127,20 @@ def _holds(word: str, s) -> bool:
     return has_word(word, s.words()) or (word in _SHARE_WORDS and "%" in s.text)
 
 
+# "Why can't X …?" is answered by what limits X: its limitations, what it requires.
+_WHY_NOT = re.compile(
+    r"\bwhy (can't|cannot|can not|couldn't|won't|doesn't|don't|isn't|not)\b", re.I
+)
+_LIMITS = re.compile(
+    r"\b(limitations?|caveats?|requires?|required|only up to|at most|max(imum)?)\b", re.I
+)
+
+
+def _gives_reason(question: str, text: str) -> bool:
+    """A reason for "why …?", or for "why can't …?" a limit."""
+    return bool(REASON.search(text) or (_WHY_NOT.search(question) and _LIMITS.search(text)))
+
+
 def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], view) -> float:
     """How well the best sentence covers the question's words (0..1), lowered when no
     sentence names what the question is about or what it asks for."""
@@ -158,7 +172,7 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
         # The answer stands under a heading naming what is asked ("Limitations"), or, for
         # "why …?", in a section of reasons or the opening of a doc titled "Why …".
         conf = min(1.0, max(conf + 0.15, 0.5))
-    elif why and any(REASON.search(f"{s.heading} {s.text}") for s in backed):
+    elif why and any(_gives_reason(linked.question, f"{s.heading} {s.text}") for s in backed):
         conf = min(1.0, conf + 0.15)  # "why …?" answered by a "because …" about it
     elif any(cued(linked.question, s.text) for s in backed):
         # "Anything to watch out for with X?" answered by what X's own text says to avoid;

@@ -170,3 +170,26 @@ def test_a_property_named_in_a_why_question_is_not_what_is_asked(tmp_path):
     )
     assert "required, not optional" in a["answer"]
     assert "strand-ps-131k" not in a["answer"]
+
+
+def test_why_cannot_is_answered_by_what_limits_it(tmp_path):
+    files = {
+        "model_cards/tab.yaml": """
+            id: tabnet_fm
+            name: TabFM
+            modality: tabular
+            summary: In-context learner for small tables.
+            limitations:
+              - Published benchmarks cover at most 10k samples; a 40k cohort requires chunking.
+        """,
+        "datasets/cohort.yaml": """
+            id: big_cohort
+            name: Big cohort
+            summary: About 40k subjects with imaging and genetics.
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "We have ~40k subjects. Why can't TabFM just be run on the whole cohort in one pass?"
+    )
+    assert "requires chunking" in a["answer"]
