@@ -14,10 +14,12 @@ from retrieval.fillers import FILLER
 from retrieval.lexicon import (
     ABSENCE,
     FRAME_WORDS,
+    LIMITS,
     REASON,
     REASONS_HEADING,
     WEAK_CUES,
     WHY,
+    WHY_NOT,
     asks_number,
     cued,
     property_phrases,
@@ -127,18 +129,9 @@ def _holds(word: str, s) -> bool:
     return has_word(word, s.words()) or (word in _SHARE_WORDS and "%" in s.text)
 
 
-# "Why can't X …?" is answered by what limits X: its limitations, what it requires.
-_WHY_NOT = re.compile(
-    r"\bwhy (can't|cannot|can not|couldn't|won't|doesn't|don't|isn't|not)\b", re.I
-)
-_LIMITS = re.compile(
-    r"\b(limitations?|caveats?|requires?|required|only up to|at most|max(imum)?)\b", re.I
-)
-
-
-def _gives_reason(question: str, text: str) -> bool:
-    """A reason for "why …?", or for "why can't …?" a limit."""
-    return bool(REASON.search(text) or (_WHY_NOT.search(question) and _LIMITS.search(text)))
+def _gives_reason(question: str, text: str, reasons: re.Pattern[str] = REASON) -> bool:
+    """A reason for "why …?" (`reasons` finds one), or for "why can't …?" a limit."""
+    return bool(reasons.search(text) or (WHY_NOT.search(question) and LIMITS.search(text)))
 
 
 def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], view) -> float:
@@ -166,7 +159,12 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
     if any(
         (heads and text_answers.titled(s.heading, heads))
         or text_answers.echoes(s.heading, linked)
-        or (why and (REASONS_HEADING.search(s.heading) or opens_why_doc(s.chunk)))
+        or (
+            why
+            and (
+                _gives_reason(linked.question, s.heading, REASONS_HEADING) or opens_why_doc(s.chunk)
+            )
+        )
         for s in backed
     ):
         # The answer stands under a heading naming what is asked ("Limitations"), or, for

@@ -175,6 +175,17 @@ def asks_number(question: str) -> bool:
 
 # Where reasons are written: "Reasons", "Rationale", "Why …", "because …".
 REASON = re.compile(r"\b(reasons?|rationale|why|because|motivation|so that|since)\b", re.I)
+# "Why can't / wouldn't I …?" is answered by what limits the thing: its limitations, what
+# it requires; a section of limitations holds those reasons.
+WHY_NOT = re.compile(
+    r"\bwhy (can't|cannot|can not|couldn't|won't|wouldn't|shouldn't|doesn't|don't|isn't|not)\b",
+    re.I,
+)
+LIMITS = re.compile(
+    r"\b(limitations?|caveats?|drawbacks?|downsides?|requires?|required|only up to|at most|"
+    r"max(imum)?|overkill)\b",
+    re.I,
+)
 # A heading over reasons: named so, or saying what goes wrong without the thing explained.
 REASONS_HEADING = re.compile(
     rf"{REASON.pattern}|\b(goes|go|went) wrong\b|\bwithout (it|them|this)\b|"

@@ -22,10 +22,12 @@ from retrieval.lexicon import (
     EXPLAIN_START,
     FRAME_WORDS,
     HEADING_SYNONYMS,
+    LIMITS,
     POINTER,
     REASON,
     REASONS_HEADING,
     WHY,
+    WHY_NOT,
     asks_number,
     cued,
 )
@@ -190,11 +192,17 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         return []
     boost = boost_ids(linked, view)
     why = bool(WHY.search(question))
+    why_not = bool(WHY_NOT.search(question))
+
+    def reasons_heading(heading: str) -> bool:
+        # "Why wouldn't I just use X?": its "Limitations" section holds the reasons.
+        return bool(REASONS_HEADING.search(heading) or (why_not and LIMITS.search(heading)))
+
     hits = index.search(question, k=REASON_DEPTH if why else k, entity_ids=boost)
     if why:
         # "Why …?": a section titled as reasons ("Why this applies to genes × brain") is
         # read even when a few more passages outrank it.
-        titled_reasons = [h for h in hits[k:] if REASONS_HEADING.search(section_heading(h.chunk))]
+        titled_reasons = [h for h in hits[k:] if reasons_heading(section_heading(h.chunk))]
         hits = hits[:k] + titled_reasons[:REASON_EXTRA]
     weights = question_weights(linked, view.idf())
     cover = partial(covered, weights)
@@ -245,7 +253,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
             score += 0.25 if text_words(local) <= asked_all else 0.1
         elif echoes(local, linked):
             score += 0.2
-        elif why and (REASONS_HEADING.search(local) or opens_why_doc(c)):
+        elif why and (reasons_heading(local) or opens_why_doc(c)):
             # "why …?" is answered by a section of reasons, or by the opening of a doc
             # titled "Why …".
             score += 0.3
@@ -276,7 +284,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         for text, local in units + ([summary] if summary else []):
             named = next((e for e, n in names.items() if n and n <= text_words(text)), None)
             add(text, local, c, rank, chunk_cover, named or (None if broad else about))
-        if why and summary and REASONS_HEADING.search(summary[1]) and scored[first:]:
+        if why and summary and reasons_heading(summary[1]) and scored[first:]:
             # "Why …?" over a section of reasons: the list of all of them stands above any one.
             lead = next((x for x in scored[first:] if x.text == summary[0]), None)
             if lead is not None:

@@ -193,3 +193,35 @@ def test_why_cannot_is_answered_by_what_limits_it(tmp_path):
         "We have ~40k subjects. Why can't TabFM just be run on the whole cohort in one pass?"
     )
     assert "requires chunking" in a["answer"]
+
+
+def test_why_would_i_not_use_it_is_answered_by_its_limitations_section(tmp_path):
+    files = {
+        "model_cards/vortex.yaml": """
+            id: vortex
+            name: Vortex-9
+            modality: genetics
+            arch:
+              context_length: 1000000
+            summary_md_path: docs/vortex.md
+        """,
+        "docs/vortex.md": """
+            # Vortex-9 guide
+
+            ## Strengths
+            - Ultra-long context: one million tokens capture distal regulatory elements.
+            - Whole-locus modelling: no need to pick regulatory windows by hand.
+
+            ## Limitations
+            - Memory: the full context needs 80GB GPUs.
+            - Overkill for coding sequences: most genes are under 10kb.
+
+            ## When to use it
+            - Use it for gene embeddings when regulatory context matters.
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "Why wouldn't I just use Vortex-9 for every gene embedding, given its huge context?"
+    )
+    assert "80GB" in a["answer"] and "Overkill" in a["answer"]
