@@ -24,7 +24,6 @@ from retrieval.asked import (
 from retrieval.described import compared_alike
 from retrieval.fillers import FILLER
 from retrieval.lexicon import (
-    COMPARE_CUES,
     EXPLAIN_START,
     KIND_WORDS,
     LIST_START,
@@ -35,6 +34,7 @@ from retrieval.lexicon import (
 from retrieval.linking import EntityLink, Linked
 from retrieval.mentions import refine_mentions
 from retrieval.quantities import Quantity
+from retrieval.seed_reading import compare_cue, either, pointed_seeds, possessor
 
 INTENTS = ("lookup", "filter", "relation", "compare", "multi_hop", "text")
 # Properties whose values are other entities: asking for them asks for that kind.
@@ -165,7 +165,7 @@ def plan(linked: Linked, view) -> Plan:
     in_asking = [k for k, p in kinds if p >= asking]
     if asking and own and in_asking and all(k in own for k in in_asking):
         kinds = [kp for kp in kinds if kp[1] >= asking]
-    seeds = _pointed_seeds(linked, seeds, kinds)
+    seeds = pointed_seeds(linked, seeds, kinds)
     first_kind = kinds[0][1] - main if kinds else 99
     lows = [t.low for t in linked.tokens][main:]
     lead = 2 if lows[1:3] in (["of", "the"], ["of", "these"]) else 0  # "which of the models"
@@ -190,10 +190,10 @@ def plan(linked: Linked, view) -> Plan:
     # Two names of one entity ("Caduceus-PS and Caduceus-Ph", variants of Caduceus) compare
     # no two cards: the passages that set the variants side by side answer.
     distinct = len({e.id for e in seeds}) >= 2
-    if distinct and (COMPARE_CUES.search(q) or _either(linked, seeds)):
+    if distinct and (compare_cue(linked, seeds) or either(linked, seeds)):
         out.intent = "compare"
         # "GENERator's RefSeq … with Evo 2's OpenGenome2": the possessed things are compared.
-        heads = [e for e in seeds if not _possessor(e, seeds)]
+        heads = [e for e in seeds if not possessor(e, seeds)]
         if len(heads) >= 2:
             out.seeds = heads
         out.seeds = compared_alike(linked, view, out.seeds)
@@ -258,17 +258,6 @@ def plan(linked: Linked, view) -> Plan:
     return out
 
 
-def _pointed_seeds(linked: Linked, seeds: list[EntityLink], kinds) -> list[EntityLink]:
-    """ "Caduceus lists an hg38 corpus among its datasets — where is *that corpus* stored?":
-    the named thing of the kind pointed back at is the one asked about."""
-    last = max((e.span[1] for e in seeds), default=0)
-    toks = linked.tokens
-    pointed = {k for k, p in kinds if p >= last and toks[p - 1].low in ("that", "this")}
-    if pointed and {e.kind for e in seeds} - pointed:
-        return [e for e in seeds if e.kind in pointed] or seeds
-    return seeds
-
-
 def _head_kind(kinds: list[tuple[str, int]], n: int) -> str:
     """The kind at `kinds[n]`, or the last of the kind words written right after it: in
     "which methods papers" the papers are asked for."""
@@ -277,21 +266,6 @@ def _head_kind(kinds: list[tuple[str, int]], n: int) -> str:
     while pos + 1 in at:
         pos += 1
     return at[pos]
-
-
-def _possessor(e: EntityLink, seeds: list[EntityLink]) -> bool:
-    """ "GENERator's" right before another named thing ("GENERator's RefSeq")."""
-    return e.text.endswith(("'s", "’s")) and any(o.span[0] == e.span[1] for o in seeds)
-
-
-def _either(linked: Linked, seeds: list[EntityLink]) -> bool:
-    """ "…, Caduceus or GENERator?": two named things offered as alternatives."""
-    spans = sorted(e.span for e in seeds)
-    lows = [t.low for t in linked.tokens]
-    return any(
-        lows[a[1] : b[0]] in (["or"], ["or", "the"], ["vs"], ["versus"])
-        for a, b in zip(spans, spans[1:], strict=False)
-    )
 
 
 def _definition(linked: Linked, value_props: list[str]) -> bool:

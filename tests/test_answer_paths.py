@@ -555,3 +555,32 @@ def test_a_noun_after_a_named_strategy_names_that_kind_in_the_rest_of_the_list(t
         "what PCA width do the helixnet gene recipe and the tessera sMRI recipe each project to?"
     )
     assert "256" in a["answer"] and "64" in a["answer"]
+
+
+def test_a_vs_inside_a_described_name_compares_nothing(tmp_path):
+    files = {
+        "configs/experiments/pc.yaml": """
+            id: partial_corr
+            experiment_name: "Partial correlations: brain embedding axes vs behaviour"
+            embedding_strategies:
+              fmri: run_cls_v1
+        """,
+        "integration_cards/strategies.yaml": """
+            id: strategies
+            name: Embedding strategies
+            strategies:
+              run_cls_v1:
+                name: CortexLM run embeddings averaged per subject
+                modality: fmri
+                model: cortexlm
+        """,
+        "model_cards/cortexlm.yaml": "id: cortexlm\nname: CortexLM\nmodality: fmri\n",
+        "docs/fmri.md": "# Functional MRI features\n\nParcel time series go to CortexLM.\n",
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "In the brain-vs-behaviour partial correlation experiment, which embedding strategy "
+        "produces the fMRI features, and which foundation model is behind it?"
+    )
+    assert a["intent"] != "compare"
+    assert "run_cls_v1" in a["answer"] and "CortexLM" in a["answer"]

@@ -1,0 +1,45 @@
+"""How the named things of a question are read: which of them the question is about
+("where is *that corpus* stored" is about the corpus), and whether they are compared
+("X vs Y", "X or Y?", not the "vs" inside a name like "the brain-vs-behaviour experiment")."""
+
+from __future__ import annotations
+
+from retrieval.lexicon import COMPARE_CUES
+from retrieval.links import EntityLink, Linked
+
+
+def compare_cue(linked: Linked, seeds: list[EntityLink]) -> bool:
+    """A word asking for a comparison outside the names ("the brain-*vs*-behaviour
+    experiment" names one experiment; it compares nothing)."""
+    toks = linked.tokens
+    inside = [(toks[e.span[0]].start, toks[e.span[1] - 1].end) for e in seeds]
+    return any(
+        not any(a <= m.start() < b for a, b in inside)
+        for m in COMPARE_CUES.finditer(linked.question)
+    )
+
+
+def pointed_seeds(linked: Linked, seeds: list[EntityLink], kinds) -> list[EntityLink]:
+    """ "Caduceus lists an hg38 corpus among its datasets — where is *that corpus* stored?":
+    the named thing of the kind pointed back at is the one asked about."""
+    last = max((e.span[1] for e in seeds), default=0)
+    toks = linked.tokens
+    pointed = {k for k, p in kinds if p >= last and toks[p - 1].low in ("that", "this")}
+    if pointed and {e.kind for e in seeds} - pointed:
+        return [e for e in seeds if e.kind in pointed] or seeds
+    return seeds
+
+
+def possessor(e: EntityLink, seeds: list[EntityLink]) -> bool:
+    """ "GENERator's" right before another named thing ("GENERator's RefSeq")."""
+    return e.text.endswith(("'s", "’s")) and any(o.span[0] == e.span[1] for o in seeds)
+
+
+def either(linked: Linked, seeds: list[EntityLink]) -> bool:
+    """ "…, Caduceus or GENERator?": two named things offered as alternatives."""
+    spans = sorted(e.span for e in seeds)
+    lows = [t.low for t in linked.tokens]
+    return any(
+        lows[a[1] : b[0]] in (["or"], ["or", "the"], ["vs"], ["versus"])
+        for a, b in zip(spans, spans[1:], strict=False)
+    )
