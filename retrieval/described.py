@@ -196,7 +196,16 @@ def _conjuncts(linked: Linked, a: int, used: set[int]) -> list[tuple[int, int]]:
     the items no link covers, when there are two items or more."""
     toks, q = linked.tokens, linked.question
     items, hi, k = [], a, a - 1
-    while k >= 0 and toks[k].low not in _OPENERS and a - k <= 16:
+
+    def item_article(k: int) -> bool:
+        # "…, the FreeSurfer sMRI and the BrainLM fMRI strategies": an article opening a
+        # conjunct, not the list.
+        before = q[toks[k - 1].end : toks[k].start] if k > 0 else ""
+        return (
+            toks[k].low == "the" and k > 0 and (toks[k - 1].low in ("and", "or") or "," in before)
+        )
+
+    while k >= 0 and (toks[k].low not in _OPENERS or item_article(k)) and a - k <= 16:
         if toks[k].low in ("and", "or"):
             items.append((k + 1, hi))
             hi = k

@@ -520,9 +520,8 @@ def test_a_value_in_one_clause_is_no_condition_on_a_kind_asked_in_the_next(tmp_p
     assert "Leave-one-gene-out attribution" in a["answer"]
 
 
-def test_a_noun_after_a_named_strategy_names_that_kind_in_the_rest_of_the_list(tmp_path):
-    files = {
-        "integration_cards/strategies.yaml": """
+_STRATEGY_FILES = {
+    "integration_cards/strategies.yaml": """
             id: embedding_strategies
             name: Embedding strategies
             strategies:
@@ -533,8 +532,8 @@ def test_a_noun_after_a_named_strategy_names_that_kind_in_the_rest_of_the_list(t
                 projector:
                   type: PCA
                   dim: 256
-              tessera_roi_v1:
-                name: Tessera ROI features, residualised and PCA-projected
+              smri_volume_pca_v1:
+                name: Regional volume features, residualised and PCA-projected
                 modality: smri
                 projector:
                   type: PCA
@@ -546,15 +545,29 @@ def test_a_noun_after_a_named_strategy_names_that_kind_in_the_rest_of_the_list(t
                 projector:
                   type: PCA
                   dim: 128
-        """,
-        "model_cards/helixnet.yaml": "id: helixnet\nname: HelixNet\nmodality: genetics\n",
-        "model_cards/cortexlm.yaml": "id: cortexlm\nname: CortexLM\nmodality: fmri\n",
-    }
-    kb2 = build(tmp_path, files=files)
+    """,
+    "model_cards/helixnet.yaml": "id: helixnet\nname: HelixNet\nmodality: genetics\n",
+    "model_cards/cortexlm.yaml": "id: cortexlm\nname: CortexLM\nmodality: fmri\n",
+}
+
+
+def test_a_noun_after_a_named_strategy_names_that_kind_in_the_rest_of_the_list(tmp_path):
+    kb2 = build(tmp_path, files=_STRATEGY_FILES)
     a = kb2.ask(
-        "what PCA width do the helixnet gene recipe and the tessera sMRI recipe each project to?"
+        "what PCA width do the helixnet gene recipe and the regional volume sMRI recipe each "
+        "project to?"
     )
     assert "256" in a["answer"] and "64" in a["answer"]
+
+
+def test_items_of_a_written_out_list_may_each_open_with_an_article(tmp_path):
+    kb2 = build(tmp_path, files=_STRATEGY_FILES)
+    a = kb2.ask(
+        "What PCA dimensionality do the HelixNet gene embedding, the regional volume sMRI "
+        "and the CortexLM fMRI strategies project down to?"
+    )
+    assert "256" in a["answer"] and "64" in a["answer"]
+    assert "smri_volume_pca_v1" in a["entities"]  # read as a description of one strategy
 
 
 def test_a_vs_inside_a_described_name_compares_nothing(tmp_path):
