@@ -6,7 +6,7 @@ from retrieval.lexicon import ONE_WORDS
 # Words that carry no constraint of their own (verbs and fillers of questions).
 NAMING = {"named", "called"}  # "a named pipeline": one that has a name, not its name field
 # "uses a specific strategy": one strategy, not one described as specific.
-DETERMINERS = {"specific", "particular", "certain", "single"}
+DETERMINERS = {"specific", "particular", "certain", "single", "two", "three", "four", "several"}
 FILLER = {
     *NAMING,
     *DETERMINERS,

@@ -148,6 +148,8 @@ def quantities(question: str, skip: list[tuple[int, int]] = ()) -> list[Quantity
             n = int(num)
             if 1900 <= n <= 2100 or re.match(r"-\d", question[m.end() :]):
                 continue
+            if len(num) == 2 and question[: m.start()].endswith(("'", "’")):
+                continue  # "BIOKDD'25": a year, not a size
         value = _number(num, mult)
         before = question[: m.start()].lower().rstrip()
         after = question[m.end() :].lower()

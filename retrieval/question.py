@@ -100,6 +100,8 @@ def name_like(tok: Token, position: int) -> bool:
 def in_sentence(question: str, tok: Token, i: int) -> int:
     """The token's position for `name_like`: 0 at the start of a later sentence too ("….
     Anything I should watch out for?" capitalises a plain word)."""
+    if question[tok.end :].lstrip().lower().startswith("et al"):
+        return max(i, 1)  # "Yoon et al. …" opening a question: a surname all the same
     return 0 if question[: tok.start].rstrip().endswith((".", "?", "!")) else i
 
 

@@ -326,3 +326,8 @@ def test_how_each_tokenizes_asks_for_the_tokenizer(tmp_path):
     # The value may stand under the property asked as well as in a tag.
     b = kb2.ask("Which DNA models tokenize at single-nucleotide resolution?")
     assert "RCNet" in b["answer"] and "HyenaLike" in b["answer"] and "BPENet" not in b["answer"]
+
+
+def test_a_number_word_before_a_kind_counts_it_and_describes_nothing(kb):
+    a = kb.ask("Which two genetics models have a context length above 50000?")
+    assert "StrandNet" in a["answer"] and "KmerGen" in a["answer"]

@@ -194,6 +194,9 @@ def test_a_paper_described_by_its_authors_and_topic_is_that_paper(kb):
     a = kb.ask("In which venue did Marsh et al.'s adversarial unlearning paper appear?")
     assert "NeuroImage" in a["answer"]
     assert "Biostatistics" not in a["answer"]
+    # A surname opening the question is a name all the same ("Marsh et al. (2021) …").
+    b = kb.ask("Marsh et al. wrote about adversarial unlearning. In which venue did it appear?")
+    assert "NeuroImage" in b["answer"] and "Biostatistics" not in b["answer"]
 
 
 def test_a_description_that_fits_several_cards_names_none(kb):

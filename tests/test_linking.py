@@ -122,6 +122,7 @@ def test_numbers_with_comparisons_and_units():
     assert (q.value, q.op) == (1e11, ">")
     assert quantities("Which cards were updated on 2025-11-18?") == []  # a date, not a size
     assert quantities("papers from 2023") == []  # a year is a value
+    assert quantities("Yoon et al. (BIOKDD'25) used DNA models") == []  # '25 is a year
 
 
 def test_names_the_kb_lacks_are_reported(linker):
