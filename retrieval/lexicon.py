@@ -174,7 +174,10 @@ def asks_number(question: str) -> bool:
 
 
 # Where reasons are written: "Reasons", "Rationale", "Why …", "because …".
-REASON = re.compile(r"\b(reasons?|rationale|why|because|motivation|so that|since)\b", re.I)
+# "Principle: prefer late integration first" gives a reason; a heading "Integration Principles" no.
+REASON = re.compile(
+    r"\b(reasons?|rationale|why|because|motivation|principles?(?=\s*:)|so that|since)\b", re.I
+)
 # "Why can't / wouldn't I …?" is answered by what limits the thing: its limitations, what
 # it requires; a section of limitations holds those reasons.
 WHY_NOT = re.compile(

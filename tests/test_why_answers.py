@@ -225,3 +225,24 @@ def test_why_would_i_not_use_it_is_answered_by_its_limitations_section(tmp_path)
         "Why wouldn't I just use Vortex-9 for every gene embedding, given its huge context?"
     )
     assert "80GB" in a["answer"] and "Overkill" in a["answer"]
+
+
+def test_a_principle_stated_for_a_choice_is_its_reason(tmp_path):
+    files = {
+        "docs/plan.md": """
+            # Integration baseline plan
+
+            ## Phase 1: late fusion baselines
+            **Principle**: Prefer late integration first under heterogeneous semantics.
+
+            - **Inference**: Keep each modality's own signal; no joint space yet.
+            - Start with the sMRI regional measures.
+
+            ## When to escalate to phase 3
+            - Two-tower alignment beats late fusion by more than 10% AUROC.
+            - A question needs cross-modal reasoning.
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask("why does the integration plan start with late fusion rather than a joint model?")
+    assert "heterogeneous semantics" in a["answer"]
