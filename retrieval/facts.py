@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from ingest.normalize import is_null
 from kg.compare import property_cell
@@ -125,6 +125,7 @@ def key_word(w: str, keys: set[str]) -> bool:
 _URL_PARTS = {"com", "org", "net", "www", "edu", "gov", "htm", "html", "http", "https"}
 
 
+@lru_cache(maxsize=262144)  # pure; the same pairs recur across units and questions
 def same_word(q: str, w: str, abbrev: bool = False) -> bool:
     """Whether a question word and a KB word are the same word: equal, sharing a long enough
     stem ("parcellation" ~ "parcellated", "filtering" ~ "filter"), or, for YAML keys

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.lexical import _stem
 from retrieval.lexicon import KIND_WORDS
@@ -31,6 +32,7 @@ def us_spelling(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every word of every unit read
 def stem(word: str) -> str:
     """Plural folding for names too ("ROIs" ~ "ROI"), on top of the BM25 tokenizer's."""
     w = _stem(us_spelling(word))
