@@ -27,6 +27,7 @@ _NEUTRAL = {"longer", "shorter", "larger", "bigger", "smaller", "maximum", "max"
 
 
 _DO = {"do", "does", "did"}
+_RELATION_VERBS = {"based on", "built on", "derived from"}
 _YES_NO = {"is", "are", "does", "do", "can", "should", "must", "was", "were"}
 _CONDITION_WORDS = {"if", "when", "unless", "once", "while", "for", "with"}
 
@@ -76,7 +77,11 @@ def asked_properties(linked: Linked, props: list[str]) -> list[str]:
     if links:
         return list(dict.fromkeys(p.property for p in links))
     kind_hit = any(asked & set(range(*span)) for _, span in linked.kinds)
-    return props if kind_hit else []
+    if not kind_hit:
+        return []
+    # "what paper is it *based on*": the relation to the kind asked, not an architecture.
+    relational = {p.property for p in linked.properties if p.text.lower() in _RELATION_VERBS}
+    return [p for p in props if p not in relational]
 
 
 def second_clause(linked: Linked) -> int:

@@ -352,7 +352,7 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
                 e.span[0] <= i < e.span[1] for e in linked.entities
             ):
                 break  # "the paper introduced *a* benchmark", "the original <ComBat> paper"
-            if re.search(r"[.?!;]", linked.question[toks[i].end : toks[i + 1].start]):
+            if re.search(r"[.?!;:—–]", linked.question[toks[i].end : toks[i + 1].start]):
                 break  # "… beyond plain residualisation. Which method": another sentence
             if (
                 len(toks[i].stem) > 1

@@ -597,3 +597,8 @@ def test_a_vs_inside_a_described_name_compares_nothing(tmp_path):
     )
     assert a["intent"] != "compare"
     assert "run_cls_v1" in a["answer"] and "CortexLM" in a["answer"]
+
+
+def test_what_paper_it_is_based_on_asks_for_the_paper_not_an_architecture(kb):
+    a = kb.ask("The unlearn_site harmonization option — what paper is it based on?")
+    assert "Unlearning scanner bias" in a["answer"]
