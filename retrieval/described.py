@@ -50,7 +50,7 @@ _RELATIVE = {
     "about",
     "for",
 }
-_ANY_OTHER = {"different", "another", "other", "alternative", "alternatives", "new"}
+_ANY_OTHER = {"different", "another", "other", "alternative", "alternatives", "new", "some"}
 _ANAPHORIC = {"this", "that", "these", "those", "its", "their", "it", "same"}
 # Words that close a description on the left ("… train <the> Mahmood lab's … model").
 _OPENERS = {"the", "a", "an", "of", "in", "for", "does", "did", *_ANAPHORIC}

@@ -413,3 +413,35 @@ def test_one_of_a_kind_is_described_by_what_the_sentence_says_of_it(tmp_path):
     )
     assert "HarmonyNet" in a["answer"] and "CC-BY-NC-SA-4.0" in a["answer"]
     assert "StackNet" not in a["answer"]
+
+
+def test_some_kind_is_one_to_reach_not_one_described(tmp_path):
+    files = {
+        "configs/experiments/cca.yaml": """
+            id: cca_gene_smri
+            experiment_name: "CCA: gene embeddings x structural MRI"
+            models: [strand]
+        """,
+        "model_cards/strand.yaml": """
+            id: strand
+            name: StrandNet
+            modality: genetics
+            summary: Bidirectional model of long DNA windows.
+            arch:
+              context_length: 131072
+        """,
+        "model_cards/bpe.yaml": """
+            id: bpe
+            name: BPENet
+            modality: genetics
+            summary: The config that embeds genes uses this DNA model when asked.
+            arch:
+              context_length: 512
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "The CCA gene x sMRI config embeds genes with some DNA model. What's the max context "
+        "length of that model?"
+    )
+    assert "131072" in a["answer"] and "512" not in a["answer"]
