@@ -306,6 +306,9 @@ KEY_SYNONYMS = {
     "tr": ("repetition",),  # repetition time
     "learning": ("lr",),  # learning rate
     "rate": ("lr",),
+    # People counted: the cards count them as participants or subjects.
+    **{w: ("participant", "subject") for w in ("kid", "child", "children", "people", "person")},
+    **{w: ("participant", "subject") for w in ("individual", "adolescent", "adult", "patient")},
 }
 # Words a question uses for what a doc's section heading calls otherwise (stems).
 _WEAKNESS = ("limitation", "weakness", "drawback", "downside", "disadvantage", "con")

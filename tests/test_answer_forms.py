@@ -331,3 +331,19 @@ def test_how_each_tokenizes_asks_for_the_tokenizer(tmp_path):
 def test_a_number_word_before_a_kind_counts_it_and_describes_nothing(kb):
     a = kb.ask("Which two genetics models have a context length above 50000?")
     assert "StrandNet" in a["answer"] and "KmerGen" in a["answer"]
+
+
+def test_people_asked_by_another_word_are_the_participants_counted(tmp_path):
+    files = {
+        "datasets/teen.yaml": """
+            id: teen_study
+            name: Teen brain study
+            description: Longitudinal study that enrolled children aged 9 to 10 at 21 sites.
+            counts:
+              baseline_participants: about 11,880
+              sites: 21
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask("Roughly how many kids were enrolled at baseline in the Teen brain study?")
+    assert "11,880" in a["answer"]
