@@ -149,13 +149,20 @@ def coordinated_properties(linked: Linked, props: list[str]) -> list[str]:
         a, b = p.span
         if p.property not in props or a < 2 or toks[a - 1].low != "and" or b - a < 2:
             continue
-        noun = toks[b - 1]
-        for form in (noun.low, noun.stem, us_spelling(noun.stem)):
-            other = phrases.get(f"{toks[a - 2].low} {form}")
-            if other:
-                out.append(other)
-                break
+        other = _phrase_property(phrases, toks[a - 2], toks[b - 1])
+        if other:
+            out.append(other)
     return out
+
+
+def _phrase_property(phrases: dict[str, str], modifier, noun) -> str | None:
+    """The property a modifier and a noun name together ("weights" + "licence" ->
+    `license_weights`), whatever the noun's spelling or number."""
+    for form in dict.fromkeys((noun.low, noun.stem, us_spelling(noun.stem))):
+        for word in dict.fromkeys((modifier.low, modifier.stem)):
+            if f"{word} {form}" in phrases:
+                return phrases[f"{word} {form}"]
+    return None
 
 
 _QUALIFIER_REACH = 6  # "what licence are the model's released weights under": words apart
@@ -176,10 +183,9 @@ def qualified_properties(linked: Linked, props: list[str]) -> dict[str, str]:
             if t.low in ("and", "or") or re.search(r"[,;.?]", linked.question[prev : t.start]):
                 break  # another clause: its nouns qualify something else
             prev = t.end
-            for form in {head.low, head.stem, us_spelling(head.stem)}:
-                other = phrases.get(f"{t.low} {form}") or phrases.get(f"{t.stem} {form}")
-                if other and other != p.property:
-                    out[p.property] = other
+            other = _phrase_property(phrases, t, head)
+            if other and other != p.property:
+                out[p.property] = other
     return out
 
 

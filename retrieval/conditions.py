@@ -107,8 +107,11 @@ def _written_elsewhere(text: str, attrs: list[Attribute], eid: str, words: list[
 
 
 def held_by(view, kind: str, v) -> bool:
-    """Whether some entity of `kind` holds value `v`."""
-    return any(_value_hits(v, view.attributes(e), e, []) for e in view.by_kind.get(kind, []))
+    """Whether some entity of `kind` holds value `v` (from the view's index of stored
+    values; a class of values, "non-commercial" licences, is read in the fields)."""
+    if v.pattern:
+        return any(_value_hits(v, view.attributes(e), e, []) for e in view.by_kind.get(kind, []))
+    return any(kind in view.value_kinds.get((p, v.key), ()) for p in v.properties)
 
 
 def to_holders(view, cons: dict, kinds: list[str]) -> set[str]:

@@ -14,14 +14,12 @@ from retrieval.fillers import FILLER
 from retrieval.lexicon import (
     ABSENCE,
     FRAME_WORDS,
-    LIMITS,
-    REASON,
     REASONS_HEADING,
     WEAK_CUES,
     WHY,
-    WHY_NOT,
     asks_number,
     cued,
+    gives_reason,
     property_phrases,
 )
 from retrieval.linking import Linked
@@ -129,11 +127,6 @@ def _holds(word: str, s) -> bool:
     return has_word(word, s.words()) or (word in _SHARE_WORDS and "%" in s.text)
 
 
-def _gives_reason(question: str, text: str, reasons: re.Pattern[str] = REASON) -> bool:
-    """A reason for "why …?" (`reasons` finds one), or for "why can't …?" a limit."""
-    return bool(reasons.search(text) or (WHY_NOT.search(question) and LIMITS.search(text)))
-
-
 def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], view) -> float:
     """How well the best sentence covers the question's words (0..1), lowered when no
     sentence names what the question is about or what it asks for."""
@@ -162,7 +155,7 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
         or (
             why
             and (
-                _gives_reason(linked.question, s.heading, REASONS_HEADING) or opens_why_doc(s.chunk)
+                gives_reason(linked.question, s.heading, REASONS_HEADING) or opens_why_doc(s.chunk)
             )
         )
         for s in backed
@@ -170,7 +163,7 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
         # The answer stands under a heading naming what is asked ("Limitations"), or, for
         # "why …?", in a section of reasons or the opening of a doc titled "Why …".
         conf = min(1.0, max(conf + 0.15, 0.5))
-    elif why and any(_gives_reason(linked.question, f"{s.heading} {s.text}") for s in backed):
+    elif why and any(gives_reason(linked.question, f"{s.heading} {s.text}") for s in backed):
         conf = min(1.0, conf + 0.15)  # "why …?" answered by a "because …" about it
     elif any(cued(linked.question, s.text) for s in backed):
         # "Anything to watch out for with X?" answered by what X's own text says to avoid;

@@ -12,6 +12,7 @@ from __future__ import annotations
 from kg.ir import Provenance, Relation
 from retrieval.facts import has_word, path_words
 from retrieval.kb_view import STRUCTURAL
+from retrieval.terms import link_modalities
 
 # Relations that say what something is made of or used for: the structural ones, less the
 # loose links (related_to, documented_in, refers_to) that a hop should not follow.
@@ -128,8 +129,6 @@ def paired(view, ids: list[str]) -> list[str]:
 def written_modalities(linked, kind: str) -> set[str]:
     """Modalities written right before a kind word ("the <sMRI> dataset used in …"), also
     where the linker read them as part of a longer name."""
-    from retrieval.terms import link_modalities
-
     toks, out = linked.tokens, set()
     for k, (a, _) in linked.kinds:
         i = a - 1

@@ -124,7 +124,7 @@ def plan(linked: Linked, view) -> Plan:
     kinds = _kind_positions(linked)
     # "…, so why do we still average … for the Ph checkpoint?": a reason is asked, not the
     # property named on the way.
-    value_props = [p for p in props if p not in REF_KINDS and not WHY.search(q)]
+    value_props = [] if WHY.search(q) else [p for p in props if p not in REF_KINDS]
     second = second_clause(linked)
     for p in linked.properties:
         # "…, and what sequence length were they pretrained on?": the length is asked, not

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.ir import Attribute, Conflict, Relation
+from kg.sql.models import normalise_key
 from retrieval.facts import text_words
 from retrieval.lexical import tokenize
 from retrieval.linking import Linker
@@ -75,11 +76,14 @@ class KBView:
             self.by_kind[r.kind].append(r.id)
         ids = [r.id for r in rows if r.kind not in ("doc", "modality")]
         values: dict[str, set[str]] = defaultdict(set)
-        for attrs in sql.attributes_for(ids, VALUE_PROPS).values():
+        # (property, normalised value) -> the kinds whose entities hold it ("planned" is a
+        # status of integration patterns, not of datasets).
+        self.value_kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for eid, attrs in sql.attributes_for(ids, VALUE_PROPS).items():
             for a in attrs:
-                values[a.property].add(str(a.raw))
-                if a.value is not None:
-                    values[a.property].add(str(a.value))
+                for v in (a.raw, a.value) if a.value is not None else (a.raw,):
+                    values[a.property].add(str(v))
+                    self.value_kinds[(a.property, normalise_key(str(v)))].add(self.kind(eid))
         self.conflicts: dict[tuple[str, str], Conflict] = {
             (c.entity, c.property): c for c in sql.conflicts()
         }

@@ -195,6 +195,14 @@ REASONS_HEADING = re.compile(
     r"\b(benefits?|advantages?|motivations?)\b",
     re.I,
 )
+
+
+def gives_reason(question: str, text: str, reasons: re.Pattern[str] = REASON) -> bool:
+    """Whether `text` answers "why …?" (`reasons` finds a reason in it), or, for "why can't
+    / wouldn't …?", states a limit (a Limitations heading, what the thing requires)."""
+    return bool(reasons.search(text) or (WHY_NOT.search(question) and LIMITS.search(text)))
+
+
 # A sentence that says where an answer is rather than giving it ("The reasons are written
 # down in the late-fusion-first decision", "See the genomics guide", "A → B: …" maps).
 POINTER = re.compile(

@@ -24,7 +24,7 @@ def pointed_seeds(linked: Linked, seeds: list[EntityLink], kinds) -> list[Entity
     the named thing of the kind pointed back at is the one asked about."""
     last = max((e.span[1] for e in seeds), default=0)
     toks = linked.tokens
-    pointed = {k for k, p in kinds if p >= last and toks[p - 1].low in ("that", "this")}
+    pointed = {k for k, p in kinds if p >= max(last, 1) and toks[p - 1].low in ("that", "this")}
     if pointed and {e.kind for e in seeds} - pointed:
         return [e for e in seeds if e.kind in pointed] or seeds
     return seeds

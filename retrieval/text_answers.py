@@ -22,14 +22,13 @@ from retrieval.lexicon import (
     EXPLAIN_START,
     FRAME_WORDS,
     HEADING_SYNONYMS,
-    LIMITS,
     POINTER,
     REASON,
     REASONS_HEADING,
     WHY,
-    WHY_NOT,
     asks_number,
     cued,
+    gives_reason,
 )
 from retrieval.linking import Linked
 from retrieval.units import (
@@ -192,11 +191,10 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         return []
     boost = boost_ids(linked, view)
     why = bool(WHY.search(question))
-    why_not = bool(WHY_NOT.search(question))
 
     def reasons_heading(heading: str) -> bool:
         # "Why wouldn't I just use X?": its "Limitations" section holds the reasons.
-        return bool(REASONS_HEADING.search(heading) or (why_not and LIMITS.search(heading)))
+        return gives_reason(question, heading, REASONS_HEADING)
 
     hits = index.search(question, k=REASON_DEPTH if why else k, entity_ids=boost)
     if why:

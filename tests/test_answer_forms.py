@@ -199,6 +199,9 @@ def test_a_comparison_leaves_out_fields_that_share_no_asked_word(tmp_path):
     a = kb2.ask("How many parcels does JepaNet tokenize compared to PatchLM?")
     assert "450" in a["answer"] and "424" in a["answer"]
     assert "example.com" not in a["answer"]  # the URL's "com" is no "compared"
+    from retrieval.facts import same_word
+
+    assert not same_word("compared", "com") and same_word("dimension", "dim", True)
 
 
 def test_kind_words_glossed_in_parentheses_add_no_condition(tmp_path):
