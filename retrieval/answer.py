@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from retrieval import graph_answers, graph_compare, neighbourhood, text_answers, yes_no
 from retrieval.confidence import text_confidence
 from retrieval.evaluate import NOT_IN_KB
-from retrieval.facts import Fact, plural
+from retrieval.facts import Fact, plural, text_words
 from retrieval.graph_answers import Block, GraphAnswer
 from retrieval.intent import plan as make_plan
 from retrieval.lexicon import FRAME_WORDS, SECTION_WORDS
@@ -24,6 +24,8 @@ STRONG_GRAPH = 0.6
 WEAK_GRAPH = 0.25  # a graph answer this strong stands alone; weaker ones get passages too
 MAX_CITATIONS = 16
 NEAR_MARGIN = 0.1  # a reading around the seeds must be this much surer to replace the plan's
+COMPLEMENT_PASSAGES = 8  # passages searched for a sentence that adds to a graph answer …
+COMPLEMENT_GAIN = 0.05  # … and the share of the question's word weight it must add
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,23 @@ def _kind_absent(plan, linked: Linked, view) -> str:
     return f"{' / '.join(dict.fromkeys(c.modalities))} {plural(plan.target)}"
 
 
+def complement(text: str, sents, linked: Linked, view, kind=None, reached=()) -> list:
+    """The best passage sentence when it holds question words a graph answer leaves out:
+    "how big was the corpus X was pretrained on, in tokens" is answered by the paper's
+    summary when the card's fields only name a tokenizer. A sentence about a thing of the
+    kind the answer lists (`kind`) that the answer left out (not `reached`) is not added."""
+    if not sents or sents[0].text in text:
+        return []
+    about = sents[0].chunk.entity_ids[:1] if sents[0].chunk is not None else []
+    if kind and any(view.kind(e) == kind and e not in reached for e in about):
+        return []  # "which models are fMRI-only?": not a passage on one the filter dropped
+    weights = text_answers.question_weights(linked, view.idf())
+    words = text_words(text)
+    base = text_answers.covered(weights, words)
+    gain = text_answers.covered(weights, words | sents[0].words()) - base
+    return sents[:1] if gain >= COMPLEMENT_GAIN else []
+
+
 class Assistant:
     """Answers questions over one generation's `KBView`.
 
@@ -230,6 +249,16 @@ class Assistant:
             cites += _block_citations(more, self.view)
             if whole and ga.partial:
                 g = ga.strength / graph_answers.PARTIAL * neighbourhood.DEPTH_WEIGHT[1]
+        if graph_first and parts:
+            # A quick keyword look at the passages for what the fields leave out.
+            if not sents:
+                sents = text_answers.extract(
+                    question, linked, self.view, COMPLEMENT_PASSAGES, mode="keyword"
+                )
+            reached = set(ga.entities)
+            extra = complement(" ".join(parts), sents, linked, self.view, plan.target, reached)
+            parts += [_render_text(extra)] if extra else []
+            cites += _text_citations(extra)
         confidence = max(g, t)
         text = " ".join(p for p in parts if p)
         if linked.unknown and not any(u.lower() in text.lower() for u in linked.unknown):

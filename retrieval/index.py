@@ -22,7 +22,7 @@ from retrieval.hybrid import fuse
 from retrieval.lexical import BM25Index
 
 FORMAT = 1
-MODES = ("hybrid", "dense", "bm25")
+MODES = ("hybrid", "dense", "bm25", "keyword")
 _QUERY_CACHE = 256
 MENTION_WEIGHT = 0.5
 
@@ -151,13 +151,14 @@ class RetrievalIndex:
             k: how many hits to return.
             entity_ids: entities linked in the question; in hybrid mode chunks carrying them
                 are boosted (and considered even when neither ranking found them).
-            mode: 'hybrid' (RRF of dense and BM25), 'dense' or 'bm25'.
+            mode: 'hybrid' (RRF of dense and BM25), 'dense', 'bm25', or 'keyword' (BM25
+                with the entity boost of hybrid and no query embedding: a quick second look).
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         if not self.chunks or k <= 0 or not query.strip():
             return []
-        depth = k if mode != "hybrid" else max(4 * k, 50)
+        depth = k if mode in ("dense", "bm25") else max(4 * k, 50)
         dense_rows: list[int] = []
         bm25_rows: list[int] = []
         scores: dict[int, float] = {}
@@ -165,7 +166,7 @@ class RetrievalIndex:
             s, ids = self.dense.search(self.embed_query(query), depth)
             dense_rows = ids.tolist()
             scores.update(zip(dense_rows, s.tolist(), strict=True))
-        if mode in ("hybrid", "bm25"):
+        if mode in ("hybrid", "bm25", "keyword"):
             s, ids = self.bm25.search(query, depth)
             bm25_rows = ids.tolist()
             scores.update(zip(bm25_rows, s.tolist(), strict=True))

@@ -184,8 +184,11 @@ def locate(view, chunk, sentence: str) -> tuple[int, int]:
     return (best_start, max(best_start, best_end))
 
 
-def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sentence]:
-    """The best units of the top-k passages for `question`, best first."""
+def extract(
+    question: str, linked: Linked, view, k: int = PASSAGES, mode: str = "hybrid"
+) -> list[Sentence]:
+    """The best units of the top-k passages for `question`, best first (`mode`: how the
+    index searches, see `retrieval.index.RetrievalIndex.search`)."""
     index = view.index if view is not None else None
     if index is None or not len(index):
         return []
@@ -196,7 +199,7 @@ def extract(question: str, linked: Linked, view, k: int = PASSAGES) -> list[Sent
         # "Why wouldn't I just use X?": its "Limitations" section holds the reasons.
         return gives_reason(question, heading, REASONS_HEADING)
 
-    hits = index.search(question, k=REASON_DEPTH if why else k, entity_ids=boost)
+    hits = index.search(question, k=REASON_DEPTH if why else k, entity_ids=boost, mode=mode)
     if why:
         # "Why …?": a section titled as reasons ("Why this applies to genes × brain") is
         # read even when a few more passages outrank it.

@@ -112,6 +112,15 @@ def test_hybrid_search_reports_ranks_from_both_lists(index):
         index.search("x", mode="fuzzy")
 
 
+def test_keyword_search_boosts_linked_entities_without_embedding_the_query(index):
+    plain = index.search("fMRI time series", k=3, mode="bm25")
+    assert _top(plain) != "swift"
+    hits = index.search("fMRI time series", k=3, entity_ids=["swift"], mode="keyword")
+    assert _top(hits) == "swift"  # the linked entity's chunk, as in hybrid
+    assert all(h.dense_rank is None for h in hits)
+    assert not index._qcache  # no query vector was computed
+
+
 def test_linked_entity_decides_an_ambiguous_question(index):
     q = "masked fMRI pretraining"
     assert _top(index.search(q, k=3, entity_ids=["brainjepa"])) == "brainjepa"
