@@ -25,7 +25,7 @@ WEAK_GRAPH = 0.25  # a graph answer this strong stands alone; weaker ones get pa
 MAX_CITATIONS = 16
 NEAR_MARGIN = 0.1  # a reading around the seeds must be this much surer to replace the plan's
 COMPLEMENT_PASSAGES = 8  # passages searched for a sentence that adds to a graph answer …
-COMPLEMENT_GAIN = 0.05  # … and the share of the question's word weight it must add
+COMPLEMENT_GAIN = 0.1  # … and the share of the question's word weight it must add
 
 
 @dataclass(frozen=True, slots=True)
