@@ -15,6 +15,7 @@ from retrieval.lexicon import (
     ABSENCE,
     FRAME_WORDS,
     REASONS_HEADING,
+    UNIT_PATTERNS,
     WEAK_CUES,
     WHY,
     asks_number,
@@ -122,9 +123,21 @@ def names_asked(sents, linked: Linked) -> float:
 _SHARE_WORDS = {"share", "fraction", "proportion", "percentage", "percent"}
 
 
+# Bounds asked by word and written as a sign or phrase ("minimum" ~ "≥ 30 subjects").
+_BOUNDS = {
+    "minimum": re.compile(r"≥|>=|\bat least\b|\bmin\b", re.IGNORECASE),
+    "maximum": re.compile(r"≤|<=|\bat most\b|\bup to\b|\bmax\b", re.IGNORECASE),
+}
+
+
 def _holds(word: str, s) -> bool:
-    """A sentence holds an asked word, or for "what share / fraction", a percentage."""
-    return has_word(word, s.words()) or (word in _SHARE_WORDS and "%" in s.text)
+    """A sentence holds an asked word, or what answers it without the word: a percentage
+    for "what share", a value in the word's unit for "what hardware" ("80GB GPUs"), a
+    sign for "minimum"."""
+    if has_word(word, s.words()) or (word in _SHARE_WORDS and "%" in s.text):
+        return True
+    pattern = UNIT_PATTERNS.get(word) or _BOUNDS.get(word)
+    return bool(pattern and pattern.search(s.text))
 
 
 def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], view) -> float:

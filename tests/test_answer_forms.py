@@ -245,6 +245,41 @@ def test_what_share_is_answered_by_a_percentage(tmp_path):
     assert "55.8%" in a["answer"]
 
 
+def test_a_bound_or_a_unit_answers_the_word_that_asks_for_it(tmp_path):
+    files = {
+        "integration_cards/harm.yaml": """
+            id: site_shrink
+            name: Site shrinkage
+            modality: smri
+            requirements:
+              - site labels
+              - batch size ≥ 40 scans per site
+        """,
+        "docs/big_model.md": """
+            # Running the large checkpoint
+
+            ## Limits
+            - Overkill for short genes: most genes are far shorter than the window.
+            - The large checkpoint runs only on 80GB GPUs with FP8 kernels.
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    q = "What's the minimum number of scans per site required before running site shrinkage?"
+    a = kb2.ask(q)
+    assert "≥ 40" in a["answer"]
+    from retrieval import text_answers
+    from retrieval.confidence import names_asked
+
+    view = kb2._assistant().view
+    linked = view.linker.link(q)
+    best = text_answers.extract(q, linked, view)[:1]
+    assert "≥ 40" in best[0].text and names_asked(best, linked) == 1.0  # "minimum" ~ "≥"
+    a = kb2.ask(
+        "Why is the large checkpoint overkill for short genes, and what hardware does it need?"
+    )
+    assert "80GB" in a["answer"]
+
+
 def test_a_value_conditions_the_kind_that_holds_it(tmp_path):
     files = {
         "integration_cards/a.yaml": "id: towers\nname: Two towers\nstatus: planned\n",
