@@ -127,6 +127,8 @@ _SHARE_WORDS = {"share", "fraction", "proportion", "percentage", "percent"}
 _BOUNDS = {
     "minimum": re.compile(r"≥|>=|\bat least\b|\bmin\b", re.IGNORECASE),
     "maximum": re.compile(r"≤|<=|\bat most\b|\bup to\b|\bmax\b", re.IGNORECASE),
+    # A mix asked for is written as a ratio ("15:1:4 (biomedical : clinical : general)").
+    **{w: re.compile(r"\d\s*:\s*\d|%") for w in ("mix", "ratio", "composition", "blend")},
 }
 
 

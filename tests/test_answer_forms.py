@@ -254,6 +254,7 @@ def test_a_bound_or_a_unit_answers_the_word_that_asks_for_it(tmp_path):
             requirements:
               - site labels
               - batch size ≥ 40 scans per site
+            notes: The reference set holds T1 and T2 scans at 3:1.
         """,
         "docs/big_model.md": """
             # Running the large checkpoint
@@ -274,6 +275,10 @@ def test_a_bound_or_a_unit_answers_the_word_that_asks_for_it(tmp_path):
     linked = view.linker.link(q)
     best = text_answers.extract(q, linked, view)[:1]
     assert "≥ 40" in best[0].text and names_asked(best, linked) == 1.0  # "minimum" ~ "≥"
+    q = "What mix of scans went into site shrinkage's reference set?"
+    linked = view.linker.link(q)
+    mixed = [s for s in text_answers.extract(q, linked, view) if "3:1" in s.text]
+    assert mixed and names_asked(mixed, linked) == 1.0  # "mix" ~ "3:1"
     a = kb2.ask(
         "Why is the large checkpoint overkill for short genes, and what hardware does it need?"
     )
