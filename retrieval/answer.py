@@ -260,7 +260,7 @@ class Assistant:
             parts += [_render_text(extra)] if extra else []
             cites += _text_citations(extra)
         confidence = max(g, t)
-        text = " ".join(p for p in parts if p)
+        text = " ".join(dict.fromkeys(p for p in parts if p))  # a seed named twice: once
         if linked.unknown and not any(u.lower() in text.lower() for u in linked.unknown):
             confidence *= 0.3  # the question is about a name the KB never mentions
         ents = list(dict.fromkeys([e.id for e in linked.entities] + (ga.entities if ga else [])))

@@ -15,7 +15,6 @@ from retrieval.lexicon import (
     ABSENCE,
     FRAME_WORDS,
     REASONS_HEADING,
-    UNIT_PATTERNS,
     WEAK_CUES,
     WHY,
     asks_number,
@@ -27,6 +26,7 @@ from retrieval.linking import Linked
 from retrieval.name_forms import spelled_initials
 from retrieval.quantities import quantities
 from retrieval.units import opens_why_doc
+from retrieval.value_units import UNIT_PATTERNS
 
 
 @lru_cache(maxsize=64)
@@ -123,22 +123,13 @@ def names_asked(sents, linked: Linked) -> float:
 _SHARE_WORDS = {"share", "fraction", "proportion", "percentage", "percent"}
 
 
-# Bounds asked by word and written as a sign or phrase ("minimum" ~ "≥ 30 subjects").
-_BOUNDS = {
-    "minimum": re.compile(r"≥|>=|\bat least\b|\bmin\b", re.IGNORECASE),
-    "maximum": re.compile(r"≤|<=|\bat most\b|\bup to\b|\bmax\b", re.IGNORECASE),
-    # A mix asked for is written as a ratio ("15:1:4 (biomedical : clinical : general)").
-    **{w: re.compile(r"\d\s*:\s*\d|%") for w in ("mix", "ratio", "composition", "blend")},
-}
-
-
 def _holds(word: str, s) -> bool:
     """A sentence holds an asked word, or what answers it without the word: a percentage
     for "what share", a value in the word's unit for "what hardware" ("80GB GPUs"), a
     sign for "minimum"."""
     if has_word(word, s.words()) or (word in _SHARE_WORDS and "%" in s.text):
         return True
-    pattern = UNIT_PATTERNS.get(word) or _BOUNDS.get(word)
+    pattern = UNIT_PATTERNS.get(word)
     return bool(pattern and pattern.search(s.text))
 
 

@@ -16,9 +16,10 @@ from kg.compare import property_cell
 from kg.ir import Attribute
 from kg.vocab import PROPERTIES
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import KEY_SYNONYMS, STATED_IN_PROSE, UNIT_PATTERNS
+from retrieval.lexicon import KEY_SYNONYMS, STATED_IN_PROSE
 from retrieval.quantities import quantities
 from retrieval.question import stem
+from retrieval.value_units import UNIT_PATTERNS
 
 _PATH_WORD = re.compile(r"[a-z]+|\d+")
 _TEXT_WORD = re.compile(r"[^\W_]+")

@@ -283,10 +283,6 @@ FRAME_WORDS = {
     "happen",
 }
 
-# Units a value carries when it answers a question word ("which frequency band" -> "Hz").
-_HZ = r"\d\s*(k|m)?hz\b"
-_BYTES = r"\d\s*(gb|gib|mb|tb)\b"
-_SECONDS = r"\d\s*(s|sec|ms|min|hours?|h)\b"
 # Classes of values a question may filter by without naming one: property -> pattern.
 _LICENSES = ("license", "license_weights")
 VALUE_CLASSES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -314,6 +310,7 @@ KEY_SYNONYMS = {
     "tr": ("repetition",),  # repetition time
     "learning": ("lr",),  # learning rate
     "rate": ("lr",),
+    "need": ("requirement",),  # what a method needs is in its `requirements`
     # People counted: the cards count them as participants or subjects.
     **{w: ("participant", "subject") for w in ("kid", "child", "children", "people", "person")},
     **{w: ("participant", "subject") for w in ("individual", "adolescent", "adult", "patient")},
@@ -327,26 +324,6 @@ HEADING_SYNONYMS = {
     **{w: _WEAKNESS for w in ("drawback", "downside", "disadvantage", "shortcoming", "weakness")},
     **{w: _STRENGTH for w in ("advantage", "benefit", "upside", "strength")},
 }
-_ENV_NAME = r"(?-i:\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b)"  # an environment variable's name
-UNIT_PATTERNS = {
-    word: re.compile(rx, re.IGNORECASE)
-    for word, rx in {
-        "frequency": _HZ,
-        "band": _HZ,
-        "bandpass": _HZ,
-        "memory": _BYTES,
-        "vram": _BYTES,
-        "hardware": rf"{_BYTES}|\b(gpus?|cpus?|tpus?)\b",
-        "duration": _SECONDS,
-        "time": _SECONDS,
-        "displacement": r"\d\s*mm\b",
-        # "which env variable": a name written like one, in capitals (NCCL_P2P_DISABLE=1)
-        "variable": _ENV_NAME,
-        "env": _ENV_NAME,
-        "resolution": r"\d\s*mm\b",
-    }.items()
-}
-
 # Broader modality words: a question about "brain" models means every brain modality.
 BROADER_MODALITIES = {
     "brain": ("brain", "fmri", "smri", "eeg"),

@@ -279,6 +279,11 @@ def test_a_bound_or_a_unit_answers_the_word_that_asks_for_it(tmp_path):
     linked = view.linker.link(q)
     mixed = [s for s in text_answers.extract(q, linked, view) if "3:1" in s.text]
     assert mixed and names_asked(mixed, linked) == 1.0  # "mix" ~ "3:1"
+    # A field is matched the same way: its value's sign, its key's synonym.
+    from retrieval.facts import _match, key_word
+
+    assert _match("minimum", set(), set(), "batch size ≥ 30 subjects per site") == 0.5
+    assert key_word("need", {"requirement"}) and not key_word("need", {"license"})
     a = kb2.ask(
         "Why is the large checkpoint overkill for short genes, and what hardware does it need?"
     )

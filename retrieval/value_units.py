@@ -1,0 +1,37 @@
+"""What a value carries when it answers a question word without repeating it: a unit
+("which frequency band" ~ "0.01-0.1 Hz"), a sign ("minimum" ~ "≥ 30"), a ratio ("what mix"
+~ "15:1:4"). Field matching (`facts`) and answer confidence (`confidence`) read the same
+table."""
+
+from __future__ import annotations
+
+import re
+
+_HZ = r"\d\s*(k|m)?hz\b"
+_BYTES = r"\d\s*(gb|gib|mb|tb)\b"
+_SECONDS = r"\d\s*(s|sec|ms|min|hours?|h)\b"
+# Question word -> what a value answering it carries.
+_ENV_NAME = r"(?-i:\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b)"  # an environment variable's name
+UNIT_PATTERNS = {
+    word: re.compile(rx, re.IGNORECASE)
+    for word, rx in {
+        "frequency": _HZ,
+        "band": _HZ,
+        "bandpass": _HZ,
+        "memory": _BYTES,
+        "vram": _BYTES,
+        "hardware": rf"{_BYTES}|\b(gpus?|cpus?|tpus?)\b",
+        "duration": _SECONDS,
+        "time": _SECONDS,
+        "displacement": r"\d\s*mm\b",
+        # "which env variable": a name written like one, in capitals (NCCL_P2P_DISABLE=1)
+        "variable": _ENV_NAME,
+        "env": _ENV_NAME,
+        "resolution": r"\d\s*mm\b",
+        # Bounds written as a sign or phrase ("minimum" ~ "≥ 30 subjects").
+        "minimum": r"≥|>=|\bat least\b|\bmin\b",
+        "maximum": r"≤|<=|\bat most\b|\bup to\b|\bmax\b",
+        # A mix is written as a ratio ("15:1:4 (biomedical : clinical : general)").
+        **{w: r"\d\s*:\s*\d|%" for w in ("mix", "ratio", "composition", "blend")},
+    }.items()
+}
