@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, property_facts, text_words, word_facts
 from retrieval.fillers import FILLER, NAMING
-from retrieval.hops import chain, common, guided, of_modalities, paired, written_modalities
+from retrieval.hops import chain, paired, reach
 from retrieval.intent import Plan
 from retrieval.leads import MAX_LISTED, lead
 from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
@@ -26,7 +26,6 @@ from retrieval.selection import (
     members,
     name_words,
     select,
-    set_aside,
 )
 
 PAIR_BELOW = 0.6  # a lookup weaker than this is also tried on the entity's paired card
@@ -116,29 +115,14 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
     if wants_hop and (
         all(view.kind(b) != target for b in base) or (plan.list_answer and plan.seeds)
     ):
-        hops = chain(view, base, target, plan.via, plan.via_first)
-        # What the question sets aside ("beyond plain residualisation") guides no hop.
-        guide = [w for w in linked.asked_words() + plan.words if w not in plan.besides]
-        hops, field_words = guided(view, hops, guide)
-        hops = common(hops)
-        if plan.scope and plan.seeds:
-            inside = set(members(view, plan.scope, target))
-            hops = [h for h in hops if h[1] in inside] or hops
-        if any(h[2].predicate == "mentions" for h in hops):
+        reached = reach(plan, linked, view, base)
+        if reached is None:
+            return None
+        final, hops, field_words, ev2, through_mentions = reached
+        evidence.update(ev2)
+        if through_mentions:
             strength *= FALLBACK  # reached through prose mentions, not stated relations
-        if hops:
-            ends = list(dict.fromkeys(o for _, o, _ in hops if view.kind(o) == target))
-            c = plan.constraints.get(target)
-            final, ev2 = select(view, ends, c, plan)
-            if not final and c and not (c.modalities or c.values or c.quantities):
-                final = ends  # "points to a named preprocessing pipeline": words describe it
-            evidence.update(ev2)
-            final = set_aside(view, final, plan.besides)
-            final = of_modalities(view, final, written_modalities(linked, target))
-            hops = [h for h in hops if h[1] in final or view.kind(h[1]) != target]
-            if not final:
-                return None
-        else:
+        if not hops:
             alts = [a for e in plan.seeds for a in e.alternatives if view.kind(a) == target]
             final = alts or base
             if not alts:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from kg.ir import Provenance, Relation
 from retrieval.facts import has_word, path_words
 from retrieval.kb_view import STRUCTURAL
+from retrieval.selection import members, select, set_aside
 from retrieval.terms import link_modalities
 
 # Relations that say what something is made of or used for: the structural ones, less the
@@ -146,3 +147,44 @@ def of_modalities(view, ends: list[str], mods: set[str]) -> list[str]:
     """The reached entities in one of `mods` (all of them when none is, or none is asked)."""
     kept = [e for e in ends if view.modality_ids(e) & mods] if mods else []
     return kept or ends
+
+
+def reach(plan, linked, view, base: list[str]):
+    """The entities of the asked kind the named ones lead to, and the hops there:
+    `(final, hops, field_words, evidence, through_mentions)`, hops empty when no relation
+    leads there, or None when relations lead there but none meets the conditions. A path
+    through the kind named on the way ("the baseline for the Cha cohort uses an EEG
+    strategy") that reaches none is tried again without it: that kind described the start."""
+    vias = [plan.via, None] if plan.via else [None]
+    for n, via in enumerate(vias):
+        got = _reach(plan, linked, view, base, via, plan.via_first if via else False)
+        if got is None and n + 1 < len(vias):
+            continue
+        return got
+    return None
+
+
+def _reach(plan, linked, view, base, via, via_first):
+    target = plan.target
+    hops = chain(view, base, target, via, via_first)
+    # What the question sets aside ("beyond plain residualisation") guides no hop.
+    guide = [w for w in linked.asked_words() + plan.words if w not in plan.besides]
+    hops, field_words = guided(view, hops, guide)
+    hops = common(hops)
+    if plan.scope and plan.seeds:
+        inside = set(members(view, plan.scope, target))
+        hops = [h for h in hops if h[1] in inside] or hops
+    mentioned = any(h[2].predicate == "mentions" for h in hops)
+    if not hops:
+        return base, [], field_words, {}, mentioned
+    ends = list(dict.fromkeys(o for _, o, _ in hops if view.kind(o) == target))
+    c = plan.constraints.get(target)
+    final, evidence = select(view, ends, c, plan)
+    if not final and c and not (c.modalities or c.values or c.quantities):
+        final = ends  # "points to a named preprocessing pipeline": words describe it
+    final = set_aside(view, final, plan.besides)
+    final = of_modalities(view, final, written_modalities(linked, target))
+    hops = [h for h in hops if h[1] in final or view.kind(h[1]) != target]
+    if not final:
+        return None
+    return final, hops, field_words, evidence, mentioned

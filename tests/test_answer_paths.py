@@ -602,3 +602,41 @@ def test_a_vs_inside_a_described_name_compares_nothing(tmp_path):
 def test_what_paper_it_is_based_on_asks_for_the_paper_not_an_architecture(kb):
     a = kb.ask("The unlearn_site harmonization option — what paper is it based on?")
     assert "Unlearning scanner bias" in a["answer"]
+
+
+def test_a_kind_describing_the_start_is_passed_over_when_the_path_through_it_fails(tmp_path):
+    files = {
+        "configs/experiments/kids.yaml": """
+            id: kids_baseline
+            experiment_name: "KIDS-01: brain-only baseline (template)"
+            datasets:
+              cohort: "datasets/lake_kids.yaml"
+            embedding_strategies:
+              smri: kids_smri_pca_v1
+              eeg: kids_eeg_fm_v1
+        """,
+        "datasets/lake_kids.yaml": """
+            id: lake_kids
+            name: Lake children's cohort
+            modality: smri
+            planned_embedding_strategies:
+              smri: kids_smri_pca_v1
+        """,
+        "integration_cards/strategies.yaml": """
+            id: strategies
+            name: Embedding strategies
+            strategies:
+              kids_smri_pca_v1:
+                modality: smri
+                projector: {type: PCA, dim: 64}
+              kids_eeg_fm_v1:
+                modality: eeg
+                segment: {duration_seconds: 4}
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "The KIDS-01 baseline for the pediatric cohort uses an EEG embedding strategy. "
+        "What segment duration does that strategy cut the EEG into?"
+    )
+    assert "kids_eeg_fm_v1" in a["answer"] and "duration_seconds: 4" in a["answer"]
