@@ -218,7 +218,10 @@ def plan(linked: Linked, view) -> Plan:
         # "… a named stack — what band does *that stack* apply?": the kind pointed back at.
         back = [k for k, p in free if p > linked.asked[0] and linked.tokens[p - 1].low == "that"]
         asked_kind = back[0] if back else None
-    target = list_kind or asked_kind or next((k for k, _ in free), None)
+    # "There's a model that ships X. At which venue was its paper published?": the kind
+    # the asking sentence names, before those of the sentences leading up to it.
+    in_question = [k for k, p in free if p >= asking] if asking else []
+    target = list_kind or asked_kind or next(iter(in_question + [k for k, _ in free]), None)
     if scope:
         others = [k for k, _ in kinds if k != scope_kind]
         # "… hooks into one harmonization method. Which one?": the registry's kind is asked.

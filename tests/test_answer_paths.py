@@ -640,3 +640,29 @@ def test_a_kind_describing_the_start_is_passed_over_when_the_path_through_it_fai
         "What segment duration does that strategy cut the EEG into?"
     )
     assert "kids_eeg_fm_v1" in a["answer"] and "duration_seconds: 4" in a["answer"]
+
+
+def test_the_kind_the_asking_sentence_names_is_asked_before_those_of_context(tmp_path):
+    files = {
+        "model_cards/swin.yaml": """
+            id: swin4d
+            name: Swin4D
+            modality: fmri
+            checkpoints:
+              - name: contrastive_pretrained.ckpt
+        """,
+        "paper_cards/swin_2023.yaml": """
+            id: swin_2023
+            title: "Swin4D: a 4D fMRI transformer"
+            year: 2023
+            venue: NeurIPS 2023
+            describes: [swin4d]
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "There's a model in the KB that ships a contrastive_pretrained.ckpt checkpoint. "
+        "At which conference was its paper published?"
+    )
+    assert "NeurIPS" in a["answer"]
+    assert not a["answer"].startswith("Models")  # the paper is asked, not a list of models
