@@ -89,11 +89,18 @@ CALENDAR_WORDS = {
 _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$")  # "2nd", "10th"
 
 
+# Computing words written in capitals: common nouns, never the name of a model or dataset.
+COMPUTING_ACRONYMS = {"gpu", "gpus", "cpu", "cpus", "tpu", "tpus", "ram", "vram", "api", "cli"}
+COMPUTING_ACRONYMS |= {"url", "urls", "pdf", "csv", "json", "yaml", "hpc", "ssd", "fp8", "fp16"}
+
+
 def name_like(tok: Token, position: int) -> bool:
     """Written like a name: capitals past the first letter, or letters mixed with digits."""
     t = tok.text
     if len(t) < 3 or tok.low in CALENDAR_WORDS or _ORDINAL.match(tok.low):
         return False
+    if tok.low in COMPUTING_ACRONYMS:
+        return False  # "eating all my GPU memory" names no thing an answer must hold
     inner_caps = any(c.isupper() for c in t[1:])
     mixed = any(c.isalpha() for c in t) and any(c.isdigit() for c in t)  # "Evo2", not "2025"
     return inner_caps or (t[0].isupper() and position > 0) or mixed

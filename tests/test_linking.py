@@ -154,6 +154,12 @@ def test_calendar_words_and_bare_numbers_are_no_names(linker):
     assert "2025" not in linked.names and "November" not in linked.names
 
 
+def test_computing_words_in_capitals_are_no_names(linker):
+    linked = linker.link("Training Caduceus eats all my GPU memory. Can Enformer run on a CPU?")
+    assert "GPU" not in linked.names and "CPU" not in linked.names
+    assert "Enformer" in linked.names  # a model's name stays one an answer must hold
+
+
 def test_a_weak_cue_that_modifies_the_next_word_names_that_word(linker):
     assert linker.link("Which window length does SwiFT use?").property_names() == []
     assert linker.link("What window does Caduceus read?").property_names() == ["context_length"]
