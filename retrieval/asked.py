@@ -203,3 +203,13 @@ def asked_sentence_start(linked: Linked) -> int:
         if re.search(r"[.?!:]\s", gap) and linked.tokens[i - 1].low not in _ABBREVIATIONS:
             start = i
     return start
+
+
+def last_sentence_start(linked: Linked) -> int:
+    """Token index where the question's last sentence starts, 0 for one sentence."""
+    start = 0
+    for i in range(1, len(linked.tokens)):
+        gap = linked.question[linked.tokens[i - 1].end : linked.tokens[i].start]
+        if re.search(r"[.?!]\s", gap) and linked.tokens[i - 1].low not in _ABBREVIATIONS:
+            start = i
+    return start

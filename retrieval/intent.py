@@ -16,6 +16,7 @@ from retrieval.asked import (
     asked_properties,
     asked_sentence_start,
     coordinated_properties,
+    last_sentence_start,
     main_clause,
     negated_tokens,
     qualified_properties,
@@ -220,7 +221,11 @@ def plan(linked: Linked, view) -> Plan:
         asked_kind = back[0] if back else None
     # "There's a model that ships X. At which venue was its paper published?": the kind
     # the asking sentence names, before those of the sentences leading up to it.
-    in_question = [k for k, p in free if p >= asking] if asking else []
+    # ("Can I get hold of the corpus that model was pretrained on?" asks with no question
+    # word: its last sentence; "that model" points back and is asked by none.)
+    opens = asking or (last_sentence_start(linked) if not linked.asked else 0)
+    pointed = {p for _, p in free if p and linked.tokens[p - 1].low in ("that", "this")}
+    in_question = [k for k, p in free if p >= opens and p not in pointed] if opens else []
     target = list_kind or asked_kind or next(iter(in_question + [k for k, _ in free]), None)
     if scope:
         others = [k for k, _ in kinds if k != scope_kind]

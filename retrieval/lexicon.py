@@ -100,6 +100,7 @@ PROPERTY_CUES: dict[str, str] = {
     "last updated": "last_updated",
     "access": "access",
     "accessible": "access",
+    "get hold of": "access",  # "can I get hold of the corpus"
     "access level": "access",
     "access levels": "access",
     "public": "access",

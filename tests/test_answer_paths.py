@@ -666,3 +666,35 @@ def test_the_kind_the_asking_sentence_names_is_asked_before_those_of_context(tmp
     )
     assert "NeurIPS" in a["answer"]
     assert not a["answer"].startswith("Models")  # the paper is asked, not a list of models
+
+
+def test_a_question_without_a_question_word_asks_in_its_last_sentence(tmp_path):
+    files = {
+        "model_cards/uni.yaml": """
+            id: unimix
+            name: UniMix
+            modality: multimodal
+            datasets: [unimix_corpus]
+        """,
+        "paper_cards/uni_2025.yaml": """
+            id: uni_2025
+            title: "Emergent skills in one mixed-modal network"
+            year: 2025
+            models: [unimix]
+            related_to: [unimix]
+        """,
+        "datasets/unimix_corpus.yaml": """
+            id: unimix_corpus
+            name: UniMix pretraining corpus
+            modality: multimodal
+            access: restricted
+            access_notes: Not released; only the recipe is public.
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "The paper 'Emergent skills in one mixed-modal network' presents a model. "
+        "Can I get hold of the corpus that model was pretrained on?"
+    )
+    assert "UniMix pretraining corpus" in a["answer"] and "restricted" in a["answer"]
+    assert "→ datasets: UniMix pretraining corpus" in a["answer"]  # the corpus is asked for
