@@ -85,6 +85,16 @@ def _may_answer(view, eid: str, path: list, seeds: list[str], named_kinds: set[s
     return kind in named_kinds
 
 
+def _described_as(view, eid: str, path: list, seeds: list[str], q: "_Question") -> bool:
+    """An entity next to a seed that its own summary calls what the question calls it:
+    "the pretraining atlas of Evo 2" is the dataset summarised as "Pretraining atlas
+    assembled for Evo 2" (at least half the weight of the question's other words)."""
+    if len(path) != 1 or view.kind(eid) in {view.kind(s) for s in seeds}:
+        return False
+    summary = property_facts("summary", view.attributes(eid), view.source(eid))[:1]
+    return bool(summary) and _share(summary[0], q.rest) >= 0.5
+
+
 def _key_words(f: Fact) -> set[str]:
     return path_words(f.label.replace(" ", "_"))
 
@@ -133,7 +143,10 @@ def _candidates(q: _Question, plan: Plan, linked: Linked, view, seeds: list[str]
     named_kinds = {k for k, _ in linked.kinds}
     out: list[tuple[str, int, Fact, str]] = []
     for eid, path in paths.items():
-        if not _may_answer(view, eid, path, seeds, named_kinds):
+        if not (
+            _may_answer(view, eid, path, seeds, named_kinds)
+            or _described_as(view, eid, path, seeds, q)
+        ):
             continue
         if plan.via and path and plan.via not in {view.kind(o) for _, o, _ in path}:
             continue  # "the paper behind that method": the path passes through a method

@@ -199,3 +199,26 @@ def test_each_part_of_a_question_is_read_in_the_named_cards_own_fields(tmp_path)
         "that dataset use and how many ROI features are there?"
     )
     assert "Desikan-Killiany" in a["answer"] and "176" in a["answer"]
+
+
+def test_a_neighbour_is_what_its_own_summary_calls_it(tmp_path):
+    files = {
+        "model_cards/strand.yaml": """
+            id: strand
+            name: StrandLM
+            modality: dna
+            summary: Long-context DNA model from the Helix Institute.
+            datasets: [gene_atlas]
+        """,
+        "datasets/gene_atlas.yaml": """
+            id: gene_atlas
+            name: GeneBank-9
+            modality: dna
+            summary: Pretraining atlas assembled for StrandLM from genomes of all kingdoms.
+            counts:
+              tokens: "4.2 trillion"
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask("How many tokens are in the pretraining atlas of StrandLM?")
+    assert "4.2 trillion" in a["answer"] and not says_not_in_kb(a["answer"])
