@@ -85,7 +85,7 @@ def _may_answer(view, eid: str, path: list, seeds: list[str], named_kinds: set[s
     return kind in named_kinds
 
 
-def _described_as(view, eid: str, path: list, seeds: list[str], q: "_Question") -> bool:
+def _described_as(view, eid: str, path: list, seeds: list[str], q: _Question) -> bool:
     """An entity next to a seed that its own summary calls what the question calls it:
     "the pretraining atlas of Evo 2" is the dataset summarised as "Pretraining atlas
     assembled for Evo 2" (at least half the weight of the question's other words)."""
