@@ -9,7 +9,7 @@ the card line (or doc line) it was read from. Comparisons live in `retrieval.gra
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.vocab import RELATIONS
 from retrieval.facts import Fact, attr_fact, property_facts, text_words, word_facts
@@ -20,6 +20,7 @@ from retrieval.leads import MAX_LISTED, lead
 from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
+from retrieval.sections import first_sentence
 from retrieval.selection import (
     best_by_words,
     candidates,
@@ -239,6 +240,8 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
         if (facts or field_words) and hops and not plan.list_answer:
             # "…, and what does that method do?": say what the entity reached is.
             summary = property_facts("summary", attrs, view.source(eid))[:1]
+            if len(final) > 1:  # several reached: each one's first sentence says what it is
+                summary = [replace(f, text=first_sentence(f.text)) for f in summary]
             # The fields asked come first; the summary after them (or alone).
             facts = [
                 *(f for f in facts if not summary or f.text != summary[0].text),
@@ -275,7 +278,9 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
             mids = [o for _, o, _ in hops if view.kind(o) != plan.target]
             blocks += _second_part(view, linked, list(dict.fromkeys(final + mids)))
     elif hops:
-        via = [relation_fact(view, b, o, r) for b, o, r in hops]
+        # Each entity reached once: two named starts that both cite a paper say it once.
+        first = {o: (b, o, r) for b, o, r in reversed(hops)}
+        via = [relation_fact(view, *first[o]) for o in dict.fromkeys(o for _, o, _ in hops)]
         blocks.insert(0, Block(base[0], "via", via[:MAX_LISTED]))
     ents = list(dict.fromkeys([*base, *final]))
     conf = strength * (projected if asked_values else 1.0)

@@ -16,6 +16,14 @@ from retrieval.synopsis import Passage
 TARGET_WORDS = 200  # a section part aims at this many words
 MAX_WORDS = 260  # a single unit above this is split further
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def first_sentence(text: str) -> str:
+    """A text's first sentence (all of it when it is one)."""
+    m = _SENTENCE_END.search(text)
+    return text[: m.start()] if m else text
+
+
 _WORD = re.compile(r"[a-z0-9]+")
 
 

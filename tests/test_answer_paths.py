@@ -698,3 +698,48 @@ def test_a_question_without_a_question_word_asks_in_its_last_sentence(tmp_path):
     )
     assert "UniMix pretraining corpus" in a["answer"] and "restricted" in a["answer"]
     assert "→ datasets: UniMix pretraining corpus" in a["answer"]  # the corpus is asked for
+
+
+def test_papers_reached_from_two_named_starts_are_said_once_each_and_briefly(tmp_path):
+    long_tail = " ".join(["It adds a long discussion of priors and batches."] * 8)
+    files = {
+        "configs/experiments/abl.yaml": """
+            id: site_ablation
+            experiment_name: "Site harmonisation ablation"
+            harmonization:
+              references: [shrink_2007, shrink_mri_2018]
+        """,
+        "integration_cards/methods.yaml": """
+            id: methods
+            name: Harmonisation methods
+            methods:
+              shrink:
+                name: Shrink site harmonisation
+                references: [shrink_2007, shrink_mri_2018]
+        """,
+        "paper_cards/a.yaml": f"""
+            id: shrink_2007
+            title: "Adjusting batch effects with empirical Bayes"
+            authors: [Ann Johnson]
+            year: 2007
+            venue: Biostatistics
+            summary: Introduces shrinkage of batch effects. {long_tail}
+        """,
+        "paper_cards/b.yaml": f"""
+            id: shrink_mri_2018
+            title: "Harmonizing cortical thickness across scanners"
+            authors: [Jean Fortin]
+            year: 2018
+            venue: NeuroImage
+            summary: Carries shrinkage over to neuroimaging. {long_tail}
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "The site harmonisation ablation cites two papers. Who is first author of the one "
+        "that carried shrink site harmonisation over to neuroimaging, and which journal?"
+    )
+    text = a["answer"]
+    assert "NeuroImage" in text[:1200] and "Biostatistics" in text
+    assert text.count("refers to: Harmonizing cortical thickness") == 1
+    assert "long discussion" not in text  # each reached paper by its first sentence
