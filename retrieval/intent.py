@@ -167,10 +167,14 @@ def plan(linked: Linked, view) -> Plan:
     if asking and own and in_asking and all(k in own for k in in_asking):
         kinds = [kp for kp in kinds if kp[1] >= asking]
     seeds = pointed_seeds(linked, seeds, kinds)
-    first_kind = kinds[0][1] - main if kinds else 99
-    lows = [t.low for t in linked.tokens][main:]
+    # "I'm planning applications. Which of the cohorts …": with nothing named, the asking
+    # sentence opens the list ("X names a strategy. Which model is it built on?" lists none).
+    later = asking or (last_sentence_start(linked) if not linked.asked else 0)
+    opening = main if seeds else max(main, later)
+    first_kind = next((p - opening for _, p in kinds if p >= opening), 99)
+    lows = [t.low for t in linked.tokens][opening:]
     lead = 2 if lows[1:3] in (["of", "the"], ["of", "these"]) else 0  # "which of the models"
-    start = linked.tokens[main].start if main < len(linked.tokens) else 0
+    start = linked.tokens[opening].start if opening < len(linked.tokens) else 0
     list_answer = (bool(LIST_START.search(q[start:])) and first_kind <= 3 + lead) or bool(
         WHICH_ONES.search(q)
     )

@@ -395,3 +395,22 @@ def test_people_asked_by_another_word_are_the_participants_counted(tmp_path):
     kb2 = build(tmp_path, files=files)
     a = kb2.ask("Roughly how many kids were enrolled at baseline in the Teen brain study?")
     assert "11,880" in a["answer"]
+
+
+def test_a_list_asked_after_a_sentence_of_context_is_still_a_list(tmp_path):
+    card = "id: {id}\nname: {name}\nmodality: fmri\naccess: {access}\n"
+    names = ["Lake", "River", "Hill", "Forest", "Coast"]
+    files = {
+        f"datasets/{n.lower()}.yaml": card.format(
+            id=n.lower(), name=f"{n} Cohort", access="restricted" if n == "Coast" else "controlled"
+        )
+        for n in names
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "I'm planning data applications. Which of the brain-imaging cohorts in the KB are "
+        "under controlled (rather than restricted) access?"
+    )
+    assert a["intent"] == "filter"
+    assert all(f"{n} Cohort" in a["answer"] for n in names[:4])
+    assert "Coast Cohort" not in a["answer"]
