@@ -30,7 +30,7 @@ from retrieval.fillers import FILLER
 from retrieval.graph_answers import Block, GraphAnswer, relation_fact
 from retrieval.intent import Plan
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import KEY_SYNONYMS, KIND_WORDS
+from retrieval.lexicon import KEY_SYNONYMS, KIND_WORDS, asks_number
 from retrieval.linking import Linked
 
 MAX_WORDS = {"bigger", "larger", "longer", "more", "later", "newer", "most", "higher", "latest"}
@@ -88,9 +88,9 @@ def _content_words(linked: Linked) -> list[str]:
     ]
 
 
-def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
+def _fields(plan: Plan, view, ids: list[str], counted: bool = False) -> list[str] | None:
     if plan.properties:
-        return list(plan.properties) + _own_stand_ins(plan, view, ids)
+        return list(plan.properties) + _own_stand_ins(plan, view, ids, counted)
     words = set(plan.words)
     if not words:
         return None
@@ -128,13 +128,15 @@ def _fields(plan: Plan, view, ids: list[str]) -> list[str] | None:
     return chosen + _group_mates(chosen, paths.keys() | _all_paths(view, ids), words)
 
 
-def _own_stand_ins(plan: Plan, view, ids: list[str]) -> list[str]:
+def _own_stand_ins(plan: Plan, view, ids: list[str], counted: bool = False) -> list[str]:
     """For an entity stating none of the properties asked, its own field closest to them
     ("bigger, Otter or Heron?": Heron states `parameter_variants`, not `parameters`)."""
     words = set(plan.words) | {w for p in plan.properties for w in path_words(p)}
     words |= {k for w in list(words) for k in KEY_SYNONYMS.get(w, ())}
-    if "parameters" in plan.properties:
-        words.add("count")  # a model's size is its parameters, a dataset's its counts
+    if "parameters" in plan.properties or counted:
+        # A model's size is its parameters, a dataset's its counts; "how many tasks" of a
+        # benchmark without a task field is counted in its `counts` ("28 datasets").
+        words.add("count")
     out = []
     for eid in ids:
         own = [a for a in view.attributes(eid) if a.prov.source == view.source(eid)]
@@ -225,7 +227,7 @@ def answer(plan: Plan, linked: Linked, view, compare) -> GraphAnswer | None:
     if not plan.properties and not plan.words and SIZE_WORDS & {t.low for t in linked.tokens}:
         # "Which was pretrained on more data?" names no field: the size is compared.
         plan = replace(plan, properties=["parameters"])
-    fields = _fields(plan, view, ids)
+    fields = _fields(plan, view, ids, asks_number(linked.question))
     try:
         table = compare(ids, fields)
     except KGError:

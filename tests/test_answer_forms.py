@@ -414,3 +414,27 @@ def test_a_list_asked_after_a_sentence_of_context_is_still_a_list(tmp_path):
     assert a["intent"] == "filter"
     assert all(f"{n} Cohort" in a["answer"] for n in names[:4])
     assert "Coast Cohort" not in a["answer"]
+
+
+def test_a_count_asked_of_a_card_without_that_field_is_read_in_its_counts(tmp_path):
+    files = {
+        "datasets/a.yaml": """
+            id: bench_a
+            name: Bench A
+            modality: dna
+            counts:
+              records: 510_000
+              tasks: 18
+        """,
+        "datasets/b.yaml": """
+            id: bench_b
+            name: Bench B
+            modality: dna
+            counts:
+              records: "28 datasets (~3M sequences)"
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask("How many tasks are in Bench A versus Bench B?")
+    assert a["intent"] == "compare"
+    assert "18" in a["answer"] and "28 datasets" in a["answer"]
