@@ -251,7 +251,11 @@ def cued(question: str, unit: str) -> bool:
 # "Which one?" asks for the kind named before it.
 ONE_WORDS = {"one", "ones"}
 # "Among the brain models, which ones …": a list asked for after the kind is named.
-WHICH_ONES = re.compile(r"\bwhich (ones|of (them|these|those))\b", re.IGNORECASE)
+# "which of them", and "Among the cohorts …, which are …": a list asked after its scope.
+WHICH_ONES = re.compile(
+    r"\bwhich (ones|of (them|these|those))\b|^\s*(among|of|from|out of)\b[^,?]*,\s*which\b",
+    re.IGNORECASE,
+)
 LIST_START = re.compile(r"^\s*(which|what|list|name|show|give)\b", re.IGNORECASE)
 
 # Words that frame a question rather than name its subject ("what role does X play").

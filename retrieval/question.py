@@ -235,4 +235,26 @@ def asked_span(toks: list[Token]) -> list[int]:
         if out and lows[out[-1]] in _COUNT_WORDS and j + 1 < len(toks) and lows[j] == "of":
             out = out[:-1] + [j + 1]
         found += [k for k in out if k not in found]
-    return found
+    back = _pointed_back(lows)
+    return back if back and found in ([], [len(lows) - 1]) else found  # "it" stands for it
+
+
+_BACK_ASKS = (["what", "is", "it"], ["what", "is", "that"], ["what", "was", "it"])
+_PHRASE_END = {"in", "for", "of", "to", "that", "which", "with", "from", "on", "at", "by"}
+
+
+def _pointed_back(lows: list[str]) -> list[int]:
+    """ "X has a minimum per-site sample requirement. What is it?": the thing asked is the
+    last one the sentence before introduced ("a … requirement")."""
+    if len(lows) < 5 or lows[-3:] not in _BACK_ASKS:
+        return []
+    end = len(lows) - 3
+    art = max((i for i in range(end) if lows[i] in ("a", "an")), default=None)
+    if art is None:
+        return []
+    out = []
+    for k in range(art + 1, min(end, art + 7)):
+        if lows[k] in _PHRASE_END:
+            break
+        out.append(k)
+    return out

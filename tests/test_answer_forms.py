@@ -414,6 +414,11 @@ def test_a_list_asked_after_a_sentence_of_context_is_still_a_list(tmp_path):
     assert a["intent"] == "filter"
     assert all(f"{n} Cohort" in a["answer"] for n in names[:4])
     assert "Coast Cohort" not in a["answer"]
+    a = kb2.ask(
+        "Among the brain imaging cohorts in the KB, which are controlled rather than restricted?"
+    )
+    assert a["intent"] == "filter"
+    assert all(f"{n} Cohort" in a["answer"] for n in names[:4])
 
 
 def test_a_count_asked_of_a_card_without_that_field_is_read_in_its_counts(tmp_path):

@@ -160,6 +160,18 @@ def test_computing_words_in_capitals_are_no_names(linker):
     assert "Enformer" in linked.names  # a model's name stays one an answer must hold
 
 
+def test_what_is_it_asks_for_the_thing_the_sentence_before_introduced(linker):
+    linked = linker.link("Caduceus has a strict minimum context requirement. What is it?")
+    assert [linked.tokens[i].low for i in linked.asked] == [
+        "strict",
+        "minimum",
+        "context",
+        "requirement",
+    ]
+    plain = linker.link("What is it?")
+    assert [plain.tokens[i].low for i in plain.asked] == ["it"]  # nothing introduced before
+
+
 def test_a_weak_cue_that_modifies_the_next_word_names_that_word(linker):
     assert linker.link("Which window length does SwiFT use?").property_names() == []
     assert linker.link("What window does Caduceus read?").property_names() == ["context_length"]
