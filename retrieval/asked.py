@@ -32,6 +32,9 @@ _YES_NO = {"is", "are", "does", "do", "can", "should", "must", "was", "were"}
 _CONDITION_WORDS = {"if", "when", "unless", "once", "while", "for", "with"}
 
 
+_BE = {"is", "are", "was", "were"}
+
+
 def _outside_condition(linked: Linked, props: list[str]) -> list[str]:
     """ "Is RC averaging optional if I use the Ph checkpoint?": a yes/no question asks about
     its main clause; a property named in its condition ("checkpoint") is not asked."""
@@ -60,6 +63,8 @@ def asked_properties(linked: Linked, props: list[str]) -> list[str]:
     lows = [t.low for t in linked.tokens]
     opens = [i for i, w in enumerate(lows) if w == "where"]
     opens += [i for i, w in enumerate(lows[:-1]) if w == "how" and lows[i + 1] in _DO]
+    # "… — who are the <authors> and which journal …": a who-clause asks for what it names.
+    opens += [i for i, w in enumerate(lows[:-1]) if w == "who" and lows[i + 1] in _BE]
     links += [
         p
         for p in linked.properties

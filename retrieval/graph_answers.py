@@ -201,12 +201,15 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
         required, by_words = [], False
     blocks: list[Block] = []
     asked_blocks: list[Block] = []
+    later: list[Block] = []  # what each of several reached entities is, after their fields
     projected = 0.0
     for eid in final[:MAX_LISTED]:
         attrs = view.attributes(eid)
         facts: list[Fact] = []
         for p in plan.properties:
             stated = property_facts(p, attrs, view.source(eid), prefer_docs)
+            if p == "author" and "first author" in linked.question.lower():
+                stated = [replace(f, text=f.text.split("; ")[0]) for f in stated[:1]]
             facts += stated + (_notes_on(p, attrs, view.source(eid)) if stated else [])
         score = 1.0 if facts else 0.0
         src = view.source(eid)
@@ -240,8 +243,13 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
         if (facts or field_words) and hops and not plan.list_answer:
             # "…, and what does that method do?": say what the entity reached is.
             summary = property_facts("summary", attrs, view.source(eid))[:1]
-            if len(final) > 1:  # several reached: each one's first sentence says what it is
-                summary = [replace(f, text=first_sentence(f.text)) for f in summary]
+            if len(final) > 1 and facts:
+                # Several reached: the fields asked of each come first, then one sentence
+                # of each summary saying what it is (`later`, after every entity's fields).
+                short = [replace(f, text=first_sentence(f.text)) for f in summary]
+                facts = [f for f in facts if not summary or f.text != summary[0].text]
+                later += [Block(eid, view.name(eid), short)] if short else []
+                summary = []
             # The fields asked come first; the summary after them (or alone).
             facts = [
                 *(f for f in facts if not summary or f.text != summary[0].text),
@@ -253,6 +261,8 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
         blocks.append(
             Block(eid, view.name(eid), facts or [_evidence_fact(view, eid, evidence.get(eid, []))])
         )
+    asked_blocks += later
+    blocks += later
     # A list question is answered by the entities; facts found about them are evidence.
     asked_values = not plan.list_answer and (
         bool(plan.properties) or (by_words and bool(required or not hops))

@@ -238,6 +238,13 @@ def plan(linked: Linked, view) -> Plan:
             list_kind or (asked_kind if ones else None) or (others[0] if others else scope_kind)
         )
         out.source_kind = scope_kind
+    if seeds and target is None and value_props:
+        # "Where does the murd option come from — which journal published it?": fields
+        # only papers state are asked of what a paper describes.
+        held = [k for p in value_props if (k := view.property_kinds.get(p))]
+        only = set.intersection(*held) if held else set()
+        if len(only) == 1 and not only & seed_kinds:
+            target = next(iter(only))
     out.target = target
     earlier = {k for k, p in kinds if p < second}  # "…, and what does that strategy …" refers back
     out.then = (

@@ -84,6 +84,10 @@ class KBView:
                 for v in (a.raw, a.value) if a.value is not None else (a.raw,):
                     values[a.property].add(str(v))
                     self.value_kinds[(a.property, normalise_key(str(v)))].add(self.kind(eid))
+        # property -> the kinds whose entities state it ("venue": papers only)
+        self.property_kinds: dict[str, set[str]] = defaultdict(set)
+        for (prop, _), kinds in self.value_kinds.items():
+            self.property_kinds[prop] |= kinds
         self.conflicts: dict[tuple[str, str], Conflict] = {
             (c.entity, c.property): c for c in sql.conflicts()
         }

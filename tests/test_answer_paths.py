@@ -743,3 +743,67 @@ def test_papers_reached_from_two_named_starts_are_said_once_each_and_briefly(tmp
     assert "NeuroImage" in text[:1200] and "Biostatistics" in text
     assert text.count("refers to: Harmonizing cortical thickness") == 1
     assert "long discussion" not in text  # each reached paper by its first sentence
+
+
+def test_fields_only_papers_state_are_asked_of_the_paper_behind_a_named_method(tmp_path):
+    files = {
+        "integration_cards/methods.yaml": """
+            id: methods
+            name: Harmonisation methods
+            methods:
+              disentangle_t1:
+                name: Image-level disentangling harmonizer
+                notes: Based on the MURD-like paper (phantom_2024).
+        """,
+        "paper_cards/p.yaml": """
+            id: phantom_2024
+            title: "Harmonizing images without travelling phantoms"
+            authors: [Siyu Lin, Pat Yang]
+            year: 2024
+            venue: Communications Engineering
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "Where does the disentangle_t1 harmonization option come from - who are the authors "
+        "and which journal published it?"
+    )
+    assert "Communications Engineering" in a["answer"]
+    assert "Siyu Lin" in a["answer"] and "Pat Yang" in a["answer"]
+
+
+def test_a_first_author_asked_is_the_first_one_and_fields_come_before_summaries(tmp_path):
+    long_tail = " ".join(["It adds a long discussion of priors and batches."] * 3)
+    files = {
+        "configs/experiments/abl.yaml": """
+            id: site_ablation
+            experiment_name: "Site harmonisation ablation"
+            harmonization:
+              references: [shrink_2007, shrink_mri_2018]
+        """,
+        "paper_cards/a.yaml": f"""
+            id: shrink_2007
+            title: "Adjusting batch effects with empirical Bayes"
+            authors: [Ann Johnson, Bo Li, Cy Rabinovic]
+            year: 2007
+            venue: Biostatistics
+            summary: Introduces shrinkage of batch effects for microarrays. {long_tail}
+        """,
+        "paper_cards/b.yaml": f"""
+            id: shrink_mri_2018
+            title: "Harmonizing cortical thickness across scanners"
+            authors: [Jean Fortin, Dee Parker]
+            year: 2018
+            venue: NeuroImage
+            summary: Carries shrinkage over to neuroimaging. {long_tail}
+        """,
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "The site harmonisation ablation cites two papers. Who is first author of each, "
+        "and which journal was each in?"
+    )
+    text = a["answer"]
+    assert "Ann Johnson" in text and "Jean Fortin" in text
+    assert "Bo Li" not in text and "Dee Parker" not in text  # the first author only
+    assert text.index("NeuroImage") < text.index("for microarrays")  # fields, then summaries
