@@ -186,7 +186,7 @@ def _verdict(linked: Linked, table, view) -> str:
     elif words & MIN_WORDS:
         direction = "min"
     else:
-        return ""
+        direction = ""  # no side asked: large numbers are still said in words
     for ci, col in enumerate(table.columns):
         nums = []
         for row in table.rows:
@@ -198,6 +198,10 @@ def _verdict(linked: Linked, table, view) -> str:
         if len(nums) < 2:
             continue
         shown = ", ".join(f"{name}: {readable_number(n)}" for n, name in nums)
+        if not direction:
+            # "3_200_000_000 vs 8_800_000_000_000" read as "3.2 billion, 8.8 trillion".
+            big = any(abs(n) >= 1e6 for n, _ in nums)
+            return f"{col.label} — {shown}." if big else ""
         if direction == "same":
             same = len({n for n, _ in nums}) == 1
             return f"{'Yes, the same' if same else 'No, they differ in'} {col.label.lower()} ({shown})."

@@ -443,3 +443,14 @@ def test_a_count_asked_of_a_card_without_that_field_is_read_in_its_counts(tmp_pa
     a = kb2.ask("How many tasks are in Bench A versus Bench B?")
     assert a["intent"] == "compare"
     assert "18" in a["answer"] and "28 datasets" in a["answer"]
+
+
+def test_a_comparison_asking_no_side_still_says_large_numbers_in_words(tmp_path):
+    card = "id: {id}\nname: {name}\nmodality: dna\ncounts:\n  base_pairs: {n}\n"
+    files = {
+        "datasets/a.yaml": card.format(id="ref_a", name="Reference A", n="3_200_000_000"),
+        "datasets/b.yaml": card.format(id="atlas_b", name="Atlas B", n="8_800_000_000_000"),
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask("Compare the total base-pair size of Reference A with that of Atlas B.")
+    assert "Reference A: 3.2 billion, Atlas B: 8.8 trillion" in a["answer"]
