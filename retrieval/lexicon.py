@@ -214,7 +214,7 @@ POINTER = re.compile(
 )
 # "Anything I should watch out for?" asks for cautions; a caution says what to do or avoid.
 CAUTION = re.compile(
-    r"\b(watch out|look out|pitfalls?|gotchas?|caveats?|be careful|beware|"
+    r"\b(watch out|look out|pitfalls?|gotchas?|caveats?|be careful|beware|(any|a|the) catch|"
     r"what (can|could|might) go wrong|what goes wrong|keep in mind|"
     # Troubleshooting: a symptom, then "what am I doing wrong?" / "what did I forget?"
     r"(am|are|was|were) (I|we) doing wrong|(did|do) (I|we) (\w+ )?(forget|miss|get wrong)|"
@@ -222,7 +222,7 @@ CAUTION = re.compile(
     re.IGNORECASE,
 )
 CAUTIONARY = re.compile(
-    r"\b(avoid|must|always|never|warning|careful|do not|don't|otherwise|required?|"
+    r"\b(avoid|must|always|never|warning|careful|do not|don't|otherwise|require[sd]?|limitations?|"
     r"make sure|ensure|check that)\b|\bif [^.;]{0,60}\bnot\b",
     re.I,
 )

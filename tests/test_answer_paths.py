@@ -807,3 +807,23 @@ def test_a_first_author_asked_is_the_first_one_and_fields_come_before_summaries(
     assert "Ann Johnson" in text and "Jean Fortin" in text
     assert "Bo Li" not in text and "Dee Parker" not in text  # the first author only
     assert text.index("NeuroImage") < text.index("for microarrays")  # fields, then summaries
+
+
+def test_any_catch_asks_for_what_limits_the_thing(tmp_path):
+    files = {
+        "model_cards/tab.yaml": """
+            id: tabprior
+            name: TabPrior
+            modality: tabular
+            summary: Prior-fitted network for small tables.
+            limitations: >-
+              Published benchmarks cover at most 10k samples; scaling to a 40k-subject cohort
+              requires chunking.
+        """,
+        "datasets/cohort.yaml": "id: big_cohort\nname: Big Cohort\nmodality: tabular\n",
+    }
+    kb2 = build(tmp_path, files=files)
+    a = kb2.ask(
+        "Is there any catch in running TabPrior on the full Big Cohort? Explain what the KB recommends."
+    )
+    assert "chunking" in a["answer"]
