@@ -27,12 +27,10 @@ _NEUTRAL = {"longer", "shorter", "larger", "bigger", "smaller", "maximum", "max"
 
 
 _DO = {"do", "does", "did"}
+_BE = {"is", "are", "was", "were"}
 _RELATION_VERBS = {"based on", "built on", "derived from"}
 _YES_NO = {"is", "are", "does", "do", "can", "should", "must", "was", "were"}
 _CONDITION_WORDS = {"if", "when", "unless", "once", "while", "for", "with"}
-
-
-_BE = {"is", "are", "was", "were"}
 
 
 def _outside_condition(linked: Linked, props: list[str]) -> list[str]:
@@ -202,19 +200,19 @@ def asked_sentence_start(linked: Linked) -> int:
     from the model card. <What> context does the paper card state?"), 0 for one sentence."""
     if not linked.asked:
         return 0
-    start = 0
-    for i in range(1, linked.asked[0] + 1):
-        gap = linked.question[linked.tokens[i - 1].end : linked.tokens[i].start]
-        if re.search(r"[.?!:]\s", gap) and linked.tokens[i - 1].low not in _ABBREVIATIONS:
-            start = i
-    return start
+    return _sentence_start(linked, linked.asked[0] + 1, r"[.?!:]\s")
 
 
 def last_sentence_start(linked: Linked) -> int:
     """Token index where the question's last sentence starts, 0 for one sentence."""
+    return _sentence_start(linked, len(linked.tokens), r"[.?!]\s")
+
+
+def _sentence_start(linked: Linked, end: int, boundary: str) -> int:
+    """The last token before `end` that opens a sentence (after `boundary`), else 0."""
     start = 0
-    for i in range(1, len(linked.tokens)):
+    for i in range(1, end):
         gap = linked.question[linked.tokens[i - 1].end : linked.tokens[i].start]
-        if re.search(r"[.?!]\s", gap) and linked.tokens[i - 1].low not in _ABBREVIATIONS:
+        if re.search(boundary, gap) and linked.tokens[i - 1].low not in _ABBREVIATIONS:
             start = i
     return start

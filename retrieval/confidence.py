@@ -120,17 +120,12 @@ def names_asked(sents, linked: Linked) -> float:
     return max(sum(v for w, v in weights.items() if _holds(w, s)) / total for s in sents)
 
 
-_SHARE_WORDS = {"share", "fraction", "proportion", "percentage", "percent"}
-
-
 def _holds(word: str, s) -> bool:
-    """A sentence holds an asked word, or what answers it without the word: a percentage
-    for "what share", a value in the word's unit for "what hardware" ("80GB GPUs"), a
+    """A sentence holds an asked word, or what answers it without the word
+    (`value_units`): a percentage for "what share", "80GB GPUs" for "what hardware", a
     sign for "minimum"."""
-    if has_word(word, s.words()) or (word in _SHARE_WORDS and "%" in s.text):
-        return True
     pattern = UNIT_PATTERNS.get(word)
-    return bool(pattern and pattern.search(s.text))
+    return has_word(word, s.words()) or bool(pattern and pattern.search(s.text))
 
 
 def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], view) -> float:

@@ -202,13 +202,14 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
     blocks: list[Block] = []
     asked_blocks: list[Block] = []
     later: list[Block] = []  # what each of several reached entities is, after their fields
+    first_author = any(p.text.lower() == "first author" for p in linked.properties)
     projected = 0.0
     for eid in final[:MAX_LISTED]:
         attrs = view.attributes(eid)
         facts: list[Fact] = []
         for p in plan.properties:
             stated = property_facts(p, attrs, view.source(eid), prefer_docs)
-            if p == "author" and "first author" in linked.question.lower():
+            if p == "author" and first_author:
                 stated = [replace(f, text=f.text.split("; ")[0]) for f in stated[:1]]
             facts += stated + (_notes_on(p, attrs, view.source(eid)) if stated else [])
         score = 1.0 if facts else 0.0
@@ -243,18 +244,15 @@ def _facts(plan, linked, view, base, final, hops, evidence, strength, field_word
         if (facts or field_words) and hops and not plan.list_answer:
             # "…, and what does that method do?": say what the entity reached is.
             summary = property_facts("summary", attrs, view.source(eid))[:1]
-            if len(final) > 1 and facts:
+            several = len(final) > 1 and bool(facts)
+            facts = [f for f in facts if not summary or f.text != summary[0].text]
+            if several and summary:
                 # Several reached: the fields asked of each come first, then one sentence
                 # of each summary saying what it is (`later`, after every entity's fields).
-                short = [replace(f, text=first_sentence(f.text)) for f in summary]
-                facts = [f for f in facts if not summary or f.text != summary[0].text]
-                later += [Block(eid, view.name(eid), short)] if short else []
-                summary = []
-            # The fields asked come first; the summary after them (or alone).
-            facts = [
-                *(f for f in facts if not summary or f.text != summary[0].text),
-                *summary,
-            ]
+                short = replace(summary[0], text=first_sentence(summary[0].text))
+                later.append(Block(eid, view.name(eid), [short]))
+            elif not several:
+                facts += summary  # the fields asked first, the summary after them (or alone)
         projected = max(projected, score)
         if facts:
             asked_blocks.append(Block(eid, view.name(eid), facts))

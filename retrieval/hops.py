@@ -155,13 +155,10 @@ def reach(plan, linked, view, base: list[str]):
     leads there, or None when relations lead there but none meets the conditions. A path
     through the kind named on the way ("the baseline for the Cha cohort uses an EEG
     strategy") that reaches none is tried again without it: that kind described the start."""
-    vias = [plan.via, None] if plan.via else [None]
-    for n, via in enumerate(vias):
-        got = _reach(plan, linked, view, base, via, plan.via_first if via else False)
-        if got is None and n + 1 < len(vias):
-            continue
-        return got
-    return None
+    got = _reach(plan, linked, view, base, plan.via, plan.via_first)
+    if got is None and plan.via:
+        got = _reach(plan, linked, view, base, None, False)
+    return got
 
 
 def _reach(plan, linked, view, base, via, via_first):

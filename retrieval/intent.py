@@ -167,10 +167,12 @@ def plan(linked: Linked, view) -> Plan:
     if asking and own and in_asking and all(k in own for k in in_asking):
         kinds = [kp for kp in kinds if kp[1] >= asking]
     seeds = pointed_seeds(linked, seeds, kinds)
+    # The sentence that asks: the one holding the asked words, else (no question word: "Can
+    # I get hold of …?") the last one.
+    asks_from = asking or (last_sentence_start(linked) if not linked.asked else 0)
     # "I'm planning applications. Which of the cohorts …": with nothing named, the asking
     # sentence opens the list ("X names a strategy. Which model is it built on?" lists none).
-    later = asking or (last_sentence_start(linked) if not linked.asked else 0)
-    opening = main if seeds else max(main, later)
+    opening = main if seeds else max(main, asks_from)
     first_kind = next((p - opening for _, p in kinds if p >= opening), 99)
     lows = [t.low for t in linked.tokens][opening:]
     lead = 2 if lows[1:3] in (["of", "the"], ["of", "these"]) else 0  # "which of the models"
@@ -224,12 +226,10 @@ def plan(linked: Linked, view) -> Plan:
         back = [k for k, p in free if p > linked.asked[0] and linked.tokens[p - 1].low == "that"]
         asked_kind = back[0] if back else None
     # "There's a model that ships X. At which venue was its paper published?": the kind
-    # the asking sentence names, before those of the sentences leading up to it.
-    # ("Can I get hold of the corpus that model was pretrained on?" asks with no question
-    # word: its last sentence; "that model" points back and is asked by none.)
-    opens = asking or (last_sentence_start(linked) if not linked.asked else 0)
+    # the asking sentence names, before those of the sentences leading up to it ("that
+    # model" points back and is asked by none).
     pointed = {p for _, p in free if p and linked.tokens[p - 1].low in ("that", "this")}
-    in_question = [k for k, p in free if p >= opens and p not in pointed] if opens else []
+    in_question = [k for k, p in free if p >= asks_from and p not in pointed] if asks_from else []
     target = list_kind or asked_kind or next(iter(in_question + [k for k, _ in free]), None)
     if scope:
         others = [k for k, _ in kinds if k != scope_kind]

@@ -31,7 +31,9 @@ UNIT_PATTERNS = {
         # Bounds written as a sign or phrase ("minimum" ~ "≥ 30 subjects").
         "minimum": r"≥|>=|\bat least\b|\bmin\b",
         "maximum": r"≤|<=|\bat most\b|\bup to\b|\bmax\b",
-        # A mix is written as a ratio ("15:1:4 (biomedical : clinical : general)").
+        # A mix is written as a ratio ("15:1:4 (biomedical : clinical : general)"), a share
+        # as a percentage ("55.8% of its FLOPs").
         **{w: r"\d\s*:\s*\d|%" for w in ("mix", "ratio", "composition", "blend")},
+        **{w: r"%" for w in ("share", "fraction", "proportion", "percentage", "percent")},
     }.items()
 }

@@ -700,41 +700,44 @@ def test_a_question_without_a_question_word_asks_in_its_last_sentence(tmp_path):
     assert "→ datasets: UniMix pretraining corpus" in a["answer"]  # the corpus is asked for
 
 
+_LONG_TAIL = " ".join(["It adds a long discussion of priors and batches."] * 8)
+# Two papers an ablation config and a method registry both cite.
+_ABLATION_FILES = {
+    "configs/experiments/abl.yaml": """
+        id: site_ablation
+        experiment_name: "Site harmonisation ablation"
+        harmonization:
+          references: [shrink_2007, shrink_mri_2018]
+    """,
+    "integration_cards/methods.yaml": """
+        id: methods
+        name: Harmonisation methods
+        methods:
+          shrink:
+            name: Shrink site harmonisation
+            references: [shrink_2007, shrink_mri_2018]
+    """,
+    "paper_cards/a.yaml": f"""
+        id: shrink_2007
+        title: "Adjusting batch effects with empirical Bayes"
+        authors: [Ann Johnson, Bo Li, Cy Rabinovic]
+        year: 2007
+        venue: Biostatistics
+        summary: Introduces shrinkage of batch effects for microarrays. {_LONG_TAIL}
+    """,
+    "paper_cards/b.yaml": f"""
+        id: shrink_mri_2018
+        title: "Harmonizing cortical thickness across scanners"
+        authors: [Jean Fortin, Dee Parker]
+        year: 2018
+        venue: NeuroImage
+        summary: Carries shrinkage over to neuroimaging. {_LONG_TAIL}
+    """,
+}
+
+
 def test_papers_reached_from_two_named_starts_are_said_once_each_and_briefly(tmp_path):
-    long_tail = " ".join(["It adds a long discussion of priors and batches."] * 8)
-    files = {
-        "configs/experiments/abl.yaml": """
-            id: site_ablation
-            experiment_name: "Site harmonisation ablation"
-            harmonization:
-              references: [shrink_2007, shrink_mri_2018]
-        """,
-        "integration_cards/methods.yaml": """
-            id: methods
-            name: Harmonisation methods
-            methods:
-              shrink:
-                name: Shrink site harmonisation
-                references: [shrink_2007, shrink_mri_2018]
-        """,
-        "paper_cards/a.yaml": f"""
-            id: shrink_2007
-            title: "Adjusting batch effects with empirical Bayes"
-            authors: [Ann Johnson]
-            year: 2007
-            venue: Biostatistics
-            summary: Introduces shrinkage of batch effects. {long_tail}
-        """,
-        "paper_cards/b.yaml": f"""
-            id: shrink_mri_2018
-            title: "Harmonizing cortical thickness across scanners"
-            authors: [Jean Fortin]
-            year: 2018
-            venue: NeuroImage
-            summary: Carries shrinkage over to neuroimaging. {long_tail}
-        """,
-    }
-    kb2 = build(tmp_path, files=files)
+    kb2 = build(tmp_path, files=_ABLATION_FILES)
     a = kb2.ask(
         "The site harmonisation ablation cites two papers. Who is first author of the one "
         "that carried shrink site harmonisation over to neuroimaging, and which journal?"
@@ -773,32 +776,7 @@ def test_fields_only_papers_state_are_asked_of_the_paper_behind_a_named_method(t
 
 
 def test_a_first_author_asked_is_the_first_one_and_fields_come_before_summaries(tmp_path):
-    long_tail = " ".join(["It adds a long discussion of priors and batches."] * 3)
-    files = {
-        "configs/experiments/abl.yaml": """
-            id: site_ablation
-            experiment_name: "Site harmonisation ablation"
-            harmonization:
-              references: [shrink_2007, shrink_mri_2018]
-        """,
-        "paper_cards/a.yaml": f"""
-            id: shrink_2007
-            title: "Adjusting batch effects with empirical Bayes"
-            authors: [Ann Johnson, Bo Li, Cy Rabinovic]
-            year: 2007
-            venue: Biostatistics
-            summary: Introduces shrinkage of batch effects for microarrays. {long_tail}
-        """,
-        "paper_cards/b.yaml": f"""
-            id: shrink_mri_2018
-            title: "Harmonizing cortical thickness across scanners"
-            authors: [Jean Fortin, Dee Parker]
-            year: 2018
-            venue: NeuroImage
-            summary: Carries shrinkage over to neuroimaging. {long_tail}
-        """,
-    }
-    kb2 = build(tmp_path, files=files)
+    kb2 = build(tmp_path, files=_ABLATION_FILES)
     a = kb2.ask(
         "The site harmonisation ablation cites two papers. Who is first author of each, "
         "and which journal was each in?"
