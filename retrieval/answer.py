@@ -149,19 +149,24 @@ def _kind_absent(plan, linked: Linked, view) -> str:
     return f"{' / '.join(dict.fromkeys(c.modalities))} {plural(plan.target)}"
 
 
-def complement(text: str, sents, linked: Linked, view, kind=None, reached=()) -> list:
+def complement(text: str, find, linked: Linked, view, kind=None, reached=()) -> list:
     """The best passage sentence when it holds question words a graph answer leaves out:
     "how big was the corpus X was pretrained on, in tokens" is answered by the paper's
-    summary when the card's fields only name a tokenizer. A sentence about a thing of the
-    kind the answer lists (`kind`) that the answer left out (not `reached`) is not added."""
+    summary when the card's fields only name a tokenizer. `find()` gives the sentences,
+    called only when the answer leaves enough of the question open. A sentence about a
+    thing of the kind the answer lists (`kind`) that the answer left out (not `reached`)
+    is not added."""
+    weights = text_answers.question_weights(linked, view.idf())
+    words = text_words(text)
+    base = text_answers.covered(weights, words)
+    if 1.0 - base < COMPLEMENT_GAIN:
+        return []  # no sentence could add enough: skip the search
+    sents = find()
     if not sents or sents[0].text in text:
         return []
     about = sents[0].chunk.entity_ids[:1] if sents[0].chunk is not None else []
     if kind and any(view.kind(e) == kind and e not in reached for e in about):
         return []  # "which models are fMRI-only?": not a passage on one the filter dropped
-    weights = text_answers.question_weights(linked, view.idf())
-    words = text_words(text)
-    base = text_answers.covered(weights, words)
     gain = text_answers.covered(weights, words | sents[0].words()) - base
     return sents[:1] if gain >= COMPLEMENT_GAIN else []
 
@@ -250,13 +255,14 @@ class Assistant:
             if whole and ga.partial:
                 g = ga.strength / graph_answers.PARTIAL * neighbourhood.DEPTH_WEIGHT[1]
         if graph_first and parts:
-            # A quick keyword look at the passages for what the fields leave out.
-            if not sents:
-                sents = text_answers.extract(
+
+            def find():  # a quick keyword look at the passages for what the fields leave out
+                return sents or text_answers.extract(
                     question, linked, self.view, COMPLEMENT_PASSAGES, mode="keyword"
                 )
+
             reached = set(ga.entities)
-            extra = complement(" ".join(parts), sents, linked, self.view, plan.target, reached)
+            extra = complement(" ".join(parts), find, linked, self.view, plan.target, reached)
             parts += [_render_text(extra)] if extra else []
             cites += _text_citations(extra)
         confidence = max(g, t)

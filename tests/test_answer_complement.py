@@ -56,8 +56,10 @@ def test_a_sentence_is_added_only_for_the_question_words_it_adds(kb):
     linked = view.linker.link(q)
     sents = text_answers.extract(q, linked, view, 8, mode="keyword")
     assert sents and "90 billion" in sents[0].text
-    assert complement("MedLM — tokenizer: SentencePiece.", sents, linked, view) == sents[:1]
+    found = lambda: sents  # noqa: E731
+    assert complement("MedLM — tokenizer: SentencePiece.", found, linked, view) == sents[:1]
     # The same words already in the answer: nothing to add.
-    assert complement(sents[0].text, sents, linked, view) == []
+    assert complement(sents[0].text, found, linked, view) == []
+    # An answer holding every word asked: no search at all.
     whole = "corpus continually pretrained tokens big"
-    assert complement(f"MedLM {whole}", sents, linked, view) == []
+    assert complement(f"MedLM {whole}", lambda: pytest.fail("searched"), linked, view) == []
