@@ -13,6 +13,7 @@ import posixpath
 import re
 from functools import lru_cache
 
+from ingest.citations import cited_key
 from ingest.properties import matches, parse_pattern
 from kg.ir import Finding, Provenance, Reference
 
@@ -70,6 +71,7 @@ _DOTTED = re.compile(
 )
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 REF_EXTENSIONS = (".yaml", ".yml", ".md")
+_CITATION_CHARS = 120  # "Liu & Yap, Communications Engineering 2024 (MURD)"; longer text is prose
 
 
 @lru_cache(maxsize=8192)
@@ -154,6 +156,12 @@ class RefCollector:
             return True
         if is_id_like(text):
             self.refs.append(Reference(subject, predicate, text, prov, kinds))
+            return True
+        cited = (
+            cited_key(text) if predicate == "refers_to" and len(text) <= _CITATION_CHARS else None
+        )
+        if cited:
+            self.refs.append(Reference(subject, predicate, cited, prov, ("paper",), citation=True))
             return True
         return False
 

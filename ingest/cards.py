@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ingest.card_refs import NO_SCAN_ROOTS, RefCollector, ref_rule
+from ingest.citations import paper_key
 from ingest.normalize import modalities_for, parse_venue, parse_year
 from ingest.properties import normalise, property_for_shape, shape
 from ingest.registries import REGISTRY_KINDS, RegistryEntry, owner_of, registry_entries, slug
@@ -159,6 +160,8 @@ class CardParser:
         ]
         summary = data.get("summary")
         extra += _NAMED_AS.findall(summary) if isinstance(summary, str) else []
+        cited_as = paper_key(data) if self.kind == "paper" else None
+        extra += [cited_as] if cited_as else []
         end = max((s[1] for s in self.doc.spans.values()), default=1)
         self.out.entities.append(
             Entity(

@@ -23,7 +23,7 @@ from kg.ir import Attribute, ParsedSource
 # Bump when the parsers, the linker, a sink's mapping or this file's layout change what is
 # written: stale parses are then not reused and every source's digest changes, so every
 # store is rewritten once.
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 

@@ -78,6 +78,8 @@ class Reference:
     a dotted registry ref, a markdown link target, or an entity name mentioned in prose.
     `expected_kinds` narrows resolution (empty = any kind). `mention` marks prose mentions,
     which are matched only against names/aliases and never produce findings when unmatched.
+    `citation` marks a literature citation ("Dinsdale 2021", see ingest.citations): it links
+    when a paper card has that key and is dropped without a finding when none has.
     """
 
     subject: str
@@ -86,6 +88,7 @@ class Reference:
     prov: Provenance
     expected_kinds: tuple[str, ...] = ()
     mention: bool = False
+    citation: bool = False
 
 
 @dataclass(slots=True)

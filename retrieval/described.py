@@ -283,7 +283,25 @@ def _extent(linked: Linked, a: int, b: int, used: set[int]) -> tuple[int, int]:
             if _BREAK.search(q[toks[hi - 1].end : toks[hi].start]):
                 break
             hi += 1
+    elif not _words(toks[lo:a]):
+        hi = _context_sentence_rest(linked, b, used)
     return lo, hi
+
+
+_SENTENCE_END = re.compile(r"[.?!]\s")
+
+
+def _context_sentence_rest(linked: Linked, b: int, used: set[int]) -> int:
+    """ "One harmonization option in the catalog advertises that it needs no traveling
+    phantoms. Who …": a kind word nothing describes, in a sentence before the asking one,
+    is described by the rest of its sentence (up to a name). `b` when the sentence asks."""
+    toks, q = linked.tokens, linked.question
+    hi = b
+    while hi < len(toks) and hi not in used:
+        if hi > b and _SENTENCE_END.search(q[toks[hi - 1].end : toks[hi].start]):
+            return hi
+        hi += 1
+    return b
 
 
 def _best_card(

@@ -53,6 +53,7 @@ FILLER = {
     "must",
     "need",
     "behind",
+    "it",  # "which is it": points back at what was named
     "per",
     "describing",
     "id",  # "which strategy ids": the entities, which the answer names by id anyway

@@ -64,18 +64,18 @@ def common(hops: list) -> list:
 
 
 def chain(
-    view, ids: list[str], kind: str, via: str | None, via_first: bool = False
+    view, ids: list[str], kind: str, via: str | tuple[str, ...] | None, via_first: bool = False
 ) -> list[tuple[str, str, Relation]]:
-    """Hops to `kind`: direct relations, else through an entity of the `via` kind the
-    question names ("the harmonisation methods of BrainLM's embedding strategy"), else
-    field values naming one, else prose mentions. With `via_first` the path through `via`
-    comes first: "X's embedding strategy uses which model" asks for the strategy's model
-    even when X names a model of its own."""
+    """Hops to `kind`: direct relations, else through an entity of a `via` kind the
+    question names ("the harmonisation methods of BrainLM's embedding strategy"; several
+    are tried in turn), else field values naming one, else prose mentions. With `via_first`
+    the path through `via` comes first: "X's embedding strategy uses which model" asks for
+    the strategy's model even when X names a model of its own."""
     direct = hop(view, ids, kind)
     if direct and not via_first:
         return direct
-    if via:
-        first = hop(view, ids, via)
+    for step in [via] if isinstance(via, str) else via or ():
+        first = hop(view, ids, step)
         if first:
             mids = list(dict.fromkeys(o for _, o, _ in first))
             second = hop(view, mids, kind) or value_hops(view, mids, kind)
@@ -155,7 +155,7 @@ def reach(plan, linked, view, base: list[str]):
     leads there, or None when relations lead there but none meets the conditions. A path
     through the kind named on the way ("the baseline for the Cha cohort uses an EEG
     strategy") that reaches none is tried again without it: that kind described the start."""
-    got = _reach(plan, linked, view, base, plan.via, plan.via_first)
+    got = _reach(plan, linked, view, base, plan.vias or plan.via, plan.via_first)
     if got is None and plan.via:
         got = _reach(plan, linked, view, base, None, False)
     return got

@@ -177,12 +177,22 @@ class KBView:
             from retrieval.facts import text_words
 
             ids = self.by_kind.get(kind, [])
-            attrs = self.sql.attributes_for(ids) if ids else {}
+            # A registry entry is also what its registry card says of all its entries ("an
+            # option in the harmonization catalog"): the card's name and summary.
+            parents = {
+                eid: [r.object for r in self.out.get(eid, []) if r.predicate == "part_of"]
+                for eid in ids
+            }
+            registries = {p for ps in parents.values() for p in ps}
+            attrs = self.sql.attributes_for([*ids, *registries]) if ids else {}
             out = {}
             for eid in ids:
                 row = self.entities[eid]
                 texts = [row.name, *row.aliases]
                 texts += [str(a.raw) for a in attrs.get(eid, []) if a.prov.source == row.source]
+                for p in parents[eid]:
+                    texts += [self.name(p)]
+                    texts += [str(a.raw) for a in attrs.get(p, []) if a.path == "summary"]
                 out[eid] = frozenset(text_words(" ".join(texts)))
             self._card_words[kind] = out
         return self._card_words[kind]

@@ -39,6 +39,13 @@ KIND_WORDS: dict[str, str] = {
     "embedding strategy": "strategy",
     "embedding strategie": "strategy",
     "method": "method",
+    # Harmonization methods go by what they are to a pipeline: an option, a hook, a module.
+    "harmonization option": "method",
+    "harmonization hook": "method",
+    "harmonization module": "method",
+    "harmonization approach": "method",
+    "harmonization technique": "method",
+    "harmonizer": "method",
     "pipeline": "pipeline",
     "preprocessing stack": "pipeline",
     "stack": "pipeline",

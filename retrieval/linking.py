@@ -1,12 +1,10 @@
 """Entity and attribute linking: what a question names, read against the store's own words.
 
-Entities are found by their ids, names and aliases (exact after normalisation, plural-folded,
-by distinctive-word overlap for long names, fuzzily for typos of words the KB never uses,
-and with initials for capitalised words: "UKB fMRI tensors" ~ "UK Biobank fMRI tensors");
-properties by kg.vocab's names and synonyms plus question phrasings (`retrieval.lexicon`);
-values (licences, venues, tags, access levels, dates) from the values the store holds;
-modalities by kg.vocab; kinds by kind words; numbers and superlatives by
-`retrieval.quantities`. A `Linker` is built once per generation.
+Entities by ids, names and aliases (exact after normalisation, plural-folded, by distinctive-
+word overlap for long names, fuzzily for typos, by initials: "UKB fMRI" ~ "UK Biobank fMRI");
+properties by kg.vocab names and synonyms plus `retrieval.lexicon` phrasings; values from
+those the store holds; modalities by kg.vocab; kinds by kind words; numbers and superlatives
+by `retrieval.quantities`. A `Linker` is built once per generation.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from itertools import accumulate
 
 from rapidfuzz import fuzz, process
 
@@ -41,7 +40,6 @@ from retrieval.name_forms import (
 )
 from retrieval.quantities import quantities, superlative
 from retrieval.question import (
-    Token,
     asked_span,
     in_sentence,
     name_like,
@@ -50,6 +48,7 @@ from retrieval.question import (
     us_spelling,
 )
 from retrieval.terms import (
+    kind_near,
     link_kinds,
     link_modalities,
     link_properties,
@@ -65,12 +64,9 @@ _WORD = re.compile(r"[^\W_]+")
 _QWORDS = {"how", "many", "much", "what", "which", "who", "where", "when", "why", "does"}
 _ORIGIN = {"id": 0, "name": 1, "alias": 2}
 
-
 # Words that say what sort of thing is meant, not which one: never enough to name an entity.
-_COMMON = {stem(w) for w in (*KIND_WORDS, *modality_words(), *GENERIC) if " " not in w} | {
-    "foundation",
-    "fm",
-}
+_COMMON = {stem(w) for w in (*KIND_WORDS, *modality_words(), *GENERIC) if " " not in w}
+_COMMON |= {"foundation", "fm"}
 
 
 class Linker:
@@ -201,15 +197,6 @@ class Linker:
             e.id, e.kind, e.name, self._text(question, toks, i, j), (i, j), score, tuple(ids[1:])
         )
 
-    def _kind_near(self, toks: list[Token], i: int, j: int) -> str | None:
-        """A kind word right after (or 'the X of' before) a name prefers entities of it."""
-        for k in (j, j + 1):
-            if k < len(toks) and toks[k].stem in KIND_WORDS:
-                return KIND_WORDS[toks[k].stem]
-        if i >= 2 and toks[i - 1].low in ("of", "behind", "describing"):
-            return KIND_WORDS.get(toks[i - 2].stem)
-        return None
-
     # -- entities -----------------------------------------------------------------------------
     def _exact(self, toks, used, question) -> list[EntityLink]:
         found = []
@@ -219,9 +206,9 @@ class Linker:
                 key += us_spelling(toks[j - 1].low)
                 hit = self._keys.get(key) or self._keys.get(fold(key))
                 if hit and not (j - i == 1 and (toks[i].low in STOPWORDS or key in GENERIC)):
-                    found.append((len(key), i, j, hit))
+                    found.append((len(key), i, j, hit, key))
         out = []
-        for _n, i, j, hit in sorted(found, key=lambda f: (-f[0], f[1])):
+        for _n, i, j, hit, key in sorted(found, key=lambda f: (-f[0], f[1])):
             if any(used[i:j]):
                 continue
             if self._modifier(toks, i, j, hit) or self._generic_title(toks, i, j, hit):
@@ -229,9 +216,21 @@ class Linker:
             end, longer = self._extend(toks, used, i, j, [h[2] for h in hit])
             if longer is not None:
                 hit, j = [(0, 0, longer)], end
+            prefer = kind_near(toks, i, j)
+            if prefer and all(self.entities[h[2]].kind != prefer for h in hit):
+                hit = self._id_starting(key, prefer, toks, j) or hit
             used[i:j] = [True] * (j - i)
-            out.append(self._make(hit, toks, question, i, j, 1.0, self._kind_near(toks, i, j)))
+            out.append(self._make(hit, toks, question, i, j, 1.0, prefer))
         return out
+
+    def _id_starting(self, key: str, kind: str, toks, j: int) -> list[tuple[int, int, str]]:
+        """ "site-unlearning harmonization option": the one id of that kind whose first
+        words are the name ("ComBat papers", "Ripple's strategy" are about or of them)."""
+        if len(key) < 5 or toks[j - 1].low == "s" or any(t.low != t.stem for t in toks[j : j + 2]):
+            return []
+        hits = [x for x, e in self.entities.items() if e.kind == kind]
+        hits = [x for x in hits if key in accumulate(x.lower().split("_")[:-1])]
+        return [(0, 0, hits[0])] if len(hits) == 1 else []
 
     def _partial(self, toks, used, question) -> list[EntityLink]:
         """Long names written in part ("the CCA gene × sMRI experiment"), by rare-word overlap:
@@ -282,7 +281,7 @@ class Linker:
                 cover = min(cover, 0.5)
             elif cover < PARTIAL_MIN:
                 continue
-            kind = self._kind_near(toks, content[hits[0]], content[hits[-1]] + 1)
+            kind = kind_near(toks, content[hits[0]], content[hits[-1]] + 1)
             if kind is not None and kind != self.entities[eid].kind:
                 continue  # "the ABCD dataset" is not the ABCD pipeline
             if (cover, mass) > best.get(eid, (0.0, 0.0, []))[:2]:

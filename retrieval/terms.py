@@ -170,3 +170,16 @@ def link_kinds(toks, used) -> list[tuple[str, tuple[int, int]]]:
                 used[i:j] = [True] * n
                 out.append((kind, (i, j)))
     return sorted(out, key=lambda k: k[1])
+
+
+def kind_near(toks, i: int, j: int) -> str | None:
+    """The kind a word right after a name (or 'the X of' before it) names: "Caduceus
+    paper", "site-unlearning harmonization option", "the paper behind X"."""
+    for k in (j, j + 1):
+        for n in (2, 1):
+            phrase = " ".join(t.stem for t in toks[k : k + n])
+            if k + n <= len(toks) and phrase in KIND_WORDS:
+                return KIND_WORDS[phrase]
+    if i >= 2 and toks[i - 1].low in ("of", "behind", "describing"):
+        return KIND_WORDS.get(toks[i - 2].stem)
+    return None

@@ -321,3 +321,58 @@ def test_paths_with_anchors_resolve_to_the_doc(tmp_path):
         ("documented_in", "docs/guide", "docs/guide.md#usage")
     ]
     assert [(f.code, f.line) for f in card.findings] == [("unresolved-anchor", 2)]
+
+
+def test_a_cited_paper_links_to_its_card_by_first_author_and_year(tmp_path):
+    """ "Marsh et al., NeuroImage 2021" in a method's `reference` is the card whose first
+    author is Marsh and whose year is 2021; a citation of a paper with no card is no defect."""
+    write(
+        tmp_path,
+        {
+            "kb/paper_cards/unlearning_2021.yaml": """
+                title: Unlearning scanner bias
+                authors: [Ada B. Marsh, Ben Quill]
+                year: 2021
+            """,
+            "kb/paper_cards/disentangle_2024.yaml": """
+                title: Disentangling site style
+                authors: ["Wren, Cora", "Yu, Lin"]
+                venue: Communications Engineering 2024
+            """,
+            "kb/integration_cards/harmonization_methods.yaml": """
+                id: harmonization_methods
+                methods:
+                  unlearning_head:
+                    reference: "Marsh et al., NeuroImage 2021"
+                  style_swap:
+                    reference: "Wren & Yu, Communications Engineering 2024 (SWAP)"
+                  empirical_bayes:
+                    reference: "Fortin et al., NeuroImage 2018"
+            """,
+        },
+    )
+    linked = link_kb(tmp_path)
+    cited = relations(linked, "refers_to")
+    assert ("unlearning_head", "refers_to", "unlearning_2021") in cited
+    assert ("style_swap", "refers_to", "disentangle_2024") in cited
+    assert not any(s == "empirical_bayes" for s, _, _ in cited)
+    assert findings(linked, "unresolved-ref") == []
+    paper = linked["kb/paper_cards/unlearning_2021.yaml"].parsed.entities[0]
+    assert "Marsh 2021" in paper.aliases
+
+
+@pytest.mark.parametrize(
+    "authors, surname",
+    [
+        (["Natalie K. Dinsdale", "X"], "Dinsdale"),
+        (["Dong, Zijian", "et al."], "Dong"),
+        (["Yoon et al."], "Yoon"),
+        (["Dinsdale NK"], "Dinsdale"),
+        (["Arc Institute Team"], None),
+        ([], None),
+    ],
+)
+def test_first_author_surnames(authors, surname):
+    from ingest.citations import first_surname
+
+    assert first_surname(authors) == surname

@@ -1,0 +1,117 @@
+"""Methods that cite their paper in free text, on a small real KB (hash embedder): the
+citation links the method to the paper's card, a path may pass through the second kind a
+question names when the first leads nowhere, an option of a registry described in a
+sentence of its own is found by what that sentence says, and a name followed by the kind
+word of another kind names the entity of that kind whose id starts so."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_kb import build
+
+FILES = {
+    "kb/model_cards/ripple.yaml": """
+        id: ripple
+        name: Ripple
+        modality: fmri
+        summary: fMRI encoder over 4D volumes.
+        embedding_recipe:
+          pipeline:
+            rsfmri:
+              reference_strategy: ripple_segments_v1
+              harmonization_hooks:
+                - none_baseline
+                - unlearning_head
+    """,
+    "kb/paper_cards/ripple_2023.yaml": """
+        title: "Ripple: a 4D fMRI encoder"
+        authors: [Kim Park]
+        year: 2023
+        venue: NeurIPS 2023
+        related_to: [kb/model_cards/ripple.yaml]
+    """,
+    "kb/paper_cards/unlearning_2021.yaml": """
+        title: Unlearning scanner bias from MRI representations
+        short_name: Unlearning (Marsh 2021)
+        authors: [Ada B. Marsh, Ben Quill]
+        year: 2021
+        venue: NeuroImage
+    """,
+    "kb/paper_cards/disentangle_2024.yaml": """
+        title: Disentangling site style from anatomy
+        authors: [Cora Wren, Lin Yu]
+        year: 2024
+        venue: Communications Engineering
+    """,
+    "kb/integration_cards/embedding_strategies.yaml": """
+        id: embedding_strategies
+        name: Embedding strategies
+        strategies:
+          ripple_segments_v1:
+            model: ripple
+            description: Mean-pooled Ripple segment embeddings.
+    """,
+    "kb/integration_cards/harmonization_methods.yaml": """
+        id: harmonization_methods
+        name: Harmonization methods
+        summary: Central catalog of harmonization options for site effects.
+        methods:
+          none_baseline:
+            type: none
+            description: Only z-scoring and covariate residualization.
+          unlearning_head:
+            type: representation_unlearning
+            reference: "Marsh et al., NeuroImage 2021"
+            description: Adversarial head removing site information from embeddings.
+          style_swap:
+            type: deep_unsupervised
+            reference: "Wren & Yu, Communications Engineering 2024"
+            properties:
+              - no traveling phantoms required
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("citations"), files=FILES)
+
+
+def _cited(a) -> set[str]:
+    return {c["source"] for c in a["citations"]}
+
+
+def test_the_paper_behind_a_hook_is_reached_through_the_method_not_the_strategy(kb):
+    a = kb.ask(
+        "Ripple's embedding recipe lists harmonization hooks besides the no-op baseline. "
+        "In which journal was the paper behind that other hook published?"
+    )
+    assert "NeuroImage" in a["answer"]
+    assert "NeurIPS" not in a["answer"]  # Ripple's own paper is not the hook's
+    assert "kb/integration_cards/harmonization_methods.yaml" in _cited(a)
+
+
+def test_which_hook_and_whose_paper(kb):
+    a = kb.ask(
+        "Besides none_baseline, Ripple's embedding recipe lists one other harmonization "
+        "hook. Which is it and whose paper is it based on?"
+    )
+    assert "unlearning_head" in a["answer"] and "Marsh" in a["answer"]
+
+
+def test_an_option_described_in_a_sentence_of_its_own(kb):
+    a = kb.ask(
+        "One harmonization option in the catalog advertises that it needs no traveling "
+        "phantoms. Who are the authors of the paper behind it?"
+    )
+    assert "Cora Wren" in a["answer"] and "Lin Yu" in a["answer"]
+    assert "Marsh" not in a["answer"]
+
+
+def test_a_name_before_another_kinds_word_names_that_kinds_entity(kb):
+    a = kb.ask(
+        "The unlearning harmonization option in the KB is based on which author's paper, "
+        "and in which journal did it appear?"
+    )
+    assert "unlearning_head" in a["entities"]
+    assert "Marsh" in a["answer"] and "NeuroImage" in a["answer"]
