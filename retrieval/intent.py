@@ -235,8 +235,12 @@ def plan(linked: Linked, view) -> Plan:
     if scope:
         others = [k for k, _ in kinds if k != scope_kind]
         # "… hooks into one harmonization method. Which one?": the registry's kind is asked.
+        # "… is the template for which harmonization method ID?": the registry is asked.
+        asked_scope = any(e.id in scope and e.span[0] in linked.asked for e in linked.entities)
         target = (
-            list_kind or (asked_kind if ones else None) or (others[0] if others else scope_kind)
+            list_kind
+            or (asked_kind if ones else None)
+            or (scope_kind if asked_scope or not others else others[0])
         )
         out.source_kind = scope_kind
     if seeds and target is None and value_props:
@@ -347,7 +351,8 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
         after = toks[span[1]].low if span[1] < len(toks) else ""
         if after == "only" or (span[0] and toks[span[0] - 1].low == "only"):
             add(owner(span[0], True), "only", m)  # "fMRI-only": no other modality
-    negated = negated_tokens(linked)
+    aside = aside_span(linked)  # "besides UK Biobank": excluded like "rather than"
+    negated = negated_tokens(linked) | set(range(*aside))
     for v in linked.values:
         if [t.low for t in toks[max(v.span[0] - 2, 0) : v.span[0]]] in (
             ["in", "our"],

@@ -91,6 +91,9 @@ PROPERTY_CUES: dict[str, str] = {
     "venue": "venue",
     "first author": "author",
     "who": "author",
+    "who wrote": "author",  # strong, unlike "who": "who wrote X and where did it appear"
+    "who authored": "author",
+    "written by": "author",
     "built on": "architecture",
     "based on": "architecture",
     "tokenized": "tokenizer",

@@ -28,10 +28,15 @@ def projection_words(
     # Kind words that lead somewhere are no facts to look up; "how many datasets" counts one.
     steer = {plan.target, plan.via, *plan.vias, plan.source_kind}
     kinds = {linked.tokens[i].stem for k, span in linked.kinds if k in steer for i in range(*span)}
+    # "which harmonization method ID": the registry's name stands for its kind.
+    toks = linked.tokens
+    kinds |= {toks[i].stem for e in linked.entities if e.id in plan.scope for i in range(*e.span)}
     chose = {w for c in plan.constraints.values() for w in c.words} | set(led)
     asked = [w for w in linked.asked_words() if w not in FILLER | kinds | chose]
     used = chose | set(names)
     rest = [w for w in plan.words if w not in used and w not in asked]
+    if hopped and linked.asked_words() and set(linked.asked_words()) <= kinds:
+        rest = []  # "… is the template for which method?": the kind reached is all asked
     if hopped:
         # "The X config names a strategy. What does that strategy specify?": the sentences
         # before the question lead the hop; only the question's own words are looked up.

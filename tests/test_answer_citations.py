@@ -1,6 +1,6 @@
 """Methods that cite their paper in free text, on a small real KB (hash embedder): the
 citation links the method to the paper's card, a path may pass through the second kind a
-question names when the first leads nowhere, an option of a registry described in a
+question names when the first leads nowhere, a registry asked for is the kind asked, an option of a registry described in a
 sentence of its own is found by what that sentence says, and a name followed by the kind
 word of another kind names the entity of that kind whose id starts so."""
 
@@ -15,6 +15,7 @@ FILES = {
         name: Ripple
         modality: fmri
         summary: fMRI encoder over 4D volumes.
+        datasets: [big_bank_fmri, aging_fmri]
         embedding_recipe:
           pipeline:
             rsfmri:
@@ -36,6 +37,26 @@ FILES = {
         authors: [Ada B. Marsh, Ben Quill]
         year: 2021
         venue: NeuroImage
+        implications_for_project:
+          - "Provides a template for `unlearning_head` in integration cards."
+    """,
+    "kb/datasets/big_bank_fmri.yaml": """
+        id: big_bank_fmri
+        name: Big Bank functional MRI
+        modality: fmri
+        tags: [Lakeshore Biobank]
+    """,
+    "kb/datasets/big_bank_genotypes.yaml": """
+        id: big_bank_genotypes
+        name: Big Bank genotypes
+        modality: genetics
+        tags: [Lakeshore Biobank]
+    """,
+    "kb/datasets/aging_fmri.yaml": """
+        id: aging_fmri
+        name: Aging Connectome fMRI
+        modality: fmri
+        tags: [aging]
     """,
     "kb/paper_cards/disentangle_2024.yaml": """
         title: Disentangling site style from anatomy
@@ -115,3 +136,23 @@ def test_a_name_before_another_kinds_word_names_that_kinds_entity(kb):
     )
     assert "unlearning_head" in a["entities"]
     assert "Marsh" in a["answer"] and "NeuroImage" in a["answer"]
+
+
+def test_a_registry_named_in_the_asked_phrase_is_the_kind_asked(kb):
+    a = kb.ask(
+        "The Marsh et al. 2021 adversarial unlearning paper is the template for which "
+        "harmonization method ID in the KB?"
+    )
+    assert "unlearning_head" in a["answer"][:200]
+    assert a["confidence"] >= 0.5
+
+
+def test_who_wrote_and_where_published_are_both_asked(kb):
+    a = kb.ask("Who wrote the paper behind style_swap and where was it published?")
+    assert "Cora Wren" in a["answer"] and "Communications Engineering" in a["answer"]
+
+
+def test_a_value_set_aside_is_excluded_not_required(kb):
+    a = kb.ask("Besides Lakeshore Biobank, which cohorts is Ripple evaluated on?")
+    assert "Aging Connectome fMRI" in a["answer"]
+    assert "Big Bank functional MRI" not in a["answer"]
