@@ -26,6 +26,7 @@ MAX_CITATIONS = 16
 NEAR_MARGIN = 0.1  # a reading around the seeds must be this much surer to replace the plan's
 COMPLEMENT_PASSAGES = 8  # passages searched for a sentence that adds to a graph answer …
 COMPLEMENT_GAIN = 0.1  # … and the share of the question's word weight it must add
+COMPLEMENT_CHOICES = 3  # the first few sentences found, the first adding enough
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +151,8 @@ def _kind_absent(plan, linked: Linked, view) -> str:
 
 
 def complement(text: str, find, linked: Linked, view, kind=None, reached=()) -> list:
-    """The best passage sentence when it holds question words a graph answer leaves out:
+    """The first passage sentence (of the first few found) holding enough of the question
+    words a graph answer leaves out:
     "how big was the corpus X was pretrained on, in tokens" is answered by the paper's
     summary when the card's fields only name a tokenizer. `find()` gives the sentences,
     called only when the answer leaves enough of the question open. A sentence about a
@@ -161,14 +163,20 @@ def complement(text: str, find, linked: Linked, view, kind=None, reached=()) -> 
     base = text_answers.covered(weights, words)
     if 1.0 - base < COMPLEMENT_GAIN:
         return []  # no sentence could add enough: skip the search
-    sents = find()
-    if not sents or sents[0].text in text:
+    sents = [s for s in find() if s.text not in text][:COMPLEMENT_CHOICES]
+    if not sents:
         return []
-    about = sents[0].chunk.entity_ids[:1] if sents[0].chunk is not None else []
+    adding = [
+        s
+        for s in sents
+        if text_answers.covered(weights, words | s.words()) - base >= COMPLEMENT_GAIN
+    ]
+    if not adding:
+        return []
+    about = adding[0].chunk.entity_ids[:1] if adding[0].chunk is not None else []
     if kind and any(view.kind(e) == kind and e not in reached for e in about):
         return []  # "which models are fMRI-only?": not a passage on one the filter dropped
-    gain = text_answers.covered(weights, words | sents[0].words()) - base
-    return sents[:1] if gain >= COMPLEMENT_GAIN else []
+    return adding[:1]
 
 
 class Assistant:

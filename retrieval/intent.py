@@ -339,7 +339,7 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
             return None
         kpos = min(abs(p - pos) for k, p in near if k == kind)
         # "the model from the Yoon et al. MDD study": MDD describes the study, not the model.
-        if any(min(abs(a - pos), abs(b - 1 - pos)) < kpos for a, b in named):
+        if any(min(abs(a - pos), abs(b - 1 - pos)) <= kpos for a, b in named):
             return None
         return kind
 

@@ -32,11 +32,14 @@ def projection_words(
     toks = linked.tokens
     kinds |= {toks[i].stem for e in linked.entities if e.id in plan.scope for i in range(*e.span)}
     chose = {w for c in plan.constraints.values() for w in c.words} | set(led)
+    # "which brain (fMRI) encoders": modalities chose the entities, as conditions do.
+    if any(c.modalities for c in plan.constraints.values()):
+        chose |= {toks[i].stem for _, span in linked.modality_spans for i in range(*span)}
     asked = [w for w in linked.asked_words() if w not in FILLER | kinds | chose]
     used = chose | set(names)
     rest = [w for w in plan.words if w not in used and w not in asked]
-    if hopped and linked.asked_words() and set(linked.asked_words()) <= kinds:
-        rest = []  # "… is the template for which method?": the kind reached is all asked
+    if hopped and linked.asked_words() and set(linked.asked_words()) <= kinds | chose:
+        rest = []  # "… the template for which (fMRI) method?": the kind reached is all asked
     if hopped:
         # "The X config names a strategy. What does that strategy specify?": the sentences
         # before the question lead the hop; only the question's own words are looked up.

@@ -28,6 +28,10 @@ UNIT_PATTERNS = {
         "variable": _ENV_NAME,
         "env": _ENV_NAME,
         "resolution": r"\d\s*mm\b",
+        # "what dimensionality" ~ "a 768-d slide embedding", "256-dim" (not "2D ALiBi").
+        **{
+            w: r"\d-d\b|\d\s*-?\s*(dim|dims|dimensional)\b" for w in ("dimensionality", "dimension")
+        },
         # Bounds written as a sign or phrase ("minimum" ~ "≥ 30 subjects").
         "minimum": r"≥|>=|\bat least\b|\bmin\b",
         "maximum": r"≤|<=|\bat most\b|\bup to\b|\bmax\b",

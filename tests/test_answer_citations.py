@@ -16,13 +16,34 @@ FILES = {
         modality: fmri
         summary: fMRI encoder over 4D volumes.
         datasets: [big_bank_fmri, aging_fmri]
+        arch:
+          special_features: [2D positional bias over slices]
         embedding_recipe:
+          pooling: "encode_scan returns a 512-d scan embedding."
           pipeline:
             rsfmri:
               reference_strategy: ripple_segments_v1
               harmonization_hooks:
                 - none_baseline
                 - unlearning_head
+    """,
+    "kb/model_cards/helix.yaml": """
+        id: helix
+        name: Helix
+        modality: genetics
+        summary: DNA language model.
+        arch:
+          special_features: [2D rotary positions over strand pairs]
+    """,
+    "kb/model_cards/med_catalog.yaml": """
+        id: med_catalog
+        name: Medical model list
+        tags: [catalog]
+    """,
+    "kb/integration_cards/gene_brain_alignment.yaml": """
+        id: gene_brain_alignment
+        name: Gene-brain alignment
+        models: [helix, ripple]
     """,
     "kb/paper_cards/ripple_2023.yaml": """
         title: "Ripple: a 4D fMRI encoder"
@@ -63,6 +84,7 @@ FILES = {
         authors: [Cora Wren, Lin Yu]
         year: 2024
         venue: Communications Engineering
+        tags: [mri]
     """,
     "kb/integration_cards/embedding_strategies.yaml": """
         id: embedding_strategies
@@ -87,6 +109,7 @@ FILES = {
           style_swap:
             type: deep_unsupervised
             reference: "Wren & Yu, Communications Engineering 2024"
+            description: Image-space T1/T2 harmonizer swapping site style.
             properties:
               - no traveling phantoms required
     """,
@@ -156,3 +179,44 @@ def test_a_value_set_aside_is_excluded_not_required(kb):
     a = kb.ask("Besides Lakeshore Biobank, which cohorts is Ripple evaluated on?")
     assert "Aging Connectome fMRI" in a["answer"]
     assert "Big Bank functional MRI" not in a["answer"]
+
+
+def test_a_value_nearer_a_description_than_a_kind_word_is_not_that_kinds_condition(kb):
+    # "catalog" is a tag of some card; here it says where the harmonizer is listed.
+    a = kb.ask(
+        "The deep, phantom-free T1/T2 harmonizer in the harmonization catalog comes from a "
+        "paper. "
+        "In which journal was it published?"
+    )
+    assert "Communications Engineering" in a["answer"]
+
+
+def test_modalities_that_chose_the_models_are_no_field_to_find(kb):
+    a = kb.ask(
+        "Which brain (fMRI) encoders appear in the model list of the gene-brain alignment "
+        "integration card?"
+    )
+    assert "Ripple" in a["answer"][:80] and "Helix" not in a["answer"][:80]
+    assert a["confidence"] >= 0.5
+
+
+def test_a_dimensionality_is_a_number_written_with_d_not_a_2d_feature(kb):
+    a = kb.ask("What is the dimensionality of the scan embedding Ripple produces?")
+    assert "512-d" in a["answer"][:200]
+    a = kb.ask("What is the dimensionality of the embedding Helix produces?")
+    assert a["answer"].startswith("The knowledge base does not contain")
+
+
+def test_modality_words_of_the_asked_phrase_are_conditions_not_fields_to_find(kb):
+    from retrieval.intent import plan
+    from retrieval.projection import projection_words
+
+    view = kb._assistant().view
+    linked = view.linker.link(
+        "Which brain (fMRI) encoders appear in the model list of the gene-brain alignment "
+        "integration card?"
+    )
+    p = plan(linked, view)
+    assert p.constraints["model"].modalities
+    asked, _rest, _helping, _subst = projection_words(p, linked, True, set(), {"model"}, set())
+    assert asked == ["encoder"]

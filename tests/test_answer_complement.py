@@ -4,6 +4,8 @@ hash embedder)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from assistant_kb import build
 
@@ -63,3 +65,17 @@ def test_a_sentence_is_added_only_for_the_question_words_it_adds(kb):
     # An answer holding every word asked: no search at all.
     whole = "corpus continually pretrained tokens big"
     assert complement(f"MedLM {whole}", lambda: pytest.fail("searched"), linked, view) == []
+
+
+def test_the_first_sentence_found_that_adds_enough_is_taken(kb):
+    # The search ranks a sentence adding nothing first (it may come from any doc): the next
+    # one that holds the open words is taken; one already in the answer is passed over.
+    view = kb._assistant().view
+    q = "How big was the corpus MedLM was continually pretrained on, in tokens?"
+    linked = view.linker.link(q)
+    sents = text_answers.extract(q, linked, view, 8, mode="keyword")
+    holding = sents[0]
+    idle = replace(holding, text="MedLM is a text model.")  # adds none of the open words
+    answer = "MedLM — tokenizer: SentencePiece."
+    assert complement(answer, lambda: [idle, holding], linked, view) == [holding]
+    assert complement(holding.text, lambda: [holding], linked, view) == []
