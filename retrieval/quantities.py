@@ -144,6 +144,8 @@ def quantities(question: str, skip: list[tuple[int, int]] = ()) -> list[Quantity
         num, mult = m.group("num"), m.group("sfx") or m.group("word")
         if num.lower() in _WORD_NUM and not mult:
             continue  # "one of the models" is not a quantity
+        if m.start() >= 2 and question[m.start() - 1] == "-" and question[m.start() - 2].isalpha():
+            continue  # "Schaefer-400", "Tian-50": a number written onto a name
         if re.fullmatch(r"\d+", num) and not mult:
             n = int(num)
             if 1900 <= n <= 2100 or re.match(r"-\d", question[m.end() :]):

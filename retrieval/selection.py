@@ -27,6 +27,8 @@ def candidates(view, kind: str, c: Constraints | None) -> list[str]:
         ids: list[str] = []
         for m in c.modalities:
             ids.extend(e.id for e in view.sql.find_entities(kind, m, limit=100_000)[0])
+        if not ids:  # none states one: those whose name or registry names it (KBView)
+            ids = [e for e in view.by_kind.get(kind, []) if view.modality_ids(e) & {*c.modalities}]
         return list(dict.fromkeys(ids))
     return list(view.by_kind.get(kind, []))
 

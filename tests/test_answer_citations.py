@@ -94,6 +94,19 @@ FILES = {
             model: ripple
             description: Mean-pooled Ripple segment embeddings.
     """,
+    "kb/integration_cards/rsfmri_preprocessing_pipelines.yaml": """
+        id: rsfmri_preprocessing_pipelines
+        name: Reference rs-fMRI preprocessing pipelines
+        pipelines:
+          hcp_like_minimal:
+            steps:
+              - motion_correction
+              - parcellation: "Grid-400"
+          native_export:
+            steps:
+              - motion_correction
+              - smoothing: "FWHM=5mm"
+    """,
     "kb/integration_cards/harmonization_methods.yaml": """
         id: harmonization_methods
         name: Harmonization methods
@@ -220,3 +233,11 @@ def test_modality_words_of_the_asked_phrase_are_conditions_not_fields_to_find(kb
     assert p.constraints["model"].modalities
     asked, _rest, _helping, _subst = projection_words(p, linked, True, set(), {"model"}, set())
     assert asked == ["encoder"]
+
+
+def test_members_of_a_registry_named_for_a_modality_are_of_that_modality(kb):
+    # No pipeline states a modality; their registry's name does ("rs-fMRI"). "Grid-400" is
+    # a name, not a quantity of 400 to match.
+    a = kb.ask("Which of the named rs-fMRI preprocessing stacks include a Grid-400 parcellation?")
+    assert "hcp_like_minimal" in a["answer"]
+    assert "holds no" not in a["answer"]

@@ -123,6 +123,9 @@ def test_numbers_with_comparisons_and_units():
     assert quantities("Which cards were updated on 2025-11-18?") == []  # a date, not a size
     assert quantities("papers from 2023") == []  # a year is a value
     assert quantities("Yoon et al. (BIOKDD'25) used DNA models") == []  # '25 is a year
+    assert quantities("stacks with a Schaefer-400 parcellation") == []  # part of a name
+    (q,) = quantities("windows of 2-3 s")  # a digit before the hyphen: still a number
+    assert q.value == 3
 
 
 def test_names_the_kb_lacks_are_reported(linker):
