@@ -282,6 +282,13 @@ def plan(linked: Linked, view) -> Plan:
     return out
 
 
+def _apart(linked: Linked, pos: int, a: int, b: int) -> bool:
+    """Whether punctuation separates token `pos` from the span [a, b)."""
+    toks = linked.tokens
+    lo, hi = (toks[b - 1].end, toks[pos].start) if pos >= b else (toks[pos].end, toks[a].start)
+    return bool(re.search(r"[,;:()—–]", linked.question[lo:hi]))
+
+
 def _head_kind(kinds: list[tuple[str, int]], n: int) -> str:
     """The kind at `kinds[n]`, or the last of the kind words written right after it: in
     "which methods papers" the papers are asked for."""
@@ -338,8 +345,12 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
         if kind is None:
             return None
         kpos = min(abs(p - pos) for k, p in near if k == kind)
-        # "the model from the Yoon et al. MDD study": MDD describes the study, not the model.
-        if any(min(abs(a - pos), abs(b - 1 - pos)) <= kpos for a, b in named):
+        # "the model from the Yoon et al. MDD study": MDD describes the study, not the model
+        # ("…baseline, the sMRI input uses a strategy": a comma starts another phrase).
+        if any(
+            min(abs(a - pos), abs(b - 1 - pos)) <= kpos and not _apart(linked, pos, a, b)
+            for a, b in named
+        ):
             return None
         return kind
 

@@ -44,6 +44,7 @@ KIND_WORDS: dict[str, str] = {
     "harmonization hook": "method",
     "harmonization module": "method",
     "harmonization approach": "method",
+    "harmonization approache": "method",  # the stem of "approaches" (as "strategie")
     "harmonization technique": "method",
     "harmonizer": "method",
     "pipeline": "pipeline",

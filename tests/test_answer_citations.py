@@ -92,7 +92,20 @@ FILES = {
         strategies:
           ripple_segments_v1:
             model: ripple
+            modality: fmri
             description: Mean-pooled Ripple segment embeddings.
+            pooling: mean over segments
+          helix_genes_v1:
+            model: helix
+            modality: genetics
+            pooling: CLS token
+    """,
+    "kb/configs/experiments/pilot_baseline.yaml": """
+        id: pilot_baseline
+        name: Pilot brain-gene baseline
+        embedding_strategies:
+          fmri: ripple_segments_v1
+          genetics: helix_genes_v1
     """,
     "kb/integration_cards/rsfmri_preprocessing_pipelines.yaml": """
         id: rsfmri_preprocessing_pipelines
@@ -241,3 +254,17 @@ def test_members_of_a_registry_named_for_a_modality_are_of_that_modality(kb):
     a = kb.ask("Which of the named rs-fMRI preprocessing stacks include a Grid-400 parcellation?")
     assert "hcp_like_minimal" in a["answer"]
     assert "holds no" not in a["answer"]
+
+
+def test_a_modality_after_a_comma_describes_what_follows_not_the_named_entity(kb):
+    a = kb.ask(
+        "In the pilot brain-gene baseline, the fMRI input uses a particular embedding "
+        "strategy — which pooling does it use?"
+    )
+    assert "mean over segments" in a["answer"]
+    assert "CLS token" not in a["answer"]
+
+
+def test_harmonization_approaches_are_methods(kb):
+    linked = kb._assistant().view.linker.link("Which harmonization approaches are compared?")
+    assert [k for k, _ in linked.kinds] == ["method"]
