@@ -188,7 +188,9 @@ def asks_number(question: str) -> bool:
 # Where reasons are written: "Reasons", "Rationale", "Why …", "because …".
 # "Principle: prefer late integration first" gives a reason; a heading "Integration Principles" no.
 REASON = re.compile(
-    r"\b(reasons?|rationale|why|because|motivation|principles?(?=\s*:)|so that|since)\b", re.I
+    r"\b(reasons?|rationale|why|because|motivation|principles?(?=\s*:)|so that|since|"
+    r"in order to|to (avoid|prevent|ensure)|otherwise)\b",  # purpose: "pad … to avoid OOV"
+    re.I,
 )
 # "Why can't / wouldn't I …?" is answered by what limits the thing: its limitations, what
 # it requires; a section of limitations holds those reasons.

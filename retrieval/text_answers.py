@@ -254,9 +254,9 @@ def extract(
             score += 0.25 if text_words(local) <= asked_all else 0.1
         elif echoes(local, linked):
             score += 0.2
-        elif why and (reasons_heading(local) or opens_why_doc(c)):
+        elif why and (reasons_heading(local) or opens_why_doc(c)) and (about or not names):
             # "why …?" is answered by a section of reasons, or by the opening of a doc
-            # titled "Why …".
+            # titled "Why …" (about the thing asked, when the question names one).
             score += 0.3
         elif why and REASON.search(f"{c.heading} {text}"):
             score += 0.1  # … or by a sentence giving one

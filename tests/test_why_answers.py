@@ -59,6 +59,19 @@ FILES = {
         - **Large memory use:** whole volumes need a high-memory accelerator per batch.
         - **Fixed grid:** scans must be resampled to the training grid first.
     """,
+    "model_cards/hexa.yaml": """
+        id: hexa
+        name: HexaLM
+        modality: genetics
+        tokenizer:
+          notes: Pad or trim sequences to multiples of 6 to avoid out-of-vocabulary tokens.
+    """,
+    "docs/guide/long_context.md": """
+        # Why long context matters for DNA models
+
+        Attention cost grows quadratically with sequence length, so long prompts are slow.
+        Regulatory variants can sit far from the gene they act on.
+    """,
     "docs/guide/motion.md": """
         # Motion
 
@@ -246,3 +259,20 @@ def test_a_principle_stated_for_a_choice_is_its_reason(tmp_path):
     kb2 = build(tmp_path, files=files)
     a = kb2.ask("why does the integration plan start with late fusion rather than a joint model?")
     assert "heterogeneous semantics" in a["answer"]
+
+
+def test_a_purpose_clause_about_the_named_model_outranks_another_docs_reasons(kb):
+    # A doc titled "Why …" about something else shares "sequence length"; the model's own
+    # note says why ("… to avoid out-of-vocabulary tokens").
+    a = kb.ask("Why must DNA prompts fed to HexaLM have lengths that are multiples of 6?")
+    assert a["answer"].startswith("HexaLM — tokenizer.notes: Pad or trim")
+    assert "out-of-vocabulary" in a["answer"]
+
+
+def test_a_purpose_clause_gives_a_reason():
+    from retrieval.lexicon import gives_reason
+
+    q = "Why must prompts be multiples of 6?"
+    assert gives_reason(q, "Pad sequences to multiples of 6 to avoid out-of-vocabulary tokens.")
+    assert gives_reason(q, "Trim inputs in order to keep the 6-mer frame.")
+    assert not gives_reason(q, "Pad sequences to multiples of 6.")
