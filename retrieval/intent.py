@@ -237,11 +237,8 @@ def plan(linked: Linked, view) -> Plan:
         # "… hooks into one harmonization method. Which one?": the registry's kind is asked.
         # "… is the template for which harmonization method ID?": the registry is asked.
         asked_scope = any(e.id in scope and e.span[0] in linked.asked for e in linked.entities)
-        target = (
-            list_kind
-            or (asked_kind if ones else None)
-            or (scope_kind if asked_scope or not others else others[0])
-        )
+        fallback = scope_kind if asked_scope or not others else others[0]
+        target = list_kind or (asked_kind if ones else None) or fallback
         out.source_kind = scope_kind
     if seeds and target is None and value_props:
         # "Where does the murd option come from — which journal published it?": fields
@@ -283,8 +280,7 @@ def plan(linked: Linked, view) -> Plan:
 
 
 def _apart(linked: Linked, pos: int, a: int, b: int) -> bool:
-    """Whether punctuation separates token `pos` from the span [a, b)."""
-    toks = linked.tokens
+    toks = linked.tokens  # whether punctuation separates token `pos` from the span [a, b)
     lo, hi = (toks[b - 1].end, toks[pos].start) if pos >= b else (toks[pos].end, toks[a].start)
     return bool(re.search(r"[,;:()—–]", linked.question[lo:hi]))
 
@@ -378,10 +374,13 @@ def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str,
         add(free_kinds[-1][0] if free_kinds else None, "superlative", linked.superlative)
     words = [w for w in linked.words if w not in FILLER]
     # Words right before a kind word modify it ("BPE-tokenized model"), unless the kind word
-    # glosses another in parentheses ("DNA datasets (pretraining corpora + benchmarks)").
+    # glosses another in parentheses ("DNA datasets (pretraining corpora + benchmarks)") or
+    # is one of alternatives ("benchmark or pretraining-corpus datasets").
     for k, p in free_kinds:
         before = linked.question[: toks[p].start]
-        if before.rfind("(") > before.rfind(")"):
+        near = {(k, q) for q in range(p - 4, p - 1)} & {*free_kinds}
+        alternative = near and "or" in {t.low for t in toks[p - 4 : p]}
+        if before.rfind("(") > before.rfind(")") or alternative:
             continue
         for i in range(p - 1, max(0, p - 2) - 1, -1):
             if toks[i].low in _PHRASE_START or any(

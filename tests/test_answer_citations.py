@@ -268,3 +268,14 @@ def test_a_modality_after_a_comma_describes_what_follows_not_the_named_entity(kb
 def test_harmonization_approaches_are_methods(kb):
     linked = kb._assistant().view.linker.link("Which harmonization approaches are compared?")
     assert [k for k, _ in linked.kinds] == ["method"]
+
+
+def test_a_word_before_one_of_two_alternative_kind_words_is_no_condition(kb):
+    from retrieval.intent import plan
+
+    view = kb._assistant().view
+    q = "Which of the fMRI benchmark or pretraining-corpus datasets are restricted?"
+    p = plan(view.linker.link(q), view)
+    assert "pretraining" not in p.constraints["dataset"].words
+    q = "Which pretraining corpora are restricted?"  # one kind word: its modifier narrows
+    assert "pretraining" in plan(view.linker.link(q), view).constraints["dataset"].words
