@@ -26,6 +26,7 @@ from retrieval.lexicon import (
     REASON,
     REASONS_HEADING,
     WHY,
+    WRITTEN_FOR,
     asks_number,
     cued,
     gives_reason,
@@ -126,9 +127,11 @@ def echoes(heading: str, linked: Linked) -> bool:
 
 
 def covered(weights: dict[str, float], words: set[str]) -> float:
-    """Share of the question's word weight that `words` hold."""
+    """Share of the question's word weight that `words` hold (or a word written for it:
+    "multiple of 6" ~ "divisible by 6", "repetition time" ~ "TR")."""
     total = sum(weights.values()) or 1.0
-    return sum(w for t, w in weights.items() if has_word(t, words)) / total
+    held = (t for t in weights if has_word(t, words) or words & WRITTEN_FOR.get(t, set()))
+    return sum(weights[t] for t in held) / total
 
 
 def question_weights(linked: Linked, idf: dict[str, float]) -> dict[str, float]:

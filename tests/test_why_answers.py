@@ -276,3 +276,12 @@ def test_a_purpose_clause_gives_a_reason():
     assert gives_reason(q, "Pad sequences to multiples of 6 to avoid out-of-vocabulary tokens.")
     assert gives_reason(q, "Trim inputs in order to keep the 6-mer frame.")
     assert not gives_reason(q, "Pad sequences to multiples of 6.")
+
+
+def test_a_word_counts_as_held_where_the_text_writes_it_another_way():
+    from retrieval.text_answers import covered
+
+    weights = {"multiple": 1.0, "6": 1.0, "repetition": 2.0}
+    assert covered(weights, {"divisible", "6"}) == 0.5  # "divisible by 6"
+    assert covered(weights, {"tr"}) == 0.5  # an fMRI "repetition time" is its TR
+    assert covered(weights, {"sequence"}) == 0.0
