@@ -7,8 +7,8 @@ import re
 
 from kg.ir import Attribute
 from kg.sql.models import normalise_key
+from retrieval.attach import Constraints
 from retrieval.facts import SHORT_VALUE, has_word, number_of, path_words, text_words
-from retrieval.intent import Constraints
 from retrieval.lexicon import BROADER_MODALITIES
 
 

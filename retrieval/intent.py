@@ -8,7 +8,6 @@ Intents: lookup | filter | relation | compare | multi_hop | text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from retrieval.asked import (
@@ -18,10 +17,11 @@ from retrieval.asked import (
     coordinated_properties,
     last_sentence_start,
     main_clause,
-    negated_tokens,
     qualified_properties,
     second_clause,
 )
+from retrieval.attach import Constraints, constraints_of, kind_positions
+from retrieval.conditions import to_holders
 from retrieval.described import compared_alike
 from retrieval.fillers import FILLER
 from retrieval.lexicon import (
@@ -34,35 +34,11 @@ from retrieval.lexicon import (
 )
 from retrieval.linking import EntityLink, Linked
 from retrieval.mentions import refine_mentions
-from retrieval.quantities import Quantity
 from retrieval.seed_reading import compare_cue, either, pointed_seeds, possessor
 
 INTENTS = ("lookup", "filter", "relation", "compare", "multi_hop", "text")
 # Properties whose values are other entities: asking for them asks for that kind.
 REF_KINDS = {"dataset": "dataset", "strategy": "strategy", "integration": "integration"}
-
-
-@dataclass(slots=True)
-class Constraints:
-    """Conditions on the entities of one kind."""
-
-    modalities: list[str] = field(default_factory=list)
-    values: list = field(default_factory=list)  # ValueLink
-    quantities: list[Quantity] = field(default_factory=list)
-    superlative: tuple[str, str | None] | None = None
-    words: list[str] = field(default_factory=list)  # modifier words ("BPE-tokenized model")
-    only: list[str] = field(default_factory=list)  # "fMRI-only": these modalities and no other
-    unless: list = field(default_factory=list)  # "rather than parcellated": values to exclude
-
-    def __bool__(self) -> bool:
-        return bool(
-            self.modalities
-            or self.values
-            or self.quantities
-            or self.superlative
-            or self.words
-            or self.unless
-        )
 
 
 @dataclass(slots=True)
@@ -87,22 +63,6 @@ class Plan:
     besides: set[str] = field(default_factory=set)  # "besides the X baseline": ids and words
 
 
-def _kind_positions(linked: Linked) -> list[tuple[str, int]]:
-    return [(k, span[0]) for k, span in linked.kinds]
-
-
-def _attach(pos: int, kinds: list[tuple[str, int]], after: bool) -> str | None:
-    """The kind a constraint at token `pos` belongs to: the next kind word for modifiers
-    written before it ("fMRI models"), else the nearest one."""
-    if not kinds:
-        return None
-    if after:
-        following = [(p - pos, k) for k, p in kinds if 0 < p - pos <= 3]
-        if following:
-            return min(following)[1]
-    return min((abs(p - pos), k) for k, p in kinds)[1]
-
-
 def _scope_of(link: EntityLink, linked: Linked, view) -> str | None:
     """A registry card named by a phrase with a kind word ("harmonization method") stands
     for its members of that kind."""
@@ -123,7 +83,7 @@ def plan(linked: Linked, view) -> Plan:
     props += [p for p in coordinated_properties(linked, props) if p not in props]
     narrower = qualified_properties(linked, props)
     props = list(dict.fromkeys(narrower.get(p, p) for p in props))
-    kinds = _kind_positions(linked)
+    kinds = kind_positions(linked)
     # "…, so why do we still average … for the Ph checkpoint?": a reason is asked, not the
     # property named on the way.
     value_props = [] if WHY.search(q) else [p for p in props if p not in REF_KINDS]
@@ -187,9 +147,7 @@ def plan(linked: Linked, view) -> Plan:
     list_kind = _head_kind(kinds, 0) if list_answer and kinds else None
     seed_kinds = {e.kind for e in seeds}
     free_kinds = [(k, p) for k, p in kinds if k not in seed_kinds or scope or k == list_kind]
-    cons = _constraints(linked, free_kinds)
-    from retrieval.conditions import to_holders  # conditions reads Constraints from here
-
+    cons = constraints_of(linked, free_kinds)
     context_kinds = to_holders(view, cons, [k for k, _ in free_kinds])
     words = [w for w in linked.words if w not in FILLER]
     out = Plan("lookup", seeds, scope, None, None, value_props, words, cons, explain)
@@ -279,12 +237,6 @@ def plan(linked: Linked, view) -> Plan:
     return out
 
 
-def _apart(linked: Linked, pos: int, a: int, b: int) -> bool:
-    toks = linked.tokens  # whether punctuation separates token `pos` from the span [a, b)
-    lo, hi = (toks[b - 1].end, toks[pos].start) if pos >= b else (toks[pos].end, toks[a].start)
-    return bool(re.search(r"[,;:()—–]", linked.question[lo:hi]))
-
-
 def _head_kind(kinds: list[tuple[str, int]], n: int) -> str:
     """The kind at `kinds[n]`, or the last of the kind words written right after it: in
     "which methods papers" the papers are asked for."""
@@ -303,97 +255,3 @@ def _definition(linked: Linked, value_props: list[str]) -> bool:
     if linked.entities[0].span[0] > 3:
         return False  # "what is the vocabulary size of X" asks for a field of X
     return len([w for w in linked.words if w not in FILLER]) <= 1
-
-
-_PHRASE_START = {"a", "an", "the", "that", "this", "its", "their", "each", "every"}
-
-
-def _constraints(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str, Constraints]:
-    """Attach modalities, values, numbers, superlatives and modifier words to kinds."""
-    cons: dict[str, Constraints] = {}
-    toks = linked.tokens
-
-    def add(kind: str | None, attr: str, item) -> None:
-        if kind is None:
-            return
-        c = cons.setdefault(kind, Constraints())
-        if attr == "superlative":
-            c.superlative = item
-        else:
-            getattr(c, attr).append(item)
-
-    def token_at(offset: int) -> int:
-        return next((i for i, t in enumerate(toks) if t.end > offset), len(toks) - 1)
-
-    # A registry named for its members' kind ("the embedding strategies") is that kind.
-    named = [
-        e.span
-        for e in linked.entities
-        if not any(e.span[0] <= p < e.span[1] for _, p in free_kinds)
-    ]
-
-    second = second_clause(linked)
-
-    def owner(pos: int, after: bool) -> str | None:
-        # "… the per-fold AUC drops, and whose paper …": a kind of the other clause.
-        near = [(k, p) for k, p in free_kinds if not second or (p > second) == (pos > second)]
-        kind = _attach(pos, near, after)
-        if kind is None:
-            return None
-        kpos = min(abs(p - pos) for k, p in near if k == kind)
-        # "the model from the Yoon et al. MDD study": MDD describes the study, not the model
-        # ("…baseline, the sMRI input uses a strategy": a comma starts another phrase).
-        if any(
-            min(abs(a - pos), abs(b - 1 - pos)) <= kpos and not _apart(linked, pos, a, b)
-            for a, b in named
-        ):
-            return None
-        return kind
-
-    heads = {g[-1] for g in linked.asked_groups()}
-    for m, span in linked.modality_spans:
-        if span[1] - 1 in heads:
-            continue  # "what <covariates> does it residualize": asked for, not a condition
-        add(owner(span[0], True), "modalities", m)
-        after = toks[span[1]].low if span[1] < len(toks) else ""
-        if after == "only" or (span[0] and toks[span[0] - 1].low == "only"):
-            add(owner(span[0], True), "only", m)  # "fMRI-only": no other modality
-    aside = aside_span(linked)  # "besides UK Biobank": excluded like "rather than"
-    negated = negated_tokens(linked) | set(range(*aside))
-    for v in linked.values:
-        if [t.low for t in toks[max(v.span[0] - 2, 0) : v.span[0]]] in (
-            ["in", "our"],
-            ["of", "our"],
-        ):
-            continue  # "models in our catalogue": the KB itself, not a tag to match
-        # "… rather than from parcellated time series": a value to exclude.
-        add(owner(v.span[0], True), "unless" if v.span[0] in negated else "values", v)
-    for qn in linked.quantities:
-        add(owner(token_at(qn.start), False), "quantities", qn)
-    if linked.superlative:
-        add(free_kinds[-1][0] if free_kinds else None, "superlative", linked.superlative)
-    words = [w for w in linked.words if w not in FILLER]
-    # Words right before a kind word modify it ("BPE-tokenized model"), unless the kind word
-    # glosses another in parentheses ("DNA datasets (pretraining corpora + benchmarks)") or
-    # is one of alternatives ("benchmark or pretraining-corpus datasets").
-    for k, p in free_kinds:
-        before = linked.question[: toks[p].start]
-        near = {(k, q) for q in range(p - 4, p - 1)} & {*free_kinds}
-        alternative = near and "or" in {t.low for t in toks[p - 4 : p]}
-        if before.rfind("(") > before.rfind(")") or alternative:
-            continue
-        for i in range(p - 1, max(0, p - 2) - 1, -1):
-            if toks[i].low in _PHRASE_START or any(
-                e.span[0] <= i < e.span[1] for e in linked.entities
-            ):
-                break  # "the paper introduced *a* benchmark", "the original <ComBat> paper"
-            if re.search(r"[.?!;:—–]", linked.question[toks[i].end : toks[i + 1].start]):
-                break  # "… beyond plain residualisation. Which method": another sentence
-            if (
-                len(toks[i].stem) > 1
-                and toks[i].stem in words
-                and i not in negated  # "non-UK-Biobank dataset": the value excludes
-                and not any(e.span[0] <= i < e.span[1] for e in linked.entities)
-            ):
-                add(k, "words", toks[i].stem)
-    return cons

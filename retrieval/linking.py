@@ -216,7 +216,7 @@ class Linker:
             end, longer = self._extend(toks, used, i, j, [h[2] for h in hit])
             if longer is not None:
                 hit, j = [(0, 0, longer)], end
-            prefer = kind_near(toks, i, j)
+            prefer = kind_near(toks, i, j, question)
             if prefer and all(self.entities[h[2]].kind != prefer for h in hit):
                 hit = self._id_starting(key, prefer, toks, j) or hit
             used[i:j] = [True] * (j - i)
@@ -281,7 +281,7 @@ class Linker:
                 cover = min(cover, 0.5)
             elif cover < PARTIAL_MIN:
                 continue
-            kind = kind_near(toks, content[hits[0]], content[hits[-1]] + 1)
+            kind = kind_near(toks, content[hits[0]], content[hits[-1]] + 1, question)
             if kind is not None and kind != self.entities[eid].kind:
                 continue  # "the ABCD dataset" is not the ABCD pipeline
             if (cover, mass) > best.get(eid, (0.0, 0.0, []))[:2]:

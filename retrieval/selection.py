@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from retrieval.attach import Constraints
 from retrieval.conditions import meets, number_of, numeric_attrs
 from retrieval.facts import has_word, text_words
-from retrieval.intent import Constraints, Plan
+from retrieval.intent import Plan
 from retrieval.question import us_spelling
 
 

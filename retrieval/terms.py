@@ -172,7 +172,7 @@ def link_kinds(toks, used) -> list[tuple[str, tuple[int, int]]]:
     return sorted(out, key=lambda k: k[1])
 
 
-def kind_near(toks, i: int, j: int) -> str | None:
+def kind_near(toks, i: int, j: int, question: str = "") -> str | None:
     """The kind a word right after a name (or 'the X of' before it) names: "Caduceus
     paper", "site-unlearning harmonization option", "the paper behind X"."""
     for k in (j, j + 1):
@@ -182,4 +182,7 @@ def kind_near(toks, i: int, j: int) -> str | None:
                 return KIND_WORDS[phrase]
     if i >= 2 and toks[i - 1].low in ("of", "behind", "describing"):
         return KIND_WORDS.get(toks[i - 2].stem)
-    return None
+    # "the hybrid Mamba-Transformer fMRI paper (BrainMT)": the kind word before a name in
+    # brackets ("the dataset TITAN is benchmarked on" is the dataset of TITAN).
+    bracketed = i >= 1 and "(" in question[toks[i - 1].end : toks[i].start]
+    return KIND_WORDS.get(toks[i - 1].stem) if bracketed else None

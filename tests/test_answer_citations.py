@@ -279,3 +279,17 @@ def test_a_word_before_one_of_two_alternative_kind_words_is_no_condition(kb):
     assert "pretraining" not in p.constraints["dataset"].words
     q = "Which pretraining corpora are restricted?"  # one kind word: its modifier narrows
     assert "pretraining" in plan(view.linker.link(q), view).constraints["dataset"].words
+
+
+def test_words_describing_a_named_entitys_kind_word_are_no_condition_on_the_kind_asked(kb):
+    a = kb.ask(
+        "Who are the authors of the paper behind the deep image-space T1/T2 harmonizer "
+        "(style_swap), and in which journal did it appear?"
+    )
+    assert "Cora Wren" in a["answer"] and "Communications Engineering" in a["answer"]
+
+
+def test_a_name_in_brackets_after_a_kind_word_names_that_kinds_entity(kb):
+    a = kb.ask("At which venue was the 4D fMRI paper (Ripple) published?")
+    assert "ripple_2023" in a["entities"][:1]
+    assert "NeurIPS 2023" in a["answer"]
