@@ -34,7 +34,7 @@ from retrieval.lexicon import (
 )
 from retrieval.linking import EntityLink, Linked
 from retrieval.mentions import refine_mentions
-from retrieval.seed_reading import compare_cue, either, pointed_seeds, possessor
+from retrieval.seed_reading import compare_cue, either, pointed_seeds, possessor, written_as_list
 
 INTENTS = ("lookup", "filter", "relation", "compare", "multi_hop", "text")
 # Properties whose values are other entities: asking for them asks for that kind.
@@ -156,7 +156,11 @@ def plan(linked: Linked, view) -> Plan:
     # Two names of one entity ("Caduceus-PS and Caduceus-Ph", variants of Caduceus) compare
     # no two cards: the passages that set the variants side by side answer.
     distinct = len({e.id for e in seeds}) >= 2
-    if distinct and (compare_cue(linked, seeds) or either(linked, seeds)):
+    # "… are A, B and C reduced?": a list asked one unnamed field reads each side by side
+    # (not a property each card states, nor things of another kind: lookups and hops).
+    other_kinds = [k for k, _ in kinds if k not in seed_kinds]
+    listed = not value_props and not other_kinds and written_as_list(linked, seeds)
+    if distinct and (compare_cue(linked, seeds) or either(linked, seeds) or listed):
         out.intent = "compare"
         # "GENERator's RefSeq … with Evo 2's OpenGenome2": the possessed things are compared.
         heads = [e for e in seeds if not possessor(e, seeds)]

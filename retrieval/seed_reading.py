@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 from retrieval.lexicon import COMPARE_CUES
 from retrieval.links import EntityLink, Linked
 
@@ -43,3 +45,19 @@ def either(linked: Linked, seeds: list[EntityLink]) -> bool:
         lows[a[1] : b[0]] in (["or"], ["or", "the"], ["vs"], ["versus"])
         for a, b in zip(spans, spans[1:], strict=False)
     )
+
+
+def written_as_list(linked: Linked, seeds: list[EntityLink]) -> bool:
+    """ "… are A, the B and the C reduced?": three named things or more written as one list
+    are each asked the same thing, side by side."""
+    spans = sorted({e.span for e in seeds})
+    toks, q = linked.tokens, linked.question
+    if len(spans) < 3:
+        return False
+    gaps = [
+        (q[toks[a[1] - 1].end : toks[b[0]].start], b[0] - a[1])
+        for a, b in zip(spans, spans[1:], strict=False)
+    ]
+    commas = all("," in text and n <= 3 for text, n in gaps[:-1])
+    last, n = gaps[-1]
+    return commas and n <= 3 and re.search(r"\band\b", last) is not None

@@ -96,9 +96,14 @@ FILES = {
             description: Mean-pooled Ripple segment embeddings.
             pooling: mean over segments
           helix_genes_v1:
+            name: Helix gene embeddings
             model: helix
             modality: genetics
             pooling: CLS token
+          tidal_windows_v1:
+            name: Tidal window embeddings
+            modality: fmri
+            pooling: max over windows
     """,
     "kb/configs/experiments/pilot_baseline.yaml": """
         id: pilot_baseline
@@ -293,3 +298,13 @@ def test_a_name_in_brackets_after_a_kind_word_names_that_kinds_entity(kb):
     a = kb.ask("At which venue was the 4D fMRI paper (Ripple) published?")
     assert "ripple_2023" in a["entities"][:1]
     assert "NeurIPS 2023" in a["answer"]
+
+
+def test_three_named_things_written_as_a_list_are_read_side_by_side(kb):
+    a = kb.ask(
+        "How are the Ripple segment embeddings, the Helix gene embeddings and the Tidal "
+        "window embeddings pooled?"
+    )
+    assert a["intent"] == "compare"
+    for pooled in ("mean over segments", "CLS token", "max over windows"):
+        assert pooled in a["answer"]
