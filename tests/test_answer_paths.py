@@ -404,7 +404,8 @@ def test_an_unnamed_item_of_a_listed_kind_is_described_by_its_words(kb):
     )
     # "Tessera volume" names no card; beside two named items it describes one strategy.
     assert "roi_volume_pca_v1" in a["entities"]
-    assert "dim: 64" in a["answer"]
+    # Three listed items are read side by side: each width beside its strategy.
+    assert "Tessera toolkit, PCA-projected: 64" in a["answer"]
 
 
 def test_a_doc_compared_with_a_card_stands_for_the_card_of_that_kind_it_describes(kb):
