@@ -73,6 +73,8 @@ PROPERTY_CUES: dict[str, str] = {
     "weights licence": "license_weights",
     "weight license": "license_weights",
     "parameter": "parameters",
+    "trainable weights": "parameters",  # "how many trainable weights": its parameter count
+    "trainable parameters": "parameters",
     "parameter counts": "parameters",
     "how big": "parameters",  # a dataset's size is its counts (KEY_SYNONYMS)
     "how large": "parameters",

@@ -40,7 +40,8 @@ def _kind_named(linked: Linked, view) -> None:
         if others:
             lo = max([x.span[1] for x in ents if x.span[1] <= e.span[0]], default=0)
             hi = min([x.span[0] for x in ents if x.span[0] > end], default=len(toks))
-            near = {t.low for t in toks[lo:hi] if len(t.low) > 3} - {toks[end].low, e.text.lower()}
+            after = toks[end].low if end < len(toks) else ""  # the name may end the question
+            near = {t.low for t in toks[lo:hi] if len(t.low) > 3} - {after, e.text.lower()}
             pending[n] = (kind, others, near)
     changed = True
     while changed:

@@ -445,3 +445,9 @@ def test_some_kind_is_one_to_reach_not_one_described(tmp_path):
         "length of that model?"
     )
     assert "131072" in a["answer"] and "512" not in a["answer"]
+
+
+def test_a_paper_title_read_at_the_end_of_a_question_stands_for_its_model(kb):
+    # The title ends in "model" and ends the question: the model it describes is meant.
+    a = kb.ask("What license covers the atlas-based fMRI transformer model?")
+    assert a["answer"].startswith("CortexNet — license: custom")

@@ -208,3 +208,8 @@ def test_a_kind_word_used_as_a_verb_names_no_kind(linker):
 def test_a_capitalised_word_opening_a_later_sentence_is_no_name(linker):
     linked = linker.link("We chose late fusion first. Under what condition do we switch?")
     assert "delong_1988" not in ids(linked)  # "Under" only opens the sentence
+
+
+def test_trainable_weights_are_the_parameter_count(linker):
+    linked = linker.link("Roughly how many trainable weights does Caduceus have?")
+    assert [p.property for p in linked.properties] == ["parameters"]
