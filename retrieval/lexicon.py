@@ -153,10 +153,11 @@ QUANTITY_Q = re.compile(
     r"\bin (milli(metre|meter)s|mm|seconds|ms|hz|minutes|hours|days|gb|base pairs|bp)\b|"
     # A metric asked for ("what AUROC …", "which mean correlation …"), not one named in
     # passing ("what has to be true before an AUC gain counts …").
-    r"\b(what|which)('s| is| was| are)?( the| a| an)?( \w+)?\s+"
+    r"\b(what|which)('s| is| was| are)?( the| a| an)?( [\w-]+)?\s+"
     r"(auc|auroc|auprc|accuracy|f1|correlation|p-value|rmse|mae)\b|"
-    # "what InfoNCE temperature value …", "which learning rate …": a setting's number.
-    r"\b(what|which)\b[^,;?]{0,40}\b(value|rate|temperature)\b(?! of\b)",
+    # "what InfoNCE temperature value …", "which learning rate …", "what vocabulary size":
+    # a setting's number.
+    r"\b(what|which)\b[^,;?]{0,40}\b(value|rate|temperature|size)\b(?! of\b)",
     re.IGNORECASE,
 )
 

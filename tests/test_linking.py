@@ -213,3 +213,11 @@ def test_a_capitalised_word_opening_a_later_sentence_is_no_name(linker):
 def test_trainable_weights_are_the_parameter_count(linker):
     linked = linker.link("Roughly how many trainable weights does Caduceus have?")
     assert [p.property for p in linked.properties] == ["parameters"]
+
+
+def test_a_size_or_a_hyphenated_metric_asked_for_is_a_number():
+    from retrieval.lexicon import asks_number
+
+    assert asks_number("What vocabulary size does the tokenizer use?")
+    assert asks_number("What test-set AUC did they report?")
+    assert not asks_number("What tokenizer does the model use?")
