@@ -89,6 +89,7 @@ PROPERTY_CUES: dict[str, str] = {
     "input window": "context_length",
     "longest input": "context_length",
     "input length": "context_length",
+    "tokens of input": "context_length",  # "how many tokens of input can X take in at once"
     "maximum input": "context_length",
     "sequence window": "context_length",
     "venue": "venue",

@@ -253,7 +253,7 @@ class Linker:
                 continue
             # A word written twice ("ROI dataset … how many ROIs") counts where it sits
             # nearest the name's rarest word.
-            anchor = where[max(strong, key=lambda w: idf.get(w, 1.0))][0]
+            anchor = where[max(strong, key=lambda w: (idf.get(w, 1.0), w))][0]  # ties: by word
             pos = {w: min(where[w], key=lambda p: abs(p - anchor)) for w in full if w in where}
             hits = sorted(pos.values())
             # Words between the matched ones, other names aside ("UK Biobank and HCP Young
