@@ -221,3 +221,8 @@ def test_a_size_or_a_hyphenated_metric_asked_for_is_a_number():
     assert asks_number("What vocabulary size does the tokenizer use?")
     assert asks_number("What test-set AUC did they report?")
     assert not asks_number("What tokenizer does the model use?")
+
+
+def test_tokens_of_input_are_the_context_length(linker):
+    linked = linker.link("How many tokens of input can Caduceus take in at once?")
+    assert linked.property_names() == ["context_length"]
