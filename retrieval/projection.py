@@ -29,6 +29,8 @@ def projection_words(
     steer = {plan.target, plan.via, *plan.vias, plan.source_kind}
     kinds = {linked.tokens[i].stem for k, span in linked.kinds if k in steer for i in range(*span)}
     # "which harmonization method ID": the registry's name stands for its kind.
+    # "which brain encoders are listed": a word a card uses for the kind asked stands for it.
+    kinds |= set(KIND_FIELDS.get(plan.target, ())) if hopped else set()
     toks = linked.tokens
     kinds |= {toks[i].stem for e in linked.entities if e.id in plan.scope for i in range(*e.span)}
     chose = {w for c in plan.constraints.values() for w in c.words} | set(led)
