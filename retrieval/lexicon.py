@@ -46,6 +46,7 @@ KIND_WORDS: dict[str, str] = {
     "harmonization approach": "method",
     "harmonization approache": "method",  # the stem of "approaches" (as "strategie")
     "harmonization technique": "method",
+    "harmonization alternative": "method",
     "harmonizer": "method",
     "pipeline": "pipeline",
     "preprocessing stack": "pipeline",

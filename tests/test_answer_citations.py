@@ -271,8 +271,9 @@ def test_a_modality_after_a_comma_describes_what_follows_not_the_named_entity(kb
 
 
 def test_harmonization_approaches_are_methods(kb):
-    linked = kb._assistant().view.linker.link("Which harmonization approaches are compared?")
-    assert [k for k, _ in linked.kinds] == ["method"]
+    for asked in ("approaches", "alternatives"):
+        linked = kb._assistant().view.linker.link(f"Which harmonization {asked} are compared?")
+        assert [k for k, _ in linked.kinds] == ["method"]
 
 
 def test_a_word_before_one_of_two_alternative_kind_words_is_no_condition(kb):
