@@ -24,7 +24,7 @@ from retrieval.fillers import FILLER
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import GENERIC, KIND_WORDS
 from retrieval.links import EntityLink, Linked
-from retrieval.name_forms import spelled_runs
+from retrieval.name_forms import hyphenated, spelled_runs
 
 # Words that open a description's trailing clause: "the model <whose> tokens …".
 _RELATIVE = {
@@ -113,6 +113,8 @@ def _shared_heads(linked: Linked) -> None:
         b = e.span[1]
         if b >= len(toks) or b in starts or not toks[b].low.isalpha():
             continue
+        if b + 1 < len(toks) and hyphenated(linked.question, toks, b + 1):
+            continue  # "Caduceus masked-language-model pretraining": a compound, no head
         if toks[b].low not in STOPWORDS and toks[b].stem not in KIND_WORDS:
             heads[toks[b].stem] = e.kind
     named = {i for e in linked.entities for i in range(e.span[0], e.span[1] + 1)}

@@ -451,3 +451,15 @@ def test_a_paper_title_read_at_the_end_of_a_question_stands_for_its_model(kb):
     # The title ends in "model" and ends the question: the model it describes is meant.
     a = kb.ask("What license covers the atlas-based fMRI transformer model?")
     assert a["answer"].startswith("CortexNet — license: custom")
+
+
+def test_a_hyphenated_compound_after_a_name_is_no_word_for_its_kind(kb):
+    from retrieval.intent import plan
+
+    view = kb._assistant().view
+    q = "What fraction of genome tokens gets masked during HelixLM masked-language-model pretraining?"
+    linked = view.linker.link(q)
+    plan(linked, view)
+    assert [e.id for e in linked.entities] == ["helix"]
+    # "masked" (after the name) is no word for models: the earlier "masked" describes none.
+    assert [k for k, _ in linked.kinds] == ["model"]
