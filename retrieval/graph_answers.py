@@ -141,7 +141,7 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
     if ga is None and plan.then and hops and plan.properties:
         # "Which method is it, and in which journal was the paper it is based on published?":
         # the fields asked are the next hop's (the paper's), not the method's.
-        more = chain(view, final, plan.then, None)
+        more = chain(view, final, plan.then)
         ends = list(dict.fromkeys(o for _, o, _ in more))
         ga = ends and _facts(plan, linked, view, ends, ends, [], {}, strength * FALLBACK)
         if ga:
@@ -160,7 +160,7 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
     if ga is not None and plan.then:
         # "…, and which paper describes it?": one more hop from what was found; "which
         # strategy and which pipeline does X use?": else a second hop from X itself.
-        more = chain(view, final, plan.then, None) or chain(view, base, plan.then, None)
+        more = chain(view, final, plan.then) or chain(view, base, plan.then)
         if more:
             ga.blocks += _relation_blocks(view, more[:MAX_LISTED])
             ga.entities += [o for _, o, _ in more if o not in ga.entities]

@@ -64,18 +64,18 @@ def common(hops: list) -> list:
 
 
 def chain(
-    view, ids: list[str], kind: str, via: str | tuple[str, ...] | None, via_first: bool = False
+    view, ids: list[str], kind: str, vias: tuple[str, ...] = (), via_first: bool = False
 ) -> list[tuple[str, str, Relation]]:
-    """Hops to `kind`: direct relations, else through an entity of a `via` kind the
-    question names ("the harmonisation methods of BrainLM's embedding strategy"; several
-    are tried in turn), else field values naming one, else prose mentions. With `via_first`
-    the path through `via` comes first: "X's embedding strategy uses which model" asks for
-    the strategy's model even when X names a model of its own."""
+    """Hops to `kind`: direct relations, else through an entity of a kind the question
+    passes through (`vias`, tried in turn: "the harmonisation methods of BrainLM's embedding
+    strategy"), else field values naming one, else prose mentions. With `via_first` the path
+    through a via kind comes first: "X's embedding strategy uses which model" asks for the
+    strategy's model even when X names a model of its own."""
     direct = hop(view, ids, kind)
     if direct and not via_first:
         return direct
-    for step in [via] if isinstance(via, str) else via or ():
-        first = hop(view, ids, step)
+    for via in vias:
+        first = hop(view, ids, via)
         if first:
             mids = list(dict.fromkeys(o for _, o, _ in first))
             second = hop(view, mids, kind) or value_hops(view, mids, kind)
@@ -155,15 +155,15 @@ def reach(plan, linked, view, base: list[str]):
     leads there, or None when relations lead there but none meets the conditions. A path
     through the kind named on the way ("the baseline for the Cha cohort uses an EEG
     strategy") that reaches none is tried again without it: that kind described the start."""
-    got = _reach(plan, linked, view, base, plan.vias or plan.via, plan.via_first)
-    if got is None and plan.via:
-        got = _reach(plan, linked, view, base, None, False)
+    got = _reach(plan, linked, view, base, plan.vias, plan.via_first)
+    if got is None and plan.vias:
+        got = _reach(plan, linked, view, base, (), False)
     return got
 
 
-def _reach(plan, linked, view, base, via, via_first):
+def _reach(plan, linked, view, base, vias, via_first):
     target = plan.target
-    hops = chain(view, base, target, via, via_first)
+    hops = chain(view, base, target, vias, via_first)
     # What the question sets aside ("beyond plain residualisation") guides no hop.
     guide = [w for w in linked.asked_words() + plan.words if w not in plan.besides]
     hops, field_words = guided(view, hops, guide)

@@ -55,12 +55,17 @@ class Plan:
     constraints: dict[str, Constraints] = field(default_factory=dict)  # kind -> conditions
     explain: bool = False
     list_answer: bool = False  # "Which models …": the answer is entities, not a value
-    via: str | None = None  # a kind the question passes through ("BrainLM's embedding strategy")
-    via_first: bool = False  # the via kind sits between the named entity and the asked kind
-    vias: tuple[str, ...] = ()  # every kind passed through, in question order (via first)
+    # The kinds the question passes through, in question order ("BrainLM's embedding strategy").
+    vias: tuple[str, ...] = ()
+    via_first: bool = False  # the first via kind sits between the named entity and the asked kind
     then: str | None = None  # "…, and which paper describes it?": a second kind asked
     define: bool = False  # "What is the LOGO protocol?": the named entity's own summary
     besides: set[str] = field(default_factory=set)  # "besides the X baseline": ids and words
+
+    @property
+    def via(self) -> str | None:
+        """The first kind passed through."""
+        return self.vias[0] if self.vias else None
 
 
 def _scope_of(link: EntityLink, linked: Linked, view) -> str | None:
@@ -218,7 +223,6 @@ def plan(linked: Linked, view) -> Plan:
     )
     passing = [k for k, p in kinds if k not in {target, scope_kind, out.then, *seed_kinds}]
     out.vias = tuple(dict.fromkeys(passing))
-    out.via = out.vias[0] if out.vias else None
     where = {k: p for k, p in reversed(kinds)}  # each kind's first position
     out.via_first = bool(
         seeds

@@ -324,9 +324,6 @@ STATED_IN_PROSE: dict[str, re.Pattern] = {
     for p in _LICENSES
 }
 # Question words and the YAML key words that name the same field ("PCA width" ~ `dim`).
-# A question word and the words a text writes for it (stems): "must be a multiple of 6" ~
-# "divisible by 6"; an fMRI "repetition time" is written "TR".
-WRITTEN_FOR = {"multiple": {"divisible"}, "divisible": {"multiple"}, "repetition": {"tr"}}
 KEY_SYNONYMS = {
     "width": ("dim", "dimension"),
     "size": ("count",),  # a dataset's size is in its `counts`

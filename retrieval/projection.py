@@ -26,7 +26,7 @@ def projection_words(
     choose it, verbs that only break ties, and, when no relation reached the kind asked,
     key words standing for that kind ("reference" for a paper)."""
     # Kind words that lead somewhere are no facts to look up; "how many datasets" counts one.
-    steer = {plan.target, plan.via, *plan.vias, plan.source_kind}
+    steer = {plan.target, *plan.vias, plan.source_kind}
     kinds = {linked.tokens[i].stem for k, span in linked.kinds if k in steer for i in range(*span)}
     # "which harmonization method ID": the registry's name stands for its kind.
     # "which brain encoders are listed": a word a card uses for the kind asked stands for it.

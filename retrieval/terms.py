@@ -177,8 +177,8 @@ def kind_near(toks, i: int, j: int, question: str = "") -> str | None:
     paper", "site-unlearning harmonization option", "the paper behind X"."""
     for k in (j, j + 1):
         for n in (2, 1):
-            phrase = " ".join(t.stem for t in toks[k : k + n])
-            if k + n <= len(toks) and phrase in KIND_WORDS:
+            phrase = " ".join(t.stem for t in toks[k : k + n]) if k + n <= len(toks) else ""
+            if phrase in KIND_WORDS:
                 return KIND_WORDS[phrase]
     if i >= 2 and toks[i - 1].low in ("of", "behind", "describing"):
         return KIND_WORDS.get(toks[i - 2].stem)

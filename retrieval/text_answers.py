@@ -26,7 +26,6 @@ from retrieval.lexicon import (
     REASON,
     REASONS_HEADING,
     WHY,
-    WRITTEN_FOR,
     asks_number,
     cued,
     gives_reason,
@@ -41,6 +40,7 @@ from retrieval.units import (
     titled_paragraphs,
 )
 from retrieval.units import units as cut_units
+from retrieval.value_units import WRITTEN_FOR
 
 MAX_SENTENCES = 3
 PASSAGES = 12  # passages read for a text answer

@@ -1,7 +1,7 @@
 """What a value carries when it answers a question word without repeating it: a unit
 ("which frequency band" ~ "0.01-0.1 Hz"), a sign ("minimum" ~ "≥ 30"), a ratio ("what mix"
 ~ "15:1:4"). Field matching (`facts`) and answer confidence (`confidence`) read the same
-table."""
+table. `WRITTEN_FOR`: the words a text writes for a question word, read by passage coverage."""
 
 from __future__ import annotations
 
@@ -41,3 +41,7 @@ UNIT_PATTERNS = {
         **{w: r"%" for w in ("share", "fraction", "proportion", "percentage", "percent")},
     }.items()
 }
+
+# A question word and the words a text writes for it (stems): "must be a multiple of 6" ~
+# "divisible by 6"; an fMRI "repetition time" is written "TR".
+WRITTEN_FOR = {"multiple": {"divisible"}, "divisible": {"multiple"}, "repetition": {"tr"}}

@@ -216,8 +216,7 @@ def test_a_value_nearer_a_description_than_a_kind_word_is_not_that_kinds_conditi
     # "catalog" is a tag of some card; here it says where the harmonizer is listed.
     a = kb.ask(
         "The deep, phantom-free T1/T2 harmonizer in the harmonization catalog comes from a "
-        "paper. "
-        "In which journal was it published?"
+        "paper. In which journal was it published?"
     )
     assert "Communications Engineering" in a["answer"]
 
@@ -236,6 +235,11 @@ def test_a_dimensionality_is_a_number_written_with_d_not_a_2d_feature(kb):
     assert "512-d" in a["answer"][:200]
     a = kb.ask("What is the dimensionality of the embedding Helix produces?")
     assert a["answer"].startswith("The knowledge base does not contain")
+    from retrieval.value_units import UNIT_PATTERNS
+
+    written = UNIT_PATTERNS["dimensionality"]
+    assert written.search("returns a 768-d slide embedding") and written.search("256-dim")
+    assert not written.search("2D ALiBi positional bias")  # two-dimensional, not a width
 
 
 def test_modality_words_of_the_asked_phrase_are_conditions_not_fields_to_find(kb):
