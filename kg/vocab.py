@@ -64,7 +64,7 @@ PROPERTIES: dict[str, dict] = {
     "title": {"paths": ["title"], "type": "string", "label": "Title"},
     "author": {"paths": ["authors[]"], "type": "string", "label": "Authors"},
     "year": {"paths": ["year", "venue_year"], "type": "year", "label": "Year"},
-    "venue": {"paths": ["venue", "venue_year"], "type": "string", "label": "Venue"},
+    "venue": {"paths": ["venue", "venue_year", "journal"], "type": "string", "label": "Venue"},
     "link": {
         "paths": ["pdf_source", "link", "doi", "arxiv", "url"],
         "type": "uri",

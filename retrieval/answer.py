@@ -150,6 +150,25 @@ def _kind_absent(plan, linked: Linked, view) -> str:
     return f"{' / '.join(dict.fromkeys(c.modalities))} {plural(plan.target)}"
 
 
+def _once(parts: list[str]) -> list[str]:
+    """Each part once, the first time: a seed named twice, or a field both reported and
+    read again among a passage's sentences (rendered without the block's full stop)."""
+    out: list[str] = []
+    for p in parts:
+        if p and not any(p.rstrip(".") in o for o in out):
+            out.append(p)
+    return out
+
+
+def _trailing_summaries(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """A graph answer's blocks, and apart those at its end that only say what each of
+    several reached entities is (a sentence of its summary)."""
+    n = len(blocks)
+    while n and blocks[n - 1].facts and all(f.label == "summary" for f in blocks[n - 1].facts):
+        n -= 1
+    return blocks[:n], blocks[n:]
+
+
 def complement(text: str, find, linked: Linked, view, kind=None, reached=()) -> list:
     """The first passage sentence (of the first few found) holding enough of the question
     words a graph answer leaves out:
@@ -238,11 +257,13 @@ class Assistant:
         if titled_ask and sents:
             graph_first = False  # the section asked for leads; the comparison follows
         intent = ga.intent if graph_first else ("text" if sents else plan.intent)
-        parts, cites = [], []
+        parts, cites, tail = [], [], []
         if graph_first:
+            core, summaries = _trailing_summaries(ga.blocks)
             parts = [ga.lead] if ga.lead else []
-            parts += [render_block(b) for b in ga.blocks]
-            verdict = yes_no.lead(linked, " ".join(parts))  # "Is X licensed under MIT?"
+            parts += [render_block(b) for b in core]
+            tail = [render_block(b) for b in summaries]  # after what answers the parts asked
+            verdict = yes_no.lead(linked, " ".join(parts + tail))  # "Is X licensed under MIT?"
             parts = [verdict, *parts] if verdict else parts
             cites = _graph_citations(ga, self.view)
             if sents and (g < STRONG_GRAPH or plan.define):
@@ -254,15 +275,16 @@ class Assistant:
             if ga:
                 parts += [render_block(b) for b in ga.blocks[:2]]
                 cites += _graph_citations(ga, self.view)[:3]
-        if ga is not None and parts:
+        if ga is not None and (parts or tail):
             # Asked parts the answer leaves out may be fields of what the graph reached.
             reached = ga.entities
-            more, whole = neighbourhood.complete(plan, linked, self.view, " ".join(parts), reached)
+            said = " ".join(parts + tail)
+            more, whole = neighbourhood.complete(plan, linked, self.view, said, reached)
             parts += [render_block(b) for b in more]
             cites += _block_citations(more, self.view)
             if whole and ga.partial:
                 g = ga.strength / graph_answers.PARTIAL * neighbourhood.DEPTH_WEIGHT[1]
-        if graph_first and parts:
+        if graph_first and (parts or tail):
 
             def find():  # a quick keyword look at the passages for what the fields leave out
                 return sents or text_answers.extract(
@@ -270,11 +292,13 @@ class Assistant:
                 )
 
             reached = set(ga.entities)
-            extra = complement(" ".join(parts), find, linked, self.view, plan.target, reached)
+            said = " ".join(parts + tail)
+            extra = complement(said, find, linked, self.view, plan.target, reached)
             parts += [_render_text(extra)] if extra else []
             cites += _text_citations(extra)
+        parts += tail
         confidence = max(g, t)
-        text = " ".join(dict.fromkeys(p for p in parts if p))  # a seed named twice: once
+        text = " ".join(_once(parts))
         if linked.unknown and not any(u.lower() in text.lower() for u in linked.unknown):
             confidence *= 0.3  # the question is about a name the KB never mentions
         ents = list(dict.fromkeys([e.id for e in linked.entities] + (ga.entities if ga else [])))

@@ -230,7 +230,8 @@ def _link(linked: Linked, view, eid: str, kind: str, span: tuple[int, int, int, 
     a, b, lo, hi = span
     toks = linked.tokens
     text = linked.question[toks[lo].start : toks[hi - 1].end]
-    linked.entities.append(EntityLink(eid, kind, view.name(eid), text, (lo, hi), 0.75))
+    if all(e.id != eid for e in linked.entities):  # else already named ("the X-based model")
+        linked.entities.append(EntityLink(eid, kind, view.name(eid), text, (lo, hi), 0.75))
     # Kind words inside it describe ("the tabular FM baselines config"): no kind asked.
     linked.kinds = [(k, sp) for k, sp in linked.kinds if sp == (a, b) or not lo <= sp[0] < hi]
     # The description's words name the entity: they are no longer asked or required.

@@ -238,6 +238,7 @@ def _under_key_synonym(prop: str, attrs: list[Attribute], source: str) -> list[F
 
 
 _LABELLED_NUMBER = re.compile(r"\b([A-Za-z]{3,})\s*(?:#|no\.?|number)?\s*\d{3,}\b")
+_EMPTY = ("[]", "{}")  # "weights.huggingface: []" lists none
 # A number and the word it counts ("335,645 WSIs", "182k reports", "1.2 M sequences").
 _COUNTED = re.compile(r"\d[\d,._]*\s*(?:k|m|b|thousand|million|billion)?\s+([A-Za-z][\w-]*)", re.I)
 
@@ -309,6 +310,8 @@ def word_facts(
         else:
             score = part_a if asked or substitutes else part_o
         score += min(0.15, 0.05 * sum(m(w) > 0 for w in extra))
+        if str(a.raw).strip() in _EMPTY:
+            score /= 2  # a field with a value says more
         if score > 0:
             scored.append((score + (0.01 if a.prov.source == source else 0), a))
     scored.sort(key=lambda sa: -sa[0])

@@ -112,9 +112,12 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
     final = base
     target = plan.target
     wants_hop = target and kind != target
-    # "Which model … <named model>" asks for other models, so it hops as well.
+    # "Which model … <named model>" asks for other models, so it hops as well, and so does
+    # "the corpus of the model whose paper released <a named benchmark>", through the kinds
+    # between.
     if wants_hop and (
-        all(view.kind(b) != target for b in base) or (plan.list_answer and plan.seeds)
+        all(view.kind(b) != target for b in base)
+        or (plan.seeds and (plan.list_answer or plan.vias))
     ):
         reached = reach(plan, linked, view, base)
         if reached is None:

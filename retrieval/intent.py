@@ -151,7 +151,8 @@ def plan(linked: Linked, view) -> Plan:
         kinds = [kp for kp in kinds if kp[0] != "doc"]
     list_kind = _head_kind(kinds, 0) if list_answer and kinds else None
     seed_kinds = {e.kind for e in seeds}
-    free_kinds = [(k, p) for k, p in kinds if k not in seed_kinds or scope or k == list_kind]
+    own = _own_kind_words(kinds, seeds)
+    free_kinds = [(k, p) for k, p in kinds if p not in own or scope or k == list_kind]
     cons = constraints_of(linked, free_kinds)
     context_kinds = to_holders(view, cons, [k for k, _ in free_kinds])
     words = [w for w in linked.words if w not in FILLER]
@@ -163,7 +164,7 @@ def plan(linked: Linked, view) -> Plan:
     distinct = len({e.id for e in seeds}) >= 2
     # "… are A, B and C reduced?": a list asked one unnamed field reads each side by side
     # (not a property each card states, nor things of another kind: lookups and hops).
-    other_kinds = [k for k, _ in kinds if k not in seed_kinds]
+    other_kinds = [k for k, p in kinds if p not in own]
     listed = not value_props and not other_kinds and written_as_list(linked, seeds)
     if distinct and (compare_cue(linked, seeds) or either(linked, seeds) or listed):
         out.intent = "compare"
@@ -180,7 +181,7 @@ def plan(linked: Linked, view) -> Plan:
         out.intent = "text"
         out.define = _definition(linked, value_props)
         return out
-    free = [(k, p) for k, p in kinds if k not in seed_kinds]
+    free = [(k, p) for k, p in kinds if p not in own]
     # "X's embedding strategy uses which model": the kind the question asks for is the target.
     asked_at = next((n for n, (_, p) in enumerate(free) if p in linked.asked), None)
     asked_kind = _head_kind(free, asked_at) if asked_at is not None else None
@@ -207,12 +208,14 @@ def plan(linked: Linked, view) -> Plan:
         fallback = scope_kind if asked_scope or not others else others[0]
         target = list_kind or (asked_kind if ones else None) or fallback
         out.source_kind = scope_kind
-    if seeds and target is None and value_props:
-        # "Where does the murd option come from — which journal published it?": fields
-        # only papers state are asked of what a paper describes.
+    # "Where does the murd option come from — which journal published it?", "the harmonization
+    # method that … was published in which venue?": fields only papers state are asked of
+    # what a paper describes.
+    unstated = (seeds and target is None) or (scope and not seeds and target == scope_kind)
+    if unstated and value_props:
         held = [k for p in value_props if (k := view.property_kinds.get(p))]
         only = set.intersection(*held) if held else set()
-        if len(only) == 1 and not only & seed_kinds:
+        if len(only) == 1 and not only & (seed_kinds | {scope_kind}):
             target = next(iter(only))
     out.target = target
     earlier = {k for k, p in kinds if p < second}  # "…, and what does that strategy …" refers back
@@ -221,7 +224,7 @@ def plan(linked: Linked, view) -> Plan:
         if second
         else None
     )
-    passing = [k for k, p in kinds if k not in {target, scope_kind, out.then, *seed_kinds}]
+    passing = [k for k, p in kinds if k not in {target, scope_kind, out.then} and p not in own]
     out.vias = tuple(dict.fromkeys(passing))
     where = {k: p for k, p in reversed(kinds)}  # each kind's first position
     out.via_first = bool(
@@ -243,6 +246,22 @@ def plan(linked: Linked, view) -> Plan:
         out.source_kind = other[0] if other else target
     out.intent = "multi_hop" if out.source_kind != target else "filter"
     return out
+
+
+def _own_kind_words(kinds: list[tuple[str, int]], seeds: list[EntityLink]) -> set[int]:
+    """The positions of kind words that name a seed's own kind ("the GUE benchmark"), unless
+    a word for another kind stands between it and every seed of its kind: in "the pretraining
+    corpus of the model whose paper released the GUE benchmark" the corpus is another dataset."""
+    own = set()
+    for k, p in kinds:
+        apart = [
+            any(j != k and min(p, e.span[0]) < q < max(p, e.span[1]) for j, q in kinds)
+            for e in seeds
+            if e.kind == k
+        ]
+        if apart and not all(apart):
+            own.add(p)
+    return own
 
 
 def _head_kind(kinds: list[tuple[str, int]], n: int) -> str:

@@ -1,12 +1,14 @@
 """Names in a question read in context before planning: a name inside a longer name is
 part of it ("the DNABERT-2 multi-species corpus"), capitalised words that open several
-names stand for the one the question is about ("UK Biobank" beside resting-state runs), and
-"the ComBat paper" for a method is the paper the method refers to."""
+names stand for the one the question is about ("UK Biobank" beside resting-state runs),
+"the ComBat paper" for a method is the paper the method refers to, and "the StripedHyena
+2-based model" is the model built on it."""
 
 from __future__ import annotations
 
 from retrieval.described import resolve_descriptions
 from retrieval.facts import text_words
+from retrieval.kb_view import STRUCTURAL
 from retrieval.lexicon import KIND_WORDS
 from retrieval.linking import EntityLink, Linked
 
@@ -17,7 +19,50 @@ def refine_mentions(linked: Linked, view) -> None:
     _drop_asides(linked)
     _shared_openings(linked, view)
     _kind_named(linked, view)
+    _built_on(linked, view)
     resolve_descriptions(linked, view)
+
+
+def _built_on(linked: Linked, view) -> None:
+    """ "the StripedHyena 2-based DNA model": a name written before "-based" and a kind word
+    of another kind describes the entity of that kind whose card writes the name (as its
+    architecture, say), not the named thing; among several, the one the named thing
+    relates to. Unchanged when none or no single one is found."""
+    toks, q = linked.tokens, linked.question
+    for n, e in enumerate(linked.entities):
+        end = e.span[1]
+        if end >= len(toks) or toks[end].low != "based":
+            continue
+        if q[toks[end - 1].end : toks[end].start] != "-":
+            continue  # "… based on X" reads otherwise
+        kind = next(
+            (KIND_WORDS[t.stem] for t in toks[end + 1 : end + 4] if t.stem in KIND_WORDS), None
+        )
+        if kind is None or kind in (e.kind, "doc"):
+            continue
+        name = text_words(e.text)
+        cands = [c for c, words in view.card_words(kind).items() if name and name <= words]
+        if len(cands) > 1:
+            near = {o for o, _ in view.related(e.id, [kind], (*STRUCTURAL, "mentions"))}
+            cands = [c for c in cands if c in near] or cands
+            # The card built on it writes the name most, and in its architecture.
+            scores = {c: _writes(view, c, e.text) for c in cands}
+            best = max(scores.values())
+            cands = [c for c in cands if scores[c] == best] if best else []
+        if len(cands) == 1:
+            c = cands[0]
+            linked.entities[n] = EntityLink(c, kind, view.name(c), e.text, e.span, e.score)
+
+
+def _writes(view, eid: str, name: str) -> int:
+    """How often an entity's card writes a name (hyphens read as spaces), its architecture
+    counting double."""
+    phrase = " ".join(name.lower().replace("-", " ").split())
+    n = 0
+    for a in view.attributes(eid):
+        if phrase in " ".join(str(a.raw).lower().replace("-", " ").split()):
+            n += 2 if a.property == "architecture" else 1
+    return n
 
 
 def _kind_named(linked: Linked, view) -> None:

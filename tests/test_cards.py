@@ -141,6 +141,9 @@ def test_paper_ids_names_and_venue_years(corpus_cards):
     assert a["year"].value == 2024 and a["authors[0]"].property == "author"
     yoon = attrs_by_path(corpus_cards["kb/paper_cards/yoon_biokdd2025.yaml"])
     assert yoon["venue:year"].value == 2025 and yoon["venue"].value == "BIOKDD Workshop"
+    # Journal papers write `journal:` where conference papers write `venue:`.
+    prs = attrs_by_path(corpus_cards["kb/paper_cards/prs_guide.yaml"])
+    assert (prs["journal"].property, prs["journal"].value) == ("venue", "Nature Protocols")
 
 
 def test_experiment_ids_come_from_file_stems(corpus_cards):

@@ -1,0 +1,137 @@
+"""Paths through what a question describes, on a small real KB (hash embedder): a field only
+papers state is asked of a described registry option's paper; "the <name>-based model" is
+the model built on it; a kind word far from a named thing of its kind is another of that
+kind; what answers the asked parts comes before what each reached thing is; and an empty
+field gives way to one with a value."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_kb import build
+from test_answer_citations import FILES as CITATION_FILES
+
+FILES = {
+    **CITATION_FILES,
+    "kb/paper_cards/swirl_systems_2025.yaml": """
+        title: Systems for convolutional hybrid language models at scale
+        short_name: Swirl 2 Systems
+        authors: [Ira Moss]
+        year: 2025
+        summary: >-
+          Introduces the Swirl 2 hybrid architecture and trains Tidal and Kelpie with it.
+    """,
+    "kb/model_cards/tidal.yaml": """
+        id: tidal
+        name: Tidal
+        modality: genetics
+        summary: Swirl 2 based autoregressive DNA model.
+        arch:
+          type: Swirl 2 (hybrid decoder)
+        datasets: [ocean_corpus]
+        weights:
+          huggingface: []
+          artifacts: []
+        license:
+          code: MIT
+          weights: unreleased
+    """,
+    "kb/model_cards/kelpie.yaml": """
+        id: kelpie
+        name: Kelpie
+        modality: genetics
+        summary: Small DNA model whose decoder is Swirl 2 based as well.
+        datasets: [reef_benchmark, kelp_corpus]
+        notes: Tidal is the main Swirl 2 model in this KB; Kelpie stays for short inputs.
+    """,
+    "kb/datasets/ocean_corpus.yaml": """
+        id: ocean_corpus
+        name: Ocean genome corpus
+        modality: genetics
+        summary: Genome corpus of 2.5 trillion base pairs used to train Tidal.
+    """,
+    "kb/datasets/reef_benchmark.yaml": """
+        id: reef_benchmark
+        name: Reef sequence benchmark
+        modality: genetics
+        summary: Classification benchmark released with Kelpie's paper.
+    """,
+    "kb/datasets/kelp_corpus.yaml": """
+        id: kelp_corpus
+        name: Kelp multi-species corpus
+        modality: genetics
+        summary: Reference genomes from 48 species used to pretrain Kelpie.
+    """,
+    "kb/paper_cards/kelp_genes_2025.yaml": """
+        title: DNA models for depression classification and gene attribution
+        authors: [Uma Lee]
+        year: 2025
+        venue: BIOKDD Workshop 2025
+        summary: Applies Kelpie and Tidal to 38 candidate genes and ranks them by attribution.
+    """,
+    "kb/paper_cards/reef_models_2024.yaml": """
+        title: Strand-aware DNA sequence models
+        authors: [Rob Finch]
+        year: 2024
+        venue: ICML 2024
+        summary: A DNA model whose layers see both strands at once.
+    """,
+    "kb/configs/experiments/gene_attribution.yaml": """
+        id: gene_attribution
+        name: Leave-one-gene-out attribution
+        references:
+          - kb/paper_cards/kelp_genes_2025.yaml
+          - kb/paper_cards/reef_models_2024.yaml
+        notes: |
+          - Nested folds keep the ranking honest.
+          - Expected to replicate the KELP1 signal from prior work.
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("paths"), files=FILES)
+
+
+def _cited(a) -> set[str]:
+    return {c["source"] for c in a["citations"]}
+
+
+def test_a_field_only_papers_state_is_asked_of_a_described_options_paper(kb):
+    a = kb.ask(
+        "The harmonization method that needs no traveling phantoms was published in which venue?"
+    )
+    assert "Communications Engineering" in a["answer"]
+    assert "kb/paper_cards/disentangle_2024.yaml" in _cited(a)
+
+
+def test_a_name_based_kind_is_the_entity_of_that_kind_built_on_it(kb):
+    a = kb.ask("How many base pairs are in the training corpus of the Swirl 2-based DNA model?")
+    assert "2.5 trillion" in a["answer"]
+    assert "kb/datasets/ocean_corpus.yaml" in _cited(a)
+    # Reported as a field and read again as a passage's sentence: said once.
+    assert a["answer"].count("2.5 trillion") == 1
+
+
+def test_a_kind_word_apart_from_a_named_thing_of_its_kind_is_another_of_that_kind(kb):
+    a = kb.ask(
+        "How many species went into the pretraining corpus of the model whose paper "
+        "released the Reef benchmark?"
+    )
+    assert "48" in a["answer"]
+    assert "kb/datasets/kelp_corpus.yaml" in _cited(a)
+
+
+def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
+    a = kb.ask(
+        "Which gene is expected to come out on top in the gene attribution experiment, and at "
+        "what venue was the prior work presented?"
+    )
+    text = a["answer"]
+    assert "BIOKDD" in text and "KELP1" in text
+    assert "summary:" not in text[: text.index("KELP1")]
+
+
+def test_an_empty_field_gives_way_to_one_with_a_value(kb):
+    a = kb.ask("What is Tidal's code license, and are its weights released?")
+    assert "MIT" in a["answer"] and "unreleased" in a["answer"]
