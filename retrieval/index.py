@@ -47,13 +47,19 @@ class RetrievalIndex:
         self.dense = dense
         self.bm25 = bm25
         self._by_entity: dict[str, list[int]] = {}
+        self._by_source: dict[str, list[int]] = {}
         for row, c in enumerate(chunks):
             for e in c.entity_ids:
                 self._by_entity.setdefault(e, []).append(row)
+            self._by_source.setdefault(c.source, []).append(row)
         self._qcache: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+    def of_source(self, source: str) -> list[Chunk]:
+        """The chunks cut from one file, in file order."""
+        return [self.chunks[row] for row in self._by_source.get(source, [])]
 
     @classmethod
     def build(

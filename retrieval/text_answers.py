@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from retrieval.facts import has_word, text_words
+from retrieval.index import Hit
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
     ANSWER_CUES,
@@ -207,7 +208,14 @@ def extract(
         # "Why …?": a section titled as reasons ("Why this applies to genes × brain") is
         # read even when a few more passages outrank it.
         titled_reasons = [h for h in hits[k:] if reasons_heading(section_heading(h.chunk))]
-        hits = hits[:k] + titled_reasons[:REASON_EXTRA]
+        asked = {t.stem for t in linked.tokens} - STOPWORDS - _QUESTION_WORDS - FRAME_WORDS
+
+        def reasons_asked(heading: str) -> bool:  # "why this applies to genes × brain"
+            return reasons_heading(heading) and bool(text_words(heading) & asked)
+
+        hits = (
+            hits[:k] + titled_reasons[:REASON_EXTRA] + _reasons_beside(hits, index, reasons_asked)
+        )
     weights = question_weights(linked, view.idf())
     cover = partial(covered, weights)
     quantity = asks_number(question)
@@ -301,6 +309,20 @@ def extract(
         if s.lines == (s.chunk.line_start, s.chunk.line_end):
             s.lines = locate(view, s.chunk, s.text)
     return out
+
+
+def _reasons_beside(hits, index, reasons_asked) -> list[Hit]:
+    """A section titled as reasons about something asked, in a doc the passages found ("Why
+    this applies to genes × brain" in the doc that opens "late fusion first"), though the
+    section itself ranks low: the first such doc's, at most."""
+    found = {id(h.chunk) for h in hits}
+    for h in hits:
+        if not h.chunk.source.endswith(".md"):
+            continue
+        for c in index.of_source(h.chunk.source):
+            if id(c) not in found and c.kind == "section" and reasons_asked(section_heading(c)):
+                return [Hit(c, 0.0, len(hits) + 1, None, None)]
+    return []
 
 
 def _choose(scored: list[Sentence], cover, parts: bool) -> list[Sentence]:

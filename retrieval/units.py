@@ -14,6 +14,7 @@ _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9`*])")
 _TABLE_RULE = re.compile(r"^[\s|:-]+$")
 _ROW = re.compile(r"^[^;]{1,60}: [^;]*; [^;]{1,60}: ")  # a table row as "key: value; key: value"
 _FIELD_SEP = re.compile(r";\s(?=[\w.\[\]-]+:\s)")
+_FOLLOWS_ON = re.compile(r"^(This|These)\s+[a-z]")
 _BULLET = re.compile(r"^([-*+•]|\d+[.)])\s+")
 # Emphasis and code marks around words, heading and quote marks at line starts.
 _MARKUP = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|(?<!\w)\*(?!\s))")
@@ -143,7 +144,20 @@ def units(chunk) -> list[tuple[str, str]]:
             if len(clean.split()) >= 3:
                 out.append((clean, local))
             continue
-        out.extend((s.strip(), label) for s in _SPLIT.split(clean) if len(s.split()) >= 3)
+        out.extend((s, label) for s in _follow_ons(_SPLIT.split(clean)) if len(s.split()) >= 3)
+    return out
+
+
+def _follow_ons(sentences: list[str]) -> list[str]:
+    """A paragraph's sentences, each one opening "This …" joined to the one before it
+    ("… invariant to strand orientation. This addresses a constraint: DNA has no
+    direction."): on its own it says nothing of what "this" is."""
+    out: list[str] = []
+    for s in (x.strip() for x in sentences):
+        if out and _FOLLOWS_ON.match(s):
+            out[-1] = f"{out[-1]} {s}"
+        elif s:
+            out.append(s)
     return out
 
 
