@@ -10,7 +10,9 @@ from ingest.normalize import is_null
 from retrieval.lexicon import WHY
 
 MAX_UNIT_CHARS = 420
-_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9`*])")
+# Sentence ends; a bullet marker after one ("… importance. - Nested CV …", a card's
+# markdown list read as one line) opens the next sentence too.
+_SPLIT = re.compile(r"(?<=[.!?])\s+(?:[-•]\s+)?(?=[\"'(\[]?[A-Z0-9`*])")
 _TABLE_RULE = re.compile(r"^[\s|:-]+$")
 _ROW = re.compile(r"^[^;]{1,60}: [^;]*; [^;]{1,60}: ")  # a table row as "key: value; key: value"
 _FIELD_SEP = re.compile(r";\s(?=[\w.\[\]-]+:\s)")

@@ -37,3 +37,14 @@ def test_other_sentences_stay_apart():
         "Thiswise is no word.",
         "Those layers share weights across the strands.",
     ]
+
+
+def test_a_cards_markdown_list_read_as_one_line_is_one_unit_per_item():
+    text = (
+        "LOGO — notes: - LOGO is the gold standard for gene importance. - Nested CV prevents "
+        "overfitting bias in ΔAUC. - Expected to replicate the SOD2 signal."
+    )
+    chunk = Chunk("c2", text, "configs/logo.yaml", 10, 13, ("logo",), "prose", "LOGO — notes")
+    texts = [t for t, _ in units(chunk)]
+    assert "Nested CV prevents overfitting bias in ΔAUC." in texts
+    assert "Expected to replicate the SOD2 signal." in texts
