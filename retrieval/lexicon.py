@@ -174,10 +174,11 @@ ABSENCE = re.compile(
     re.IGNORECASE,
 )
 WHY = re.compile(
-    r"(^|[,;:.?!]\s*)((so|then|but) )?(why|how come)\b|\bwhat (is|are) the (main |key )?(reasons?|rationale|causes?)\b|"
+    r"(^|[,;:.?!]\s*)((so|then|but) )?(why|how come)\b|"
+    r"\bwhat (is|are) the (main |key )?(reasons?|rationale|causes?|arguments?)\b|"
     r"\bwhat(?:'s| is)? (causes|caused|causing)\b|"
     r"^\s*what (main |key )?(reasons?|rationale)\b|"
-    r"\b(reasons?|reasoning|rationale|justification|motivation) (for|behind)\b",
+    r"\b(reasons?|reasoning|rationale|justification|motivation|arguments?) (for|behind)\b",
     re.IGNORECASE,
 )
 

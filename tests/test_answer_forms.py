@@ -99,6 +99,13 @@ def test_why_is_answered_with_every_reason_of_the_reasons_section(kb):
     assert a["citations"][0]["source"] == "docs/decision.md"
 
 
+def test_the_arguments_for_a_choice_are_its_reasons(kb):
+    a = kb.ask("What are the main arguments for fitting per-modality models first?")
+    for reason in ("Unequal blocks", "Missing scans", "Attribution", "Cost"):
+        assert reason in a["answer"]
+    assert a["citations"][0]["source"] == "docs/decision.md"
+
+
 def test_two_names_offered_as_alternatives_are_compared(kb):
     a = kb.ask("Which reads a longer DNA window, StrandNet or KmerGen?")
     assert a["intent"] == "compare"
