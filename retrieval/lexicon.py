@@ -177,7 +177,7 @@ WHY = re.compile(
     r"(^|[,;:.?!]\s*)((so|then|but) )?(why|how come)\b|"
     r"\bwhat (is|are) the (main |key )?(reasons?|rationale|causes?|arguments?)\b|"
     r"\bwhat(?:'s| is)? (causes|caused|causing)\b|"
-    r"^\s*what (main |key )?(reasons?|rationale)\b|"
+    r"^\s*what (main |key )?(reasons?|rationale|arguments?)\b|"
     r"\b(reasons?|reasoning|rationale|justification|motivation|arguments?) (for|behind)\b",
     re.IGNORECASE,
 )

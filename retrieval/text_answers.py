@@ -210,8 +210,11 @@ def extract(
         titled_reasons = [h for h in hits[k:] if reasons_heading(section_heading(h.chunk))]
         asked = {t.stem for t in linked.tokens} - STOPWORDS - _QUESTION_WORDS - FRAME_WORDS
 
-        def reasons_asked(heading: str) -> bool:  # "why this applies to genes × brain"
-            return reasons_heading(heading) and bool(text_words(heading) & asked)
+        def reasons_asked(heading: str) -> bool:
+            # "Reasons" (of what the doc decides), "Why this applies to genes × brain".
+            words = text_words(heading) - STOPWORDS
+            plain = not words - {"reason", "rationale", "motivation", "why"}
+            return reasons_heading(heading) and (plain or bool(words & asked))
 
         hits = (
             hits[:k] + titled_reasons[:REASON_EXTRA] + _reasons_beside(hits, index, reasons_asked)

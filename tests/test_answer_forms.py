@@ -106,6 +106,12 @@ def test_the_arguments_for_a_choice_are_its_reasons(kb):
     assert a["citations"][0]["source"] == "docs/decision.md"
 
 
+def test_arguments_justifying_a_choice_are_its_reasons(kb):
+    a = kb.ask("What arguments justify fitting per-modality models before trying joint models?")
+    for reason in ("Unequal blocks", "Missing scans", "Attribution", "Cost"):
+        assert reason in a["answer"]
+
+
 def test_two_names_offered_as_alternatives_are_compared(kb):
     a = kb.ask("Which reads a longer DNA window, StrandNet or KmerGen?")
     assert a["intent"] == "compare"

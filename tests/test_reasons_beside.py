@@ -1,5 +1,6 @@
 """A "why" question is answered by a section titled as reasons in a doc the passages found,
-even when many passages outrank the section itself (small real KB, hash embedder)."""
+even when many passages outrank the section itself: a section titled with the question's
+words, or titled "Reasons" alone (small real KB, hash embedder)."""
 
 from __future__ import annotations
 
@@ -17,25 +18,23 @@ NOTES = {
     f"docs/notes/data_{i}.md": f"# Data {i}\n\nBrain data of project batch {i}.\n"
     for i in range(20)
 }
-FILES = {
-    **NOTES,
-    "docs/integration/strategy.md": """
-        # Integration strategy
+STRATEGY = """
+    # Integration strategy
 
-        Late fusion first for genetics and brain data; joint models later.
+    Late fusion first for genetics and brain data; joint models later.
 
-        ## Why this applies to genes and brains
+    ## {heading}
 
-        - Heterogeneous semantics: nucleotide sequence versus morphology.
-        - Different confounds: ancestry versus scanner site.
-    """,
-}
+    - Heterogeneous semantics: nucleotide sequence versus morphology.
+    - Different confounds: ancestry versus scanner site.
+"""
 QUESTION = "Why does the project start with late fusion when combining genetics and brain data?"
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("reasons"), files=FILES)
+@pytest.fixture(scope="module", params=["Why this applies to genes and brains", "Reasons"])
+def kb(request, tmp_path_factory):
+    files = {**NOTES, "docs/integration/strategy.md": STRATEGY.format(heading=request.param)}
+    return build(tmp_path_factory.mktemp("reasons"), files=files)
 
 
 def test_the_reasons_section_ranks_below_the_passages_read(kb):
