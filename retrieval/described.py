@@ -94,6 +94,8 @@ def resolve_descriptions(linked: Linked, view) -> None:
         for d in list(pending):
             kind, span, words, spelled = d
             eid = _best_card(view, kind, words, claimed, spelled)
+            head = linked.tokens[span[1] - 1].stem  # "benchmark" among datasets
+            eid = eid or _through_related(view, kind, head, words, claimed, spelled)
             if eid is not None:
                 pending.remove(d)
                 claimed.add(eid)
@@ -282,8 +284,16 @@ def _extent(linked: Linked, a: int, b: int, used: set[int]) -> tuple[int, int]:
         and not _BREAK.search(q[toks[b - 1].end : toks[b].start])
     ):
         hi = b + 1
-        while hi < len(toks) and hi not in used and toks[hi].low not in _CLOSERS:
+        starts = {span[0] for k, span in linked.kinds if k != "doc"}
+        # "that was released with …": a verb opening the clause belongs to it.
+        while hi < len(toks) and hi not in used and (toks[hi].low not in _CLOSERS or hi == b + 1):
             if _BREAK.search(q[toks[hi - 1].end : toks[hi].start]):
+                break
+            if hi in starts and not any(t.low in _ANAPHORIC for t in toks[b + 1 : hi]):
+                # "the paper on the fMRI model that …": the clause names another thing,
+                # described on its own; this one is only what relates to it ("… behind that
+                # default strategy" points back: the clause still describes).
+                hi = b + 1
                 break
             hi += 1
     elif not _words(toks[lo:a]):
@@ -341,6 +351,20 @@ def _best_card(
         return None  # one shared word ("joint") is a coincidence, not a description
     runner = scored[1][0] if len(scored) > 1 else 0.0
     return scored[0][3] if scored[0][0] >= MIN_LEAD * runner else None
+
+
+def _through_related(view, kind: str, head: str, words, taken: set[str], spelled) -> str | None:
+    """ "the benchmark released together with the DNA encoder that learns byte-pair tokens":
+    words no card of the kind fits may clearly fit a card of another kind; the one entity of
+    the kind that card relates to (of several, the one whose card has the kind word used)."""
+    for other in ("model", "paper", "dataset"):
+        hit = _best_card(view, other, words, taken, spelled) if other != kind else None
+        related = {o for o, _ in view.related(hit, [kind])} - taken if hit else set()
+        if len(related) > 1:
+            related = {o for o in related if head in view.card_words(kind).get(o, ())}
+        if len(related) == 1:
+            return related.pop()
+    return None
 
 
 def compared_alike(linked: Linked, view, seeds: list[EntityLink]) -> list[EntityLink]:

@@ -1,8 +1,9 @@
 """Paths through what a question describes, on a small real KB (hash embedder): a field only
 papers state is asked of a described registry option's paper; "the <name>-based model" is
 the model built on it; a kind word far from a named thing of its kind is another of that
-kind; what answers the asked parts comes before what each reached thing is; and an empty
-field gives way to one with a value."""
+kind; what answers the asked parts comes before what each reached thing is; an empty
+field gives way to one with a value; a clause naming another kind word describes that
+thing; and a description no card of its kind fits may fit a card it relates to."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ FILES = {
         name: Kelpie
         modality: genetics
         summary: Small DNA model whose decoder is Swirl 2 based as well.
+        tokenizer:
+          type: learns byte-pair tokens over DNA
         datasets: [reef_benchmark, kelp_corpus]
         notes: Tidal is the main Swirl 2 model in this KB; Kelpie stays for short inputs.
     """,
@@ -54,6 +57,8 @@ FILES = {
         name: Reef sequence benchmark
         modality: genetics
         summary: Classification benchmark released with Kelpie's paper.
+        counts:
+          tasks: 28
     """,
     "kb/datasets/kelp_corpus.yaml": """
         id: kelp_corpus
@@ -74,6 +79,19 @@ FILES = {
         year: 2024
         venue: ICML 2024
         summary: A DNA model whose layers see both strands at once.
+    """,
+    "kb/model_cards/gradus.yaml": """
+        id: gradus
+        name: Gradus
+        modality: fmri
+        summary: fMRI model that positions regions by their functional gradient coordinates.
+    """,
+    "kb/paper_cards/gradus_2024.yaml": """
+        title: "Gradus: brain dynamics at scale"
+        authors: [Ola Berg]
+        year: 2024
+        venue: NeurIPS 2024
+        related_to: [kb/model_cards/gradus.yaml]
     """,
     "kb/configs/experiments/gene_attribution.yaml": """
         id: gene_attribution
@@ -120,6 +138,24 @@ def test_a_kind_word_apart_from_a_named_thing_of_its_kind_is_another_of_that_kin
     )
     assert "48" in a["answer"]
     assert "kb/datasets/kelp_corpus.yaml" in _cited(a)
+
+
+def test_a_clause_naming_another_kind_word_describes_that_thing(kb):
+    a = kb.ask(
+        "At which conference was the paper on the fMRI model that positions regions by their "
+        "functional gradient coordinates published?"
+    )
+    assert "NeurIPS 2024" in a["answer"] and "Ripple" not in a["answer"]
+    assert "gradus" in a["entities"]
+
+
+def test_a_description_no_card_of_its_kind_fits_may_fit_what_it_relates_to(kb):
+    a = kb.ask(
+        "How many tasks make up the benchmark that was released together with the DNA "
+        "encoder that learns byte-pair tokens?"
+    )
+    assert "28" in a["answer"]
+    assert "reef_benchmark" in a["entities"]
 
 
 def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
