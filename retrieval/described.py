@@ -21,8 +21,9 @@ import re
 from retrieval.asked import negated_tokens
 from retrieval.facts import text_words
 from retrieval.fillers import FILLER
+from retrieval.kind_words import KIND_WORDS
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import GENERIC, KIND_WORDS
+from retrieval.lexicon import GENERIC
 from retrieval.links import EntityLink, Linked
 from retrieval.name_forms import hyphenated, spelled_runs
 

@@ -29,8 +29,9 @@ from retrieval.facts import (
 from retrieval.fillers import FILLER
 from retrieval.graph_answers import Block, GraphAnswer, relation_fact
 from retrieval.intent import Plan
+from retrieval.kind_words import KIND_WORDS
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import KEY_SYNONYMS, KIND_WORDS, asks_number
+from retrieval.lexicon import KEY_SYNONYMS, asks_number
 from retrieval.linking import Linked
 
 MAX_WORDS = {"bigger", "larger", "longer", "more", "later", "newer", "most", "higher", "latest"}

@@ -24,9 +24,9 @@ from retrieval.attach import Constraints, constraints_of, kind_positions
 from retrieval.conditions import to_holders
 from retrieval.described import compared_alike
 from retrieval.fillers import FILLER
+from retrieval.kind_words import KIND_WORDS
 from retrieval.lexicon import (
     EXPLAIN_START,
-    KIND_WORDS,
     LIST_START,
     ONE_WORDS,
     WHICH_ONES,

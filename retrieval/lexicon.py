@@ -11,58 +11,6 @@ import re
 
 from kg.vocab import MODALITIES, PROPERTIES, PROPERTY_SYNONYMS
 
-# Words naming an entity kind (singular, lower case; plurals are folded before lookup).
-KIND_WORDS: dict[str, str] = {
-    "model": "model",
-    "foundation model": "model",
-    "fm": "model",
-    "llm": "model",
-    "language model": "model",
-    "model card": "model",
-    "dataset": "dataset",
-    "data set": "dataset",
-    "corpus": "dataset",
-    "corpora": "dataset",
-    "benchmark": "dataset",
-    "cohort": "dataset",
-    "paper": "paper",
-    "publication": "paper",
-    "article": "paper",
-    "paper card": "paper",
-    "experiment": "experiment",
-    "config": "experiment",
-    "experiment config": "experiment",
-    "configuration": "experiment",
-    "strategy": "strategy",
-    "strategie": "strategy",
-    "embedding recipe": "strategy",
-    "embedding strategy": "strategy",
-    "embedding strategie": "strategy",
-    "method": "method",
-    # Harmonization methods go by what they are to a pipeline: an option, a hook, a module.
-    "harmonization option": "method",
-    "harmonization hook": "method",
-    "harmonization module": "method",
-    "harmonization approach": "method",
-    "harmonization approache": "method",  # the stem of "approaches" (as "strategie")
-    "harmonization technique": "method",
-    "harmonization alternative": "method",
-    "harmonizer": "method",
-    "pipeline": "pipeline",
-    "preprocessing stack": "pipeline",
-    "stack": "pipeline",
-    "integration pattern": "integration",
-    "pattern": "integration",
-    "integration card": "integration",
-    "doc": "doc",
-    "documentation": "doc",
-    "model doc": "doc",
-    "model documentation": "doc",
-    "model page": "doc",
-    "walkthrough": "doc",
-    "guide": "doc",
-}
-
 # Extra question phrasings of canonical properties, beyond kg.vocab.PROPERTY_SYNONYMS.
 # A phrase in WEAK_CUES names a property only when no stronger cue names another one.
 PROPERTY_CUES: dict[str, str] = {

@@ -18,10 +18,10 @@ from itertools import accumulate
 from rapidfuzz import fuzz, process
 
 from kg.ir import KINDS
+from retrieval.kind_words import KIND_WORDS
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
     GENERIC,
-    KIND_WORDS,
     modality_words,
     property_phrases,
 )

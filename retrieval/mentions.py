@@ -9,7 +9,7 @@ from __future__ import annotations
 from retrieval.described import resolve_descriptions
 from retrieval.facts import text_words
 from retrieval.kb_view import STRUCTURAL
-from retrieval.lexicon import KIND_WORDS
+from retrieval.kind_words import KIND_WORDS
 from retrieval.linking import EntityLink, Linked
 
 

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from retrieval.kind_words import KIND_WORDS
 from retrieval.lexical import _stem
-from retrieval.lexicon import KIND_WORDS
 
 _WORD = re.compile(r"[^\W_]+")
 # British spellings fold to American ones, in questions and KB text alike.

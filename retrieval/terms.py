@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from kg.sql.models import normalise_key
 from kg.vocab import modality_for
+from retrieval.kind_words import KIND_WORDS
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
     BROADER_MODALITIES,
     GENERIC,
-    KIND_WORDS,
     VALUE_CLASSES,
     WEAK_CUES,
     modality_words,

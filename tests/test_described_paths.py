@@ -158,6 +158,15 @@ def test_a_description_no_card_of_its_kind_fits_may_fit_what_it_relates_to(kb):
     assert "reef_benchmark" in a["entities"]
 
 
+def test_a_modalitys_encoder_is_a_model(kb):
+    a = kb.ask(
+        "The DNA encoder that learns byte-pair tokens came with its own benchmark. How many "
+        "tasks does that benchmark contain?"
+    )
+    assert "28" in a["answer"]
+    assert "kelpie" in a["entities"]
+
+
 def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
     a = kb.ask(
         "Which gene is expected to come out on top in the gene attribution experiment, and at "
