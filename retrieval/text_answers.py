@@ -308,9 +308,31 @@ def extract(
         add(text, parent, c, 0, cover(text_words(text) | text_words(parent)), None, lines)
     scored.sort(key=lambda s: -s.score)
     out = _choose(scored, cover, linked.parts() > 1)
+    if why or explain:
+        out = _with_definition(out, scored)
     for s in out:
         if s.lines == (s.chunk.line_start, s.chunk.line_end):
             s.lines = locate(view, s.chunk, s.text)
+    return out
+
+
+_TERM = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")  # a term in capitals ("TAPE", "LOGO")
+
+
+def _with_definition(out: list[Sentence], scored: list[Sentence]) -> list[Sentence]:
+    """ "How / why …?" answered with a term in capitals ("Brain Harmony's TR-adaptive TAPE
+    …"): the sentence of the same file that defines it ("TAPE: Temporal Adaptive Patch
+    Embedding resizes time windows to a fixed τ …") follows the first that names it."""
+    said = " ".join(s.text for s in out)
+    for n, s in enumerate(out):
+        for term in dict.fromkeys(_TERM.findall(s.text)):
+            opens = re.compile(rf"(^|: ){term}: \w")  # "…: TAPE: Temporal Adaptive …"
+            if opens.search(said):
+                continue  # defined in the answer already
+            found = (x for x in scored if x not in out and x.source == s.source)
+            d = next((x for x in found if opens.search(x.text)), None)
+            if d is not None:
+                return [*out[: n + 1], d, *out[n + 1 :]][:MAX_SENTENCES]
     return out
 
 
