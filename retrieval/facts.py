@@ -1,9 +1,6 @@
-"""Facts for answers: which attributes answer a question, and which entities meet conditions.
-
-`Fact` is one statement the answer makes, with the place it comes from. The functions here
-pick an entity's attributes by property or by the words of the question (matched against
-YAML paths and values), and test entities against `intent.Constraints`.
-"""
+"""Facts for answers: `Fact` is one statement the answer makes, with the place it comes from;
+the functions here pick an entity's attributes by property or by the words of the question
+(matched against YAML paths and values)."""
 
 from __future__ import annotations
 
@@ -239,6 +236,7 @@ def _under_key_synonym(prop: str, attrs: list[Attribute], source: str) -> list[F
 
 _LABELLED_NUMBER = re.compile(r"\b([A-Za-z]{3,})\s*(?:#|no\.?|number)?\s*\d{3,}\b")
 _EMPTY = ("[]", "{}")  # "weights.huggingface: []" lists none
+_CODE = re.compile(r"^\s*(python|torchrun|bash|pip|#)\b|\s--[a-z]", re.I | re.M)
 # A number and the word it counts ("335,645 WSIs", "182k reports", "1.2 M sequences").
 _COUNTED = re.compile(r"\d[\d,._]*\s*(?:k|m|b|thousand|million|billion)?\s+([A-Za-z][\w-]*)", re.I)
 
@@ -304,6 +302,8 @@ def word_facts(
         part_a = sum(map(m, asked)) / len(asked) if asked else 0.0
         if any(has_word(w, pw, True) for w in substitutes):
             part_a = 1.0
+        if asked and not part_a and _CODE.search(str(a.raw)):
+            continue  # a command run "to train" states no value asked of training
         part_o = sum(map(m, words)) / len(words) if words else 0.0
         if (asked or substitutes) and words:
             score = 0.6 * part_a + 0.4 * part_o

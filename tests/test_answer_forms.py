@@ -32,6 +32,8 @@ FILES = {
         summary: Generative DNA model over 6-mer tokens.
         arch:
           context_length: 98000
+        how_to_infer:
+          training: torchrun --nproc-per-node=2 train.py task=regression data=/mnt/genomes
         license:
           code: MIT
         datasets: [genome_ref]
@@ -135,6 +137,11 @@ def test_a_compound_attribute_the_kb_lacks_is_not_answered_by_a_part_of_it(kb):
     a = kb.ask("What weight decay was used to train StrandNet?")
     assert a["answer"].startswith(NOT_IN_KB)
     assert "huggingface" not in a["answer"]
+
+
+def test_a_command_run_to_train_states_no_value_asked_of_training(kb):
+    a = kb.ask("What weight decay value was used when training KmerGen?")
+    assert a["answer"].startswith(NOT_IN_KB)
 
 
 def test_a_class_of_licences_filters_without_naming_one(kb):
