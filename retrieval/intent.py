@@ -34,7 +34,14 @@ from retrieval.lexicon import (
 )
 from retrieval.linking import EntityLink, Linked
 from retrieval.mentions import refine_mentions
-from retrieval.seed_reading import compare_cue, either, pointed_seeds, possessor, written_as_list
+from retrieval.seed_reading import (
+    compare_cue,
+    either,
+    partners_alike,
+    pointed_seeds,
+    possessor,
+    written_as_list,
+)
 
 INTENTS = ("lookup", "filter", "relation", "compare", "multi_hop", "text")
 # Properties whose values are other entities: asking for them asks for that kind.
@@ -172,7 +179,7 @@ def plan(linked: Linked, view) -> Plan:
         heads = [e for e in seeds if not possessor(e, seeds)]
         if len(heads) >= 2:
             out.seeds = heads
-        out.seeds = compared_alike(linked, view, out.seeds)
+        out.seeds = partners_alike(linked, view, compared_alike(linked, view, out.seeds))
         # "bigger by default config, … parameter counts": a named field is what is compared.
         if not value_props:
             out.target = next((k for k, _ in kinds if k not in seed_kinds), None)

@@ -283,6 +283,7 @@ KEY_SYNONYMS = {
     "learning": ("lr",),  # learning rate
     "rate": ("lr",),
     "need": ("requirement",),  # what a method needs is in its `requirements`
+    "kind": ("type",),  # "what kind of method is it": its `type`
     # People counted: the cards count them as participants or subjects.
     **{w: ("participant", "subject") for w in ("kid", "child", "children", "people", "person")},
     **{w: ("participant", "subject") for w in ("individual", "adolescent", "adult", "patient")},

@@ -61,3 +61,26 @@ def written_as_list(linked: Linked, seeds: list[EntityLink]) -> bool:
     commas = all("," in text and n <= 3 for text, n in gaps[:-1])
     last, n = gaps[-1]
     return commas and n <= 3 and re.search(r"\band\b", last) is not None
+
+
+def partners_alike(linked: Linked, view, seeds: list[EntityLink]) -> list[EntityLink]:
+    """Things compared are of the kind the question names: "what kind of method is ComBat
+    versus MURD" compares two methods, though "MURD" alone names the method's paper; a
+    seed of another kind stands for the one entity of that kind it refers to (or that
+    refers to it)."""
+    # A kind word right after a name ("the Caduceus paper notes") is that name's.
+    named = {k for k, (a, _) in linked.kinds if all(e.span[1] != a for e in linked.entities)}
+    named &= {e.kind for e in seeds}
+    if len(named) != 1 or len({e.kind for e in seeds}) < 2:
+        return seeds
+    kind = named.pop()
+    out = []
+    for e in seeds:
+        if e.kind != kind:
+            preds = ("refers_to", "describes", "described_by")
+            partners = list(dict.fromkeys(o for o, _ in view.related(e.id, [kind], preds)))
+            if len(partners) == 1:
+                p = partners[0]
+                e = EntityLink(p, kind, view.name(p), e.text, e.span, e.score)
+        out.append(e)
+    return out

@@ -3,7 +3,8 @@ papers state is asked of a described registry option's paper; "the <name>-based 
 the model built on it; a kind word far from a named thing of its kind is another of that
 kind; what answers the asked parts comes before what each reached thing is; an empty
 field gives way to one with a value; a clause naming another kind word describes that
-thing; and a description no card of its kind fits may fit a card it relates to."""
+thing; a description no card of its kind fits may fit a card it relates to; and things
+compared are of the kind the question names ("what kind of method is …")."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ from test_answer_citations import FILES as CITATION_FILES
 
 FILES = {
     **CITATION_FILES,
+    "kb/paper_cards/disentangle_2024.yaml": """
+        title: Disentangling site style from anatomy
+        short_name: SWAP
+        authors: [Cora Wren, Lin Yu]
+        year: 2024
+        venue: Communications Engineering
+    """,
     "kb/paper_cards/swirl_systems_2025.yaml": """
         title: Systems for convolutional hybrid language models at scale
         short_name: Swirl 2 Systems
@@ -165,6 +173,13 @@ def test_a_modalitys_encoder_is_a_model(kb):
     )
     assert "28" in a["answer"]
     assert "kelpie" in a["entities"]
+
+
+def test_things_compared_are_of_the_kind_the_question_names(kb):
+    a = kb.ask("What kind of method is unlearning_head versus SWAP?")
+    assert "representation_unlearning" in a["answer"] and "deep_unsupervised" in a["answer"]
+    assert {"unlearning_head", "style_swap"} <= set(a["entities"])
+    assert "Marsh" not in a["answer"]  # the kind is the `type` field, not every field
 
 
 def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
