@@ -12,7 +12,7 @@ from __future__ import annotations
 from kg.ir import Provenance, Relation
 from retrieval.facts import has_word, path_words
 from retrieval.kb_view import STRUCTURAL
-from retrieval.selection import members, select, set_aside
+from retrieval.selection import clause_after_kind, described_among, members, select, set_aside
 from retrieval.terms import link_modalities
 
 # Relations that say what something is made of or used for: the structural ones, less the
@@ -181,6 +181,7 @@ def _reach(plan, linked, view, base, vias, via_first):
         final = ends  # "points to a named preprocessing pipeline": words describe it
     final = set_aside(view, final, plan.besides)
     final = of_modalities(view, final, written_modalities(linked, target))
+    final = described_among(view, final, clause_after_kind(linked, target), target)
     hops = [h for h in hops if h[1] in final or view.kind(h[1]) != target]
     if not final:
         return None

@@ -149,6 +149,7 @@ def plan(linked: Linked, view) -> Plan:
     first_kind = next((p - opening for _, p in kinds if p >= opening), 99)
     lows = [t.low for t in linked.tokens][opening:]
     lead = 2 if lows[1:3] in (["of", "the"], ["of", "these"]) else 0  # "which of the models"
+    lead = 3 if lead == 0 and lows[1:2] == ["of"] else lead  # "which of Flamingo's datasets"
     start = linked.tokens[opening].start if opening < len(linked.tokens) else 0
     list_answer = (bool(LIST_START.search(q[start:])) and first_kind <= 3 + lead) or bool(
         WHICH_ONES.search(q)

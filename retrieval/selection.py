@@ -9,6 +9,7 @@ from retrieval.attach import Constraints
 from retrieval.conditions import meets, number_of, numeric_attrs
 from retrieval.facts import has_word, text_words
 from retrieval.intent import Plan
+from retrieval.lexical import STOPWORDS
 from retrieval.question import us_spelling
 
 
@@ -110,3 +111,43 @@ def set_aside(view, ids: list[str], besides: set[str]) -> list[str]:
 
     kept = [e for e in ids if e not in besides and not named(e)]
     return kept or ids
+
+
+# Words that open a clause describing the things a kind word names ("datasets *were*
+# collected by DeepMind", "models *that* read one base at a time").
+_CLAUSE_OPENERS = {"that", "which", "were", "was", "are", "is", "whose", "where"}
+
+
+def clause_after_kind(linked, kind: str) -> list[str]:
+    """The content words of the clause right after the plural word for `kind` ("Which of
+    Flamingo's datasets were collected by DeepMind itself and never released?")."""
+    toks = linked.tokens
+    named = {i for e in linked.entities for i in range(*e.span)}
+    for k, (_, b) in linked.kinds:
+        plural = toks[b - 1].low != toks[b - 1].stem
+        if k != kind or not plural or b + 1 >= len(toks) or toks[b].low not in _CLAUSE_OPENERS:
+            continue
+        rest = set(range(b + 1, len(toks)))
+        kinds_after = {a for _, (a, _) in linked.kinds if a in rest}
+        if (named | kinds_after) & rest or toks[b + 1].low in STOPWORDS:
+            # "which datasets is Caduceus linked to", "configs built on the Cha cohort",
+            # "models paired with the DNA models": the question's own clause, or a relation
+            # to another thing (the hop itself).
+            return []
+        return [
+            t.stem
+            for i, t in enumerate(toks[b + 1 :], b + 1)
+            if t.low not in STOPWORDS and len(t.low) > 2 and i not in named
+        ]
+    return []
+
+
+def described_among(view, ids: list[str], words: list[str], kind: str) -> list[str]:
+    """Of several entities reached, those whose cards hold at least half of a describing
+    clause's words (at least two); all of them when that singles out none or every one."""
+    if len(ids) < 2 or len(words) < 2:
+        return ids
+    cards = view.card_words(kind)
+    need = max(2, (len(words) + 1) // 2)
+    kept = [e for e in ids if sum(has_word(w, cards.get(e, set())) for w in words) >= need]
+    return kept if 0 < len(kept) < len(ids) else ids

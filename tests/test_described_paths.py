@@ -101,6 +101,28 @@ FILES = {
         venue: NeurIPS 2024
         related_to: [kb/model_cards/gradus.yaml]
     """,
+    "kb/model_cards/heron.yaml": """
+        id: heron
+        name: Heron
+        modality: multimodal
+        summary: Vision-language model.
+        datasets: [gull_web, tern_pairs, alt_pairs]
+    """,
+    "kb/datasets/gull_web.yaml": """
+        id: gull_web
+        name: Gull web corpus
+        summary: Web pages that Skylab collected to pretrain Heron. Skylab never released it.
+    """,
+    "kb/datasets/tern_pairs.yaml": """
+        id: tern_pairs
+        name: Tern image-text pairs
+        summary: Image-text pairs Skylab collected for Heron pretraining; not released.
+    """,
+    "kb/datasets/alt_pairs.yaml": """
+        id: alt_pairs
+        name: Alt-text pairs
+        summary: Image and alt-text pairs from another project, reused for Heron pretraining.
+    """,
     "kb/configs/experiments/gene_attribution.yaml": """
         id: gene_attribution
         name: Leave-one-gene-out attribution
@@ -180,6 +202,19 @@ def test_things_compared_are_of_the_kind_the_question_names(kb):
     assert "representation_unlearning" in a["answer"] and "deep_unsupervised" in a["answer"]
     assert {"unlearning_head", "style_swap"} <= set(a["entities"])
     assert "Marsh" not in a["answer"]  # the kind is the `type` field, not every field
+
+
+def test_a_clause_after_the_kind_asked_narrows_what_a_hop_reached(kb):
+    a = kb.ask(
+        "Which of Heron's pretraining datasets were collected by Skylab itself and never released?"
+    )
+    assert "Gull web corpus" in a["answer"] and "Tern image-text pairs" in a["answer"]
+    assert "Alt-text pairs" not in a["answer"]
+    assert a["intent"] == "relation"  # "which of Heron's datasets": the datasets are listed
+    # The question's own clause ("is Heron linked to") narrows nothing.
+    a = kb.ask("Which datasets is Heron linked to?")
+    for name in ("Gull web corpus", "Tern image-text pairs", "Alt-text pairs"):
+        assert name in a["answer"]
 
 
 def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
