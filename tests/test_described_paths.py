@@ -123,6 +123,16 @@ FILES = {
         name: Alt-text pairs
         summary: Image and alt-text pairs from another project, reused for Heron pretraining.
     """,
+    "kb/model_cards/quill.yaml": """
+        id: quill
+        name: Quill
+        modality: text
+        arch:
+          parameters: 13B
+        summary: >-
+          Medical language model continually pretrained on a corpus of 129B medical tokens
+          from literature and clinical notes.
+    """,
     "kb/configs/experiments/gene_attribution.yaml": """
         id: gene_attribution
         name: Leave-one-gene-out attribution
@@ -215,6 +225,11 @@ def test_a_clause_after_the_kind_asked_narrows_what_a_hop_reached(kb):
     a = kb.ask("Which datasets is Heron linked to?")
     for name in ("Gull web corpus", "Tern image-text pairs", "Alt-text pairs"):
         assert name in a["answer"]
+
+
+def test_the_size_of_a_corpus_is_no_parameter_count(kb):
+    a = kb.ask("How large was the medical text corpus used to pretrain Quill?")
+    assert "129B" in a["answer"] and "parameters" not in a["answer"]
 
 
 def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
