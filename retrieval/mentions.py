@@ -17,6 +17,7 @@ def refine_mentions(linked: Linked, view) -> None:
     """Rewrite `linked.entities` in place (see the module doc)."""
     _absorb_prefix_names(linked, view)
     _drop_asides(linked)
+    _drop_relatives(linked)
     _shared_openings(linked, view)
     _kind_named(linked, view)
     _built_on(linked, view)
@@ -117,6 +118,24 @@ def _drop_asides(linked: Linked) -> None:
     for a, b in list(zip(linked.entities, linked.entities[1:], strict=False)):
         gap = q[toks[a.span[1] - 1].end : toks[b.span[0]].start]
         if gap.strip() == "(" and ")" in q[toks[b.span[1] - 1].end :] and b in linked.entities:
+            linked.entities.remove(b)
+
+
+_RELATIVE_OPENERS = {"that", "which", "released", "shipped", "introduced", "distributed"}
+
+
+def _drop_relatives(linked: Linked) -> None:
+    """ "How many tasks are in the GUE benchmark that ships with DNABERT-2?": a name in a
+    relative clause right after another name of another kind says which one is meant; a
+    property asked is the first one's, so the second is no entity asked about."""
+    toks = linked.tokens
+    if not linked.properties:
+        return
+    for a, b in list(zip(linked.entities, linked.entities[1:], strict=False)):
+        between = toks[a.span[1] : b.span[0]]
+        relative = bool(between) and between[0].low in _RELATIVE_OPENERS and len(between) <= 4
+        # … and the name ends the question: "the X that ships with Y" is all it says of Y.
+        if relative and a.kind != b.kind and b.span[1] == len(toks) and b in linked.entities:
             linked.entities.remove(b)
 
 

@@ -232,6 +232,12 @@ def test_the_size_of_a_corpus_is_no_parameter_count(kb):
     assert "129B" in a["answer"] and "parameters" not in a["answer"]
 
 
+def test_a_name_in_a_relative_clause_says_which_thing_is_asked_about(kb):
+    a = kb.ask("How many tasks are in the Reef benchmark that ships with Kelpie?")
+    assert "28" in a["answer"]
+    assert "kelpie" not in a["entities"] and "Kelpie —" not in a["answer"]
+
+
 def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
     a = kb.ask(
         "Which gene is expected to come out on top in the gene attribution experiment, and at "
