@@ -354,7 +354,9 @@ def _best_card(
     return scored[0][3] if scored[0][0] >= MIN_LEAD * runner else None
 
 
-def _through_related(view, kind: str, head: str, words, taken: set[str], spelled) -> str | None:
+def _through_related(
+    view, kind: str, head: str, words: list[str], taken: set[str], spelled: dict | None
+) -> str | None:
     """ "the benchmark released together with the DNA encoder that learns byte-pair tokens":
     words no card of the kind fits may clearly fit a card of another kind; the one entity of
     the kind that card relates to (of several, the one whose card has the kind word used)."""

@@ -10,6 +10,7 @@ from retrieval.conditions import meets, number_of, numeric_attrs
 from retrieval.facts import has_word, text_words
 from retrieval.intent import Plan
 from retrieval.lexical import STOPWORDS
+from retrieval.links import Linked
 from retrieval.question import us_spelling
 
 
@@ -118,7 +119,7 @@ def set_aside(view, ids: list[str], besides: set[str]) -> list[str]:
 _CLAUSE_OPENERS = {"that", "which", "were", "was", "are", "is", "whose", "where"}
 
 
-def clause_after_kind(linked, kind: str) -> list[str]:
+def clause_after_kind(linked: Linked, kind: str) -> list[str]:
     """The content words of the clause right after the plural word for `kind` ("Which of
     Flamingo's datasets were collected by DeepMind itself and never released?")."""
     toks = linked.tokens
@@ -134,11 +135,7 @@ def clause_after_kind(linked, kind: str) -> list[str]:
             # "models paired with the DNA models": the question's own clause, or a relation
             # to another thing (the hop itself).
             return []
-        return [
-            t.stem
-            for i, t in enumerate(toks[b + 1 :], b + 1)
-            if t.low not in STOPWORDS and len(t.low) > 2 and i not in named
-        ]
+        return [t.stem for t in toks[b + 1 :] if t.low not in STOPWORDS and len(t.low) > 2]
     return []
 
 

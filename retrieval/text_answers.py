@@ -326,7 +326,7 @@ def _with_definition(out: list[Sentence], scored: list[Sentence]) -> list[Senten
     said = " ".join(s.text for s in out)
     for n, s in enumerate(out):
         for term in dict.fromkeys(_TERM.findall(s.text)):
-            opens = re.compile(rf"(^|: ){term}: \w")  # "…: TAPE: Temporal Adaptive …"
+            opens = re.compile(rf"(^|: ){re.escape(term)}: \w")  # "…: TAPE: Temporal Adaptive …"
             if opens.search(said):
                 continue  # defined in the answer already
             found = (x for x in scored if x not in out and x.source == s.source)
