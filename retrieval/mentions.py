@@ -77,6 +77,11 @@ def _kind_named(linked: Linked, view) -> None:
     for n, e in enumerate(ents):
         end = e.span[1]
         kind = KIND_WORDS.get(toks[end].stem) if end < len(toks) else None
+        # "the Caduceus and DNABERT-2 papers": the kind word after the second is the first's.
+        nxt = ents[n + 1] if n + 1 < len(ents) else None
+        pair = nxt and end < len(toks) and toks[end].low in ("and", "or") and nxt.span[0] == end + 1
+        if kind is None and pair and nxt.span[1] < len(toks):
+            kind = KIND_WORDS.get(toks[nxt.span[1]].stem)
         # "few-shot visual language model", read from a paper's title: the kind word ends it.
         inside = KIND_WORDS.get(toks[end - 1].stem) if e.score < 1.0 else None
         kind = kind or inside
@@ -134,6 +139,8 @@ def _drop_relatives(linked: Linked) -> None:
         return
     for a, b in list(zip(linked.entities, linked.entities[1:], strict=False)):
         between = toks[a.span[1] : b.span[0]]
+        if between and between[0].stem in KIND_WORDS:
+            between = between[1:]  # "the Genome Understanding Evaluation benchmark that …"
         relative = bool(between) and between[0].low in _RELATIVE_OPENERS and len(between) <= 4
         # … and the name ends the question: "the X that ships with Y" is all it says of Y.
         if relative and a.kind != b.kind and b.span[1] == len(toks) and b in linked.entities:

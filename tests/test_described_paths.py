@@ -68,6 +68,14 @@ FILES = {
         counts:
           tasks: 28
     """,
+    "kb/datasets/coral_eval.yaml": """
+        id: coral_eval
+        name: Coral Evaluation
+        modality: genetics
+        summary: Twelve-task evaluation suite distributed with Kelpie.
+        counts:
+          tasks: 12
+    """,
     "kb/datasets/kelp_corpus.yaml": """
         id: kelp_corpus
         name: Kelp multi-species corpus
@@ -236,6 +244,18 @@ def test_a_name_in_a_relative_clause_says_which_thing_is_asked_about(kb):
     a = kb.ask("How many tasks are in the Reef benchmark that ships with Kelpie?")
     assert "28" in a["answer"]
     assert "kelpie" not in a["entities"] and "Kelpie —" not in a["answer"]
+
+
+def test_a_relative_clause_may_follow_the_kind_word_after_a_name(kb):
+    a = kb.ask("How many tasks are in the Coral Evaluation benchmark that ships with Kelpie?")
+    assert "12" in a["answer"]
+    assert "kelpie" not in a["entities"]
+
+
+def test_a_kind_word_after_two_coordinated_names_is_both_names(kb):
+    a = kb.ask("At which venues were the Ripple and Gradus papers published?")
+    assert "NeurIPS 2023" in a["answer"] and "NeurIPS 2024" in a["answer"]
+    assert {"ripple_2023", "gradus_2024"} <= set(a["entities"])
 
 
 def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
