@@ -163,7 +163,7 @@ def plan(linked: Linked, view) -> Plan:
     free_kinds = [(k, p) for k, p in kinds if p not in own or scope or k == list_kind]
     cons = constraints_of(linked, free_kinds)
     context_kinds = to_holders(view, cons, [k for k, _ in free_kinds])
-    words = [w for w in linked.words if w not in FILLER]
+    words = [w for w in linked.words if w not in FILLER] + _counted_properties(linked, props)
     out = Plan("lookup", seeds, scope, None, None, value_props, words, cons, explain)
     out.list_answer = list_answer
     out.besides = besides
@@ -257,6 +257,19 @@ def plan(linked: Linked, view) -> Plan:
         other = [k for k, _ in kinds if k != target and k not in context_kinds]
         out.source_kind = other[0] if other else target
     out.intent = "multi_hop" if out.source_kind != target else "filter"
+    return out
+
+
+def _counted_properties(linked: Linked, asked: list[str]) -> list[str]:
+    """The words of a property written beside a number but not asked ("the fMRI model with a
+    207,760-token *context*": the number is a context length), so a condition on the number
+    is checked against that property's fields."""
+    out = []
+    for q in linked.quantities:
+        at = next((i for i, t in enumerate(linked.tokens) if t.start >= q.end), len(linked.tokens))
+        for p in linked.properties:
+            if p.property not in asked and p.span != (0, 0) and 0 <= p.span[0] - at <= 1:
+                out += p.property.split("_")
     return out
 
 

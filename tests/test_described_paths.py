@@ -101,6 +101,8 @@ FILES = {
         name: Gradus
         modality: fmri
         summary: fMRI model that positions regions by their functional gradient coordinates.
+        arch:
+          context_length: 4096
     """,
     "kb/paper_cards/gradus_2024.yaml": """
         title: "Gradus: brain dynamics at scale"
@@ -256,6 +258,14 @@ def test_a_kind_word_after_two_coordinated_names_is_both_names(kb):
     a = kb.ask("At which venues were the Ripple and Gradus papers published?")
     assert "NeurIPS 2023" in a["answer"] and "NeurIPS 2024" in a["answer"]
     assert {"ripple_2023", "gradus_2024"} <= set(a["entities"])
+
+
+def test_a_number_beside_a_property_word_is_a_condition_on_that_property(kb):
+    a = kb.ask(
+        "At which venue was the paper for the fMRI model with a 4096-token context published?"
+    )
+    assert "NeurIPS 2024" in a["answer"] and "Ripple" not in a["answer"]
+    assert "gradus" in a["entities"]
 
 
 def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
