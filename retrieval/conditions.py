@@ -10,6 +10,7 @@ from kg.sql.models import normalise_key
 from retrieval.attach import Constraints
 from retrieval.facts import SHORT_VALUE, has_word, number_of, path_words, text_words
 from retrieval.lexicon import BROADER_MODALITIES
+from retrieval.question import stem
 
 
 def numeric_attrs(attrs: list[Attribute], props: list[str], words: list[str]) -> list[Attribute]:
@@ -62,6 +63,7 @@ def meets(
         evidence.extend(hits[:1])
     for qn in c.quantities:
         hits = [a for a in numeric_attrs(attrs, props, words) if qn.accepts(number_of(a))]
+        hits = hits or [a for a in attrs if _counts_in_text(a, qn, words)]
         if not hits:
             return False, []
         evidence.extend(hits[:1])
@@ -77,6 +79,15 @@ def meets(
             return False, []
         evidence.extend(hits[:1])
     return True, evidence
+
+
+def _counts_in_text(a: Attribute, qn, words: list[str]) -> bool:
+    """Whether a field's text writes the number of a thing the question counts ("424
+    parcels; each token is …" for "the model that tokenizes 424 parcels")."""
+    if qn.op != "=" or not qn.text.replace(",", "").isdigit():
+        return False
+    m = re.search(rf"(?<![\d.,]){re.escape(qn.text)}\s+([A-Za-z]+)", str(a.raw))
+    return bool(m) and has_word(stem(m.group(1).lower()), set(words))
 
 
 def _value_hits(v, attrs: list[Attribute], eid: str, words: list[str]) -> list[Attribute]:

@@ -103,6 +103,8 @@ FILES = {
         summary: fMRI model that positions regions by their functional gradient coordinates.
         arch:
           context_length: 4096
+        tokenizer:
+          notes: 400 parcels; each token is a short window of one parcel's signal.
     """,
     "kb/paper_cards/gradus_2024.yaml": """
         title: "Gradus: brain dynamics at scale"
@@ -266,6 +268,13 @@ def test_a_number_beside_a_property_word_is_a_condition_on_that_property(kb):
     )
     assert "NeurIPS 2024" in a["answer"] and "Ripple" not in a["answer"]
     assert "gradus" in a["entities"]
+
+
+def test_a_number_a_note_counts_meets_a_count_condition(kb):
+    a = kb.ask(
+        "At which venue was the paper behind the fMRI model that tokenizes 400 parcels published?"
+    )
+    assert "NeurIPS 2024" in a["answer"] and "Ripple" not in a["answer"]
 
 
 def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
