@@ -209,7 +209,10 @@ def plan(linked: Linked, view) -> Plan:
     in_question = [k for k, p in free if p >= asks_from and p not in pointed] if asks_from else []
     target = list_kind or asked_kind or next(iter(in_question + [k for k, _ in free]), None)
     if scope:
-        others = [k for k, _ in kinds if k != scope_kind]
+        # "… the pipeline that BrainLM's embedding recipe is aligned to": a kind word owned by
+        # a named entity is the way there, not what is asked.
+        owned = {e.span[1] for e in seeds if linked.tokens[e.span[1] - 1].low == "s"}
+        others = [k for k, p in kinds if k != scope_kind and p not in owned]
         # "… hooks into one harmonization method. Which one?": the registry's kind is asked.
         # "… is the template for which harmonization method ID?": the registry is asked.
         asked_scope = any(e.id in scope and e.span[0] in linked.asked for e in linked.entities)

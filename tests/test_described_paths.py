@@ -113,6 +113,16 @@ FILES = {
         venue: NeurIPS 2024
         related_to: [kb/model_cards/gradus.yaml]
     """,
+    "kb/model_cards/swell.yaml": """
+        id: swell
+        name: Swell
+        modality: fmri
+        summary: fMRI encoder over parcel time series.
+        embedding_recipe:
+          pipeline:
+            rsfmri:
+              notes: Use exports aligned to rsfmri_preprocessing_pipelines.native_export.
+    """,
     "kb/model_cards/heron.yaml": """
         id: heron
         name: Heron
@@ -275,6 +285,15 @@ def test_a_number_a_note_counts_meets_a_count_condition(kb):
         "At which venue was the paper behind the fMRI model that tokenizes 400 parcels published?"
     )
     assert "NeurIPS 2024" in a["answer"] and "Ripple" not in a["answer"]
+
+
+def test_a_kind_word_a_named_thing_owns_is_the_way_not_what_is_asked(kb):
+    a = kb.ask(
+        "What smoothing is applied by the rs-fMRI preprocessing pipeline that Swell's "
+        "embedding recipe is aligned to?"
+    )
+    assert "FWHM=5mm" in a["answer"]
+    assert "native_export" in a["entities"]
 
 
 def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
