@@ -54,6 +54,7 @@ FILLER = {
     "need",
     "behind",
     "it",  # "which is it": points back at what was named
+    "respectively",  # "what do A and B use, respectively": order, not a field
     "per",
     "describing",
     "id",  # "which strategy ids": the entities, which the answer names by id anyway

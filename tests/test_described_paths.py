@@ -296,6 +296,15 @@ def test_a_kind_word_a_named_thing_owns_is_the_way_not_what_is_asked(kb):
     assert "native_export" in a["entities"]
 
 
+def test_respectively_asks_for_no_field(kb):
+    from retrieval.intent import plan
+
+    view = kb._assistant().view
+    q = "What pooling do the ripple_segments_v1 and helix_genes_v1 strategies use, respectively?"
+    assert "respectively" not in plan(view.linker.link(q), view).words
+    assert "CLS token" in kb.ask(q)["answer"]
+
+
 def test_the_asked_part_comes_before_what_each_reached_paper_is(kb):
     a = kb.ask(
         "Which gene is expected to come out on top in the gene attribution experiment, and at "
