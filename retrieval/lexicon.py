@@ -38,6 +38,8 @@ PROPERTY_CUES: dict[str, str] = {
     "input window": "context_length",
     "longest input": "context_length",
     "input length": "context_length",
+    "long an input": "context_length",  # "how long an input sequence can X take"
+    "long a sequence": "context_length",
     "tokens of input": "context_length",  # "how many tokens of input can X take in at once"
     "maximum input": "context_length",
     "sequence window": "context_length",

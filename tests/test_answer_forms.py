@@ -144,6 +144,11 @@ def test_a_command_run_to_train_states_no_value_asked_of_training(kb):
     assert a["answer"].startswith(NOT_IN_KB)
 
 
+def test_how_long_an_input_asks_for_the_context_length(kb):
+    a = kb.ask("How long an input sequence can StrandNet take?")
+    assert a["answer"].startswith("StrandNet") and "131072" in a["answer"][:80]
+
+
 def test_a_class_of_licences_filters_without_naming_one(kb):
     a = kb.ask("Which models come with a non-commercial licence?")
     assert a["intent"] == "filter"
