@@ -10,6 +10,7 @@ from kg.sql.models import normalise_key
 from retrieval.attach import Constraints
 from retrieval.facts import SHORT_VALUE, has_word, number_of, path_words, text_words
 from retrieval.lexicon import BROADER_MODALITIES
+from retrieval.quantities import Quantity
 from retrieval.question import stem
 
 
@@ -81,7 +82,7 @@ def meets(
     return True, evidence
 
 
-def _counts_in_text(a: Attribute, qn, words: list[str]) -> bool:
+def _counts_in_text(a: Attribute, qn: Quantity, words: list[str]) -> bool:
     """Whether a field's text writes the number of a thing the question counts ("424
     parcels; each token is …" for "the model that tokenizes 424 parcels")."""
     if qn.op != "=" or not qn.text.replace(",", "").isdigit():
