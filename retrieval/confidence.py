@@ -25,7 +25,7 @@ from retrieval.lexicon import (
 from retrieval.linking import Linked
 from retrieval.name_forms import spelled_initials
 from retrieval.quantities import quantities
-from retrieval.units import opens_why_doc
+from retrieval.units import field_label, opens_why_doc
 from retrieval.value_units import UNIT_PATTERNS
 
 
@@ -151,7 +151,7 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
     why = WHY.search(linked.question)
     heads = linked.asked_heads(FRAME_WORDS)
     if any(
-        (heads and text_answers.titled(s.heading, heads))
+        (heads and text_answers.titled(s.heading or field_label(s.chunk), heads))
         or text_answers.echoes(s.heading, linked)
         or (
             why

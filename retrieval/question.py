@@ -191,6 +191,9 @@ _VERBS = {"went", "go", "goes", "came", "come", "made", "make", "makes", "took",
 _VERBS |= {"gave", "give", "gives", "got", "get", "gets", "ran", "run", "runs", "lie", "lies"}
 _PREPOSITIONS = {"into", "through", "across", "under", "over", "after", "before", "during"}
 _PREPOSITIONS |= {"within", "via", "without", "among", "against", "inside", "onto", "toward"}
+# "what practical limitation <arises when> applying X": a clause begins.
+_VERBS |= {"arise", "arises", "arose", "occur", "occurs", "happen", "happens"}
+_PREPOSITIONS |= {"when", "while", "if", "once", "whenever"}
 
 
 def _verb_after_noun(low: str) -> bool:

@@ -22,6 +22,14 @@ _BULLET = re.compile(r"^([-*+•]|\d+[.)])\s+")
 _MARKUP = re.compile(r"(\*\*|__|`|^#+\s*|^>\s*|(?<!\w)\*(?!\s))")
 
 
+def field_label(chunk) -> str:
+    """A card prose field's label ("limitations" of "TabPFN — limitations"), else ""."""
+    heading = getattr(chunk, "heading", "") or ""
+    if getattr(chunk, "kind", "") != "prose" or " — " not in heading:
+        return ""
+    return heading.split(" — ", 1)[1]
+
+
 def section_heading(chunk) -> str:
     """A section chunk's own heading ("Reasons"); "" for a doc's opening section."""
     return chunk.heading.rsplit(" > ", 1)[1] if " > " in (chunk.heading or "") else ""

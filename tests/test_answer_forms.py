@@ -34,6 +34,9 @@ FILES = {
           context_length: 98000
         how_to_infer:
           training: torchrun --nproc-per-node=2 train.py task=regression data=/mnt/genomes
+        limitations:
+          - Published benchmarks cover 10k samples at most; larger cohorts need chunking.
+          - Generation only; no embedding export.
         license:
           code: MIT
         datasets: [genome_ref]
@@ -147,6 +150,14 @@ def test_a_command_run_to_train_states_no_value_asked_of_training(kb):
 def test_how_long_an_input_asks_for_the_context_length(kb):
     a = kb.ask("How long an input sequence can StrandNet take?")
     assert a["answer"].startswith("StrandNet") and "131072" in a["answer"][:80]
+
+
+def test_a_field_named_for_what_is_asked_vouches_for_its_items(kb):
+    a = kb.ask(
+        "What practical limitation arises when applying KmerGen to a full cohort, and how is "
+        "it handled?"
+    )
+    assert "chunking" in a["answer"]
 
 
 def test_a_class_of_licences_filters_without_naming_one(kb):

@@ -146,6 +146,8 @@ def test_the_asked_span(linker):
     assert asked("Which tokens came from the pooled runs?") == ["token"]
     assert asked("What SNP-based heritability did it report?") == ["snp", "based", "heritability"]
     assert asked("What kind of GPU do I need to run Evo 2?") == ["gpu"]
+    # "arises when …" begins a clause: the limitation is what is asked.
+    assert asked("What practical limitation arises when applying X?") == ["practical", "limitation"]
     # "bases" are base pairs; the "base" of "the knowledge base" is filler.
     assert asked("How many species went into X, and roughly how many bases?") == ["specy", "base"]
     assert "base" not in linker.link("Does the knowledge base list Caduceus?").words
