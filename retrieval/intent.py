@@ -229,10 +229,11 @@ def plan(linked: Linked, view) -> Plan:
         if len(only) == 1 and not only & (seed_kinds | {scope_kind}):
             target = next(iter(only))
     out.target = target
-    if seeds and target and target not in seed_kinds | {"model"}:
-        # "How large was the corpus Me-LLaMA was pretrained on?": the size of a corpus is no
-        # parameter count (only a model's size is).
-        out.properties = [p for p in out.properties if p != "parameters"]
+    if seeds and target and target not in seed_kinds:
+        # "How large was the corpus Me-LLaMA was pretrained on?": a property no entity of a
+        # kind the question names states (a parameter count) is not what it asks.
+        named = {k for k, _ in kinds} | {target}
+        out.properties = [p for p in out.properties if named & view.kinds_stating(p)]
     earlier = {k for k, p in kinds if p < second}  # "…, and what does that strategy …" refers back
     out.then = (
         next((k for k, p in kinds if p > second and k != target and k not in earlier), None)

@@ -106,6 +106,7 @@ class KBView:
         self._attrs: OrderedDict[str, list[Attribute]] = OrderedDict()
         self._lines: OrderedDict[str, list[str]] = OrderedDict()
         self._card_words: dict[str, dict[str, frozenset[str]]] = {}
+        self._stating: dict[str, set[str]] = {}  # property -> kinds stating it (kinds_stating)
 
     # -- entities and facts -----------------------------------------------------------------
     def name(self, eid: str) -> str:
@@ -169,6 +170,14 @@ class KBView:
                 if r.predicate == "part_of" and r.object != eid:
                     mods |= self.modality_ids(r.object)
         return mods
+
+    def kinds_stating(self, prop: str) -> set[str]:
+        """The kinds of the entities that state a property (read once per property)."""
+        if prop not in self._stating:
+            ids = [eid for eid, row in self.entities.items() if row.kind != "doc"]
+            found = self.sql.attributes_for(ids, (prop,))
+            self._stating[prop] = {self.kind(eid) for eid, attrs in found.items() if attrs}
+        return self._stating[prop]
 
     def card_words(self, kind: str) -> dict[str, frozenset[str]]:
         """For every entity of `kind`: the stemmed words of its name, aliases and its own
