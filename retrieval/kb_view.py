@@ -44,6 +44,8 @@ STRUCTURAL = (
     "documented_in",
     "refers_to",
 )
+# A paper and the card it stands beside: a method citing it, a model it describes.
+PARTNERS = ("refers_to", "describes", "described_by")
 _ATTR_CACHE = 2048
 _QUOTE_CHARS = 240
 NEAR_LINES = 12  # a name may stand this many lines around the sentence that needs it

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from retrieval.described import resolve_descriptions
 from retrieval.facts import text_words
-from retrieval.kb_view import STRUCTURAL
+from retrieval.kb_view import PARTNERS, STRUCTURAL
 from retrieval.kind_words import KIND_WORDS
 from retrieval.linking import EntityLink, Linked
 
@@ -87,8 +87,7 @@ def _kind_named(linked: Linked, view) -> None:
         kind = kind or inside
         if kind is None or kind == e.kind or kind == "doc":
             continue
-        preds = ["refers_to", "describes", "described_by"]
-        others = list(dict.fromkeys(o for o, _ in view.related(e.id, [kind], preds)))
+        others = list(dict.fromkeys(o for o, _ in view.related(e.id, [kind], PARTNERS)))
         if others:
             lo = max([x.span[1] for x in ents if x.span[1] <= e.span[0]], default=0)
             hi = min([x.span[0] for x in ents if x.span[0] > end], default=len(toks))

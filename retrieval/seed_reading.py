@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from retrieval.kb_view import PARTNERS
 from retrieval.lexicon import COMPARE_CUES
 from retrieval.links import EntityLink, Linked
 
@@ -77,8 +78,7 @@ def partners_alike(linked: Linked, view, seeds: list[EntityLink]) -> list[Entity
     out = []
     for e in seeds:
         if e.kind != kind:
-            preds = ("refers_to", "describes", "described_by")
-            partners = list(dict.fromkeys(o for o, _ in view.related(e.id, [kind], preds)))
+            partners = list(dict.fromkeys(o for o, _ in view.related(e.id, [kind], PARTNERS)))
             if len(partners) == 1:
                 p = partners[0]
                 e = EntityLink(p, kind, view.name(p), e.text, e.span, e.score)
