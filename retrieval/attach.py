@@ -61,6 +61,39 @@ def _apart(linked: Linked, pos: int, a: int, b: int) -> bool:
 
 
 _PHRASE_START = {"a", "an", "the", "that", "this", "its", "their", "each", "every"}
+# Words that end a noun phrase before its head: a number before them modifies something else.
+_PHRASE_BREAK = {
+    *_PHRASE_START,
+    *("of", "on", "in", "with", "for", "and", "or", "by", "to", "from", "than", "at", "as"),
+    *("is", "are", "was", "were", "which", "whose", "who"),
+}
+_LIKENESS = {"style", "like"}
+
+
+def _likeness(linked: Linked, i: int) -> bool:
+    """ "a BERT-style encoder" is one like BERT: its card writes "BERT", not "style"."""
+    t = linked.tokens[i]
+    return t.low in _LIKENESS and linked.question[t.start - 1 : t.start] == "-"
+
+
+COMPOUND_SPAN = 5  # tokens between a number and the kind word its compound modifies
+
+
+def _compound_head(linked: Linked, qn: Quantity, free_kinds: list[tuple[str, int]]) -> str | None:
+    """The kind word a number's compound modifies ("the 8.8-trillion-base-pair genome
+    dataset": the dataset, however near another kind word stands before it)."""
+    toks = linked.tokens
+    pos = max((i for i, t in enumerate(toks) if t.start < qn.end), default=0)
+    for k, p in sorted(free_kinds, key=lambda kp: kp[1]):
+        if not 0 < p - pos <= COMPOUND_SPAN:
+            continue
+        between = range(pos + 1, p)
+        if any(toks[i].low in _PHRASE_BREAK for i in between) or _apart(linked, pos, p, p + 1):
+            return None
+        if any(e.span[0] <= i < e.span[1] for e in linked.entities for i in between):
+            return None
+        return k
+    return None
 
 
 def constraints_of(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[str, Constraints]:
@@ -129,7 +162,8 @@ def constraints_of(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[st
         # "… rather than from parcellated time series": a value to exclude.
         add(owner(v.span[0], True), "unless" if v.span[0] in negated else "values", v)
     for qn in linked.quantities:
-        add(owner(token_at(qn.start), False), "quantities", qn)
+        pos = token_at(qn.start)
+        add(_compound_head(linked, qn, free_kinds) or owner(pos, False), "quantities", qn)
     if linked.superlative:
         add(free_kinds[-1][0] if free_kinds else None, "superlative", linked.superlative)
     words = [w for w in linked.words if w not in FILLER]
@@ -152,6 +186,7 @@ def constraints_of(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[st
             if (
                 len(toks[i].stem) > 1
                 and toks[i].stem in words
+                and not _likeness(linked, i)
                 and i not in negated  # "non-UK-Biobank dataset": the value excludes
                 and not any(e.span[0] <= i < e.span[1] for e in linked.entities)
             ):

@@ -222,11 +222,14 @@ def plan(linked: Linked, view) -> Plan:
     # "Where does the murd option come from — which journal published it?", "the harmonization
     # method that … was published in which venue?": fields only papers state are asked of
     # what a paper describes.
+    # "The 117M-parameter DNA encoder — at which venue was its paper published?": with
+    # nothing named, the kind word that states the field asked is asked.
     unstated = (seeds and target is None) or (scope and not seeds and target == scope_kind)
-    if unstated and value_props:
+    if value_props and (unstated or (not seeds and not scope and not list_kind)):
         held = [k for p in value_props if (k := view.property_kinds.get(p))]
         only = set.intersection(*held) if held else set()
-        if len(only) == 1 and not only & (seed_kinds | {scope_kind}):
+        named_only = unstated or (only & {k for k, _ in free} and target not in only)
+        if len(only) == 1 and named_only and not only & (seed_kinds | {scope_kind}):
             target = next(iter(only))
     out.target = target
     if seeds and target and target not in seed_kinds:

@@ -100,7 +100,10 @@ class KBView:
             # "UKB" is known where the KB writes "UK Biobank" out.
             initials = {i for c in index.chunks for i in spelled_initials(c.text)}
 
-            def known(word: str) -> bool:
+            def known(word: str, exact: bool = False) -> bool:
+                # exact: the whole word, not its parts ("dnabert3" is not "dnabert" + "3")
+                if exact:
+                    return word.lower() in vocab
                 return word.lower() in initials or any(t in vocab for t in tokenize(word))
 
         self.linker = Linker(rows, values, known)

@@ -18,6 +18,7 @@ from itertools import accumulate
 from rapidfuzz import fuzz, process
 
 from kg.ir import KINDS
+from kg.sql.models import normalise_key
 from retrieval.kind_words import KIND_WORDS
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
@@ -37,6 +38,7 @@ from retrieval.name_forms import (
     parenthesised,
     proper_names,
     spelled_key,
+    unknown_versions,
 )
 from retrieval.quantities import quantities, superlative
 from retrieval.question import (
@@ -75,17 +77,16 @@ class Linker:
     Args:
         entities: rows with id, kind, name and aliases (modality concepts are linked through
             kg.vocab instead).
-        values: property -> stored values (raw and normalised texts) that questions may
-            name as filters.
-        known_word: whether a word occurs anywhere in the KB text; unknown words are the
-            ones worth fuzzy-matching (typos) or reporting as names the KB lacks.
+        values: property -> stored values (raw and normalised) questions may filter by.
+        known_word: whether a word occurs in the KB text; unknown ones are typos to
+            fuzzy-match or names the KB lacks.
     """
 
     def __init__(
         self,
         entities: Iterable,
         values: dict[str, Iterable[str]] | None = None,
-        known_word: Callable[[str], bool] | None = None,
+        known_word: Callable[..., bool] | None = None,
     ):
         self.entities = {e.id: e for e in entities if e.kind != "modality"}
         self.known_word = known_word
@@ -178,14 +179,14 @@ class Linker:
         out.names += proper_names(toks, out)
         if self.known_word is not None:  # the vocabulary itself: two letters count here
             out.unknown = known_by_initials(out.unknown, toks, self.known_word)
+            out.unknown += unknown_versions(question, self.known_word)
         out.asked = asked_span(toks)
         out.entities.sort(key=lambda e: e.span)
         return out
 
     def _known(self, word: str) -> bool:  # two letters ("GenerTeam's") are no unknown word
-        if self.known_word is None or word in STOPWORDS or word.isdigit() or len(word) < 3:
-            return True
-        return self.known_word(word)
+        short = word in STOPWORDS or word.isdigit() or len(word) < 3
+        return self.known_word is None or short or self.known_word(word)
 
     _text = staticmethod(span_text)
 
@@ -234,10 +235,8 @@ class Linker:
 
     def _partial(self, toks, used, question) -> list[EntityLink]:
         """Long names written in part ("the CCA gene × sMRI experiment"), by rare-word overlap:
-        at least two matched words must be more than kind or modality words, and the matched
-        words must sit together (one other content word between them at most). A single word
-        counts only when it is written like a name and only one entity's names contain it.
-        """
+        two matched words more than kind or modality words, sitting together (one other word
+        between at most); or one word written like a name that one entity's names contain."""
         content = [i for i, t in enumerate(toks) if t.low not in STOPWORDS]
         where: dict[str, list[int]] = defaultdict(list)
         for p, i in enumerate(content):
@@ -276,7 +275,10 @@ class Linker:
                 t = toks[i]
                 at = in_sentence(question, t, i)  # "… first. Under what …": no name
                 lower = sum(c.islower() for c in t.text)
+                # "built on Mamba blocks": a stored value (a tag) is no title's word
                 if self._df.get(strong[0]) != 1 or not name_like(t, at) or 2 * lower < len(t.text):
+                    continue
+                if normalise_key(t.text) in self._values:
                     continue
                 cover = min(cover, 0.5)
             elif cover < PARTIAL_MIN:

@@ -148,3 +148,20 @@ def spelled_runs(text: str) -> dict[str, set[str]]:
         for key in text_words(ini):
             out[key] = text_words(run)
     return out
+
+
+_VERSIONED = re.compile(r"\b([A-Za-z][A-Za-z0-9]*[A-Za-z])[- ]?(\d{1,2})\b")
+
+
+def unknown_versions(question: str, known) -> list[str]:
+    """Versioned names the KB writes only in other versions: "DNABERT-3" where the KB has
+    "DNABERT-2" is a model it does not describe, not DNABERT-2."""
+    out = []
+    for m in _VERSIONED.finditer(question):
+        base, version = m.group(1), m.group(2)
+        if not any(c.isupper() for c in base) or known(f"{base}{version}".lower(), True):
+            continue
+        others = [v for v in range(100) if known(f"{base}{v}".lower(), True)]
+        if others:
+            out.append(m.group(0))
+    return out

@@ -26,6 +26,7 @@ from retrieval.lexicon import (
     POINTER,
     REASON,
     REASONS_HEADING,
+    SECTION_WORDS,
     WHY,
     asks_number,
     cued,
@@ -219,6 +220,11 @@ def extract(
         hits = (
             hits[:k] + titled_reasons[:REASON_EXTRA] + _reasons_beside(hits, index, reasons_asked)
         )
+    heads = linked.asked_heads(FRAME_WORDS)
+    sections = heads & (SECTION_WORDS | set(HEADING_SYNONYMS))
+    if sections and not why:
+        # "the main drawbacks of using Evo2": the "Limitations" section of a doc found.
+        hits = hits + _reasons_beside(hits, index, lambda h: titled(h, sections))
     weights = question_weights(linked, view.idf())
     cover = partial(covered, weights)
     quantity = asks_number(question)
@@ -228,8 +234,8 @@ def extract(
     names = {e: text_words(view.name(e)) for e in boost if view.kind(e) != "doc"}
     docs = {e for e in boost if view.kind(e) == "doc"}
     wants_doc = "doc" in linked.kind_names()
-    heads = linked.asked_heads(FRAME_WORDS)
     asked_all = {t.stem for t in linked.tokens} | {t.low for t in linked.tokens}
+    synonyms = {w for h in heads for w in HEADING_SYNONYMS.get(h, ())}  # "drawbacks": Limitations
 
     scored: list[Sentence] = []
     seen: set[str] = set()
@@ -265,7 +271,7 @@ def extract(
         if heads and titled(local, heads):
             # "What are the limitations …?" under "Limitations" (a heading of only the
             # question's words more than under "Strengths, Limitations, and Open Questions").
-            score += 0.25 if text_words(local) <= asked_all else 0.1
+            score += 0.25 if text_words(local) <= asked_all | synonyms else 0.1
         elif echoes(local, linked):
             score += 0.2
         elif why and (reasons_heading(local) or opens_why_doc(c)) and (about or not names):
@@ -337,9 +343,9 @@ def _with_definition(out: list[Sentence], scored: list[Sentence]) -> list[Senten
 
 
 def _reasons_beside(hits, index, reasons_asked) -> list[Hit]:
-    """A section titled as reasons about something asked, in a doc the passages found ("Why
-    this applies to genes × brain" in the doc that opens "late fusion first"), though the
-    section itself ranks low: the first such doc's, at most."""
+    """A section titled as reasons about something asked (or as what is asked: "Limitations"),
+    in a doc the passages found ("Why this applies to genes × brain" in the doc that opens
+    "late fusion first"), though the section itself ranks low: the first such doc's, at most."""
     found = {id(h.chunk) for h in hits}
     for h in hits:
         if not h.chunk.source.endswith(".md"):

@@ -47,7 +47,7 @@ KNOWN = {"what", "context", "length", "of", "the", "model", "parameters", "refer
 
 @pytest.fixture(scope="module")
 def linker():
-    def known(word: str) -> bool:
+    def known(word: str, exact: bool = False) -> bool:
         return word.lower() in KNOWN or any(word.lower() in r.name.lower() for r in ROWS)
 
     return Linker(ROWS, VALUES, known)

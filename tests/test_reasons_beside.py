@@ -52,3 +52,46 @@ def test_the_answer_gives_the_reasons(kb):
     a = kb.ask(QUESTION)
     assert "Heterogeneous semantics" in a["answer"]
     assert any(c["source"] == "docs/integration/strategy.md" for c in a["citations"])
+
+
+# A doc with more sections sharing the question's words than passages are read, and a
+# "Limitations" section sharing none of them.
+STEPS = "".join(
+    f"\n## Gene embeddings step {i}\n\nStep {i} of Wave gene embeddings for the project.\n"
+    for i in range(14)
+)
+WAVE = f"""# Wave model
+
+Wave embeds genes for the project.
+{STEPS}
+## When to use it
+
+- When compute is plentiful.
+- Prefer smaller models otherwise.
+
+## Limitations
+
+- Heavy memory footprint: needs 80GB GPUs.
+- Overkill for short coding sequences.
+"""
+GENE_NOTES = {
+    f"docs/notes/gene_{i}.md": f"# Gene note {i}\n\nGene embeddings of batch {i} for the project.\n"
+    for i in range(20)
+}
+DRAWBACKS = "What are the main drawbacks of using Wave for gene embeddings in this project?"
+
+
+@pytest.fixture(scope="module")
+def wave_kb(tmp_path_factory):
+    files = {**GENE_NOTES, "docs/models/wave.md": WAVE}
+    return build(tmp_path_factory.mktemp("sections"), files=files)
+
+
+def test_a_section_titled_as_what_is_asked_is_read_in_a_doc_found(wave_kb):
+    view = wave_kb._assistant().view
+    boost = text_answers.boost_ids(view.linker.link(DRAWBACKS), view)
+    hits = view.index.search(DRAWBACKS, k=text_answers.PASSAGES, entity_ids=boost)
+    assert all(h.chunk.heading != "Wave model > Limitations" for h in hits)  # the premise
+    a = wave_kb.ask(DRAWBACKS)
+    assert "80GB" in a["answer"] and "Overkill" in a["answer"]
+    assert "Prefer smaller models" not in a["answer"][: a["answer"].find("80GB")]

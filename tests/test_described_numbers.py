@@ -1,0 +1,109 @@
+"""Descriptions a question gives instead of a name, on a small real KB (hash embedder): a
+number written into a compound ("the 3.1-trillion-base-pair genome corpus") describes the
+kind word the compound ends in, not a kind word nearer before it; "a BERT-style encoder" is
+one like BERT;
+with nothing named, the kind word that states the field asked is asked ("— at which venue
+was its paper published?"); a single name-like word that is also a stored value ("built on
+Mamba blocks") is that value, not the one title holding it; and a versioned name the KB
+writes only in another version ("Pelican-3" beside "Pelican-2") is a name it lacks."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_kb import FILES as BASE_FILES
+from assistant_kb import build
+
+from retrieval.evaluate import says_not_in_kb
+
+FILES = {
+    **BASE_FILES,
+    "kb/model_cards/marlin.yaml": """
+        id: marlin
+        name: Marlin
+        modality: genetics
+        summary: Autoregressive DNA model over whole genomes.
+        arch:
+          type: hybrid convolution decoder
+          parameters: 1B; 9B
+        checkpoints: [marlin_1b, marlin_9b]
+        datasets: [deep_corpus]
+    """,
+    "kb/datasets/deep_corpus.yaml": """
+        id: deep_corpus
+        name: Deep genome corpus
+        modality: genetics
+        summary: Genome corpus drawn from many species.
+        counts:
+          base_pairs: 3_100_000_000_000
+    """,
+    "kb/model_cards/pelican2.yaml": """
+        id: pelican2
+        name: Pelican-2
+        modality: genetics
+        summary: DNA encoder with byte-pair tokens.
+        arch:
+          type: BERT encoder
+          parameters: 95M
+        checkpoints: [pelican2_95m]
+    """,
+    "kb/paper_cards/pelican_2023.yaml": """
+        title: "Pelican-2: byte-pair DNA encoders"
+        authors: [Ada Stone]
+        year: 2023
+        venue: ICLR 2023
+        related_to: [kb/model_cards/pelican2.yaml]
+    """,
+    "kb/model_cards/eel.yaml": """
+        id: eel
+        name: Eel
+        modality: genetics
+        summary: Bidirectional DNA model.
+        tags: [mamba]
+    """,
+    "kb/model_cards/ray.yaml": """
+        id: ray
+        name: Ray
+        modality: fmri
+        summary: Hybrid fMRI model.
+        tags: [mamba]
+    """,
+    "kb/paper_cards/ray_2025.yaml": """
+        title: "Ray: a Mamba-Transformer hybrid for fMRI"
+        authors: [Bo Lind]
+        year: 2025
+        related_to: [kb/model_cards/ray.yaml]
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("numbers"), files=FILES)
+
+
+def test_a_number_in_a_compound_describes_the_kind_word_the_compound_ends_in(kb):
+    a = kb.ask(
+        "Which model is trained on the 3.1-trillion-base-pair genome corpus, and what is its "
+        "largest checkpoint size?"
+    )
+    assert "Marlin" in a["answer"]
+    assert "9B" in a["answer"]
+    assert "kb/model_cards/marlin.yaml" in {c["source"] for c in a["citations"]}
+
+
+def test_a_like_named_encoder_and_the_field_only_its_paper_states(kb):
+    a = kb.ask(
+        "The 95M-parameter BERT-style DNA encoder in the KB — at which venue was its paper published?"
+    )
+    assert "ICLR 2023" in a["answer"]
+    assert "kb/paper_cards/pelican_2023.yaml" in {c["source"] for c in a["citations"]}
+
+
+def test_a_stored_value_is_no_single_titles_word(kb):
+    a = kb.ask("Which models in the KB are built on Mamba blocks?")
+    assert "Eel" in a["answer"] and "Ray" in a["answer"]
+
+
+def test_a_version_the_kb_does_not_write_is_a_name_it_lacks(kb):
+    assert says_not_in_kb(kb.ask("Which Pelican-3 checkpoint does the KB recommend?")["answer"])
+    assert "pelican2_95m" in kb.ask("Which Pelican-2 checkpoint does the KB list?")["answer"]
