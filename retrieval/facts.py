@@ -237,8 +237,9 @@ def _under_key_synonym(prop: str, attrs: list[Attribute], source: str) -> list[F
 _LABELLED_NUMBER = re.compile(r"\b([A-Za-z]{3,})\s*(?:#|no\.?|number)?\s*\d{3,}\b")
 _EMPTY = ("[]", "{}")  # "weights.huggingface: []" lists none
 _CODE = re.compile(r"^\s*(python|torchrun|bash|pip|#)\b|\s--[a-z]", re.I | re.M)
-# A number and the word it counts ("335,645 WSIs", "182k reports", "1.2 M sequences").
-_COUNTED = re.compile(r"\d[\d,._]*\s*(?:k|m|b|thousand|million|billion)?\s+([A-Za-z][\w-]*)", re.I)
+# A number and the word it counts ("335,645 WSIs", "182k reports", "a 28-task benchmark").
+_MULTIPLIER = r"(?:k|m|b|thousand|million|billion)?"
+_COUNTED = re.compile(rf"\d[\d,._]*\s*{_MULTIPLIER}[\s-]+([A-Za-z][\w-]*)", re.I)
 
 
 def word_facts(
@@ -287,7 +288,7 @@ def word_facts(
         pw, tw = path_words(a.path, a.entity), set() if keys_only else text_words(a.raw)
         # "whole-slide images" are the value's "WSIs": the run of words is there, shortened.
         tw |= {w for ini, run in short.items() if ini in tw for w in run}
-        if numeric and not keys_only:
+        if numeric:
             # "How many whole-slide images …": "335,645 WSIs" counts them as a key would.
             counted = {stem(x.lower()) for x in _COUNTED.findall(str(a.raw))}
             pw = pw | {w for w in asked if w in counted}

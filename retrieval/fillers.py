@@ -55,6 +55,9 @@ FILLER = {
     "behind",
     "it",  # "which is it": points back at what was named
     "respectively",  # "what do A and B use, respectively": order, not a field
+    "own",  # "ships with its own benchmark": the benchmark is its, nothing more
+    "prior",  # "follows a prior study": earlier than what names it, no field of its own
+    "previous",
     "per",
     "describing",
     "id",  # "which strategy ids": the entities, which the answer names by id anyway

@@ -33,6 +33,7 @@ from retrieval.kind_words import KIND_WORDS
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import KEY_SYNONYMS, asks_number
 from retrieval.linking import Linked
+from retrieval.question import stem
 
 MAX_WORDS = {"bigger", "larger", "longer", "more", "later", "newer", "most", "higher", "latest"}
 SIZE_WORDS = {"bigger", "larger", "more", "smaller", "fewer", "less"}
@@ -240,10 +241,17 @@ def answer(plan: Plan, linked: Linked, view, compare) -> GraphAnswer | None:
     blocks: list[Block] = []
     for ci, col in enumerate(table.columns):
         facts = []
+        counts = any(_num(v) is not None for r in table.rows for v in r.cells[ci].distinct())
         for row in table.rows:
             cell = row.cells[ci]
             vals = [v for v in cell.distinct() if not is_null(v.raw)]
             own = [v for v in vals if v.source == view.source(row.key)] or vals
+            if not own and counts:
+                # "more tasks" of a card with no field for them: "a 28-task benchmark".
+                word = stem(col.key.rsplit(".", 1)[-1].split("[")[0])
+                attrs, src = view.attributes(row.key), view.source(row.key)
+                found = word_facts([word], [], attrs, src, 1, keys_only=True, numeric=True)
+                facts += [replace(f, entity=row.key, label=row.label) for _, f in found]
             for v in own[:6]:
                 text = v.raw if len(v.raw) <= 160 else v.raw[:159] + "…"
                 facts.append(

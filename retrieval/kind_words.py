@@ -22,6 +22,7 @@ KIND_WORDS: dict[str, str] = {
     "paper": "paper",
     "publication": "paper",
     "article": "paper",
+    "study": "paper",  # "a prior MDD study": the paper reporting it (terms.link_kinds)
     "paper card": "paper",
     "experiment": "experiment",
     "config": "experiment",
@@ -56,3 +57,6 @@ KIND_WORDS: dict[str, str] = {
     "walkthrough": "doc",
     "guide": "doc",
 }
+
+# Words of a kind that a named thing of another kind may also use ("the ABCD Study").
+STUDY_WORDS = {"study"}

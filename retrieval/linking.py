@@ -39,6 +39,7 @@ from retrieval.name_forms import (
     proper_names,
     spelled_key,
     unknown_versions,
+    written_together,
 )
 from retrieval.quantities import quantities, superlative
 from retrieval.question import (
@@ -125,9 +126,7 @@ class Linker:
             head = e.id.split("/")[-1].split("_")[0].lower()
             if len(head) >= 4 and head.isalpha() and head not in _COMMON and head not in STOPWORDS:
                 heads[head].append(e.id)
-        self._heads = {
-            h: ids[0] for h, ids in heads.items() if len(ids) == 1 and h not in self._keys
-        }
+        self._heads = {h: i[0] for h, i in heads.items() if len(i) == 1 and h not in self._keys}
         self._props = property_phrases()
         self._values = value_index(values or {}, self._props)
 
@@ -149,7 +148,7 @@ class Linker:
         out.entities += self._partial(toks, used, question)
         out.entities += self._fuzzy(toks, used, question)
         out.entities += self._id_heads(toks, used, question)
-        out.kinds = link_kinds(toks, used)
+        out.kinds = link_kinds(toks, used, question)
         out.values = link_values(toks, used, question, self._values)
         in_value = {i for v in out.values for i in range(*v.span)}
         out.properties = [
@@ -254,6 +253,8 @@ class Linker:
             # nearest the name's rarest word.
             anchor = where[max(strong, key=lambda w: (idf.get(w, 1.0), w))][0]  # ties: by word
             pos = {w: min(where[w], key=lambda p: abs(p - anchor)) for w in full if w in where}
+            pos = written_together(pos, toks, content, used, question, idf)
+            strong = [w for w in strong if w in pos]
             hits = sorted(pos.values())
             # Words between the matched ones, other names aside ("UK Biobank and HCP Young
             # Adult resting-state fMRI runs": the fMRI runs of both).
@@ -264,7 +265,7 @@ class Linker:
                 and not used[content[p]]
                 and not hyphenated(question, toks, content[p])  # "resting-state": one word
             ]
-            if len(between) > 1:
+            if len(between) > 1 or not strong:
                 continue
             mass = sum(idf.get(w, 1.0) for w in pos)
             cover = mass / sum(idf.get(w, 1.0) for w in full)
@@ -300,11 +301,8 @@ class Linker:
             for k in hits:
                 used[k] = True
             i, j = hits[0], hits[-1] + 1
-            e = self.entities[eid]
-            score = 0.6 + 0.3 * cover
-            out.append(
-                EntityLink(e.id, e.kind, e.name, self._text(question, toks, i, j), (i, j), score)
-            )
+            e, text = self.entities[eid], self._text(question, toks, i, j)
+            out.append(EntityLink(e.id, e.kind, e.name, text, (i, j), 0.6 + 0.3 * cover))
         return out
 
     def _generic_title(self, toks, i: int, j: int, hit) -> bool:

@@ -175,7 +175,7 @@ def _shared_openings(linked: Linked, view) -> None:
         if j == i:
             i += 1
             continue
-        if any(t.stem in KIND_WORDS for t in toks[j : j + 3]):
+        if any(t.stem in KIND_WORDS and k not in used for k, t in enumerate(toks[j : j + 3], j)):
             i = j  # "the UK Biobank prediction-baselines experiment" describes another thing
             continue
         phrase = " ".join(t.low for t in toks[i:j]) + " "

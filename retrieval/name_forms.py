@@ -8,6 +8,7 @@ import re
 
 from kg.sql.models import normalise_key
 from retrieval.facts import text_words
+from retrieval.fillers import FILLER
 from retrieval.lexical import STOPWORDS
 from retrieval.links import Linked
 from retrieval.question import us_spelling
@@ -165,3 +166,24 @@ def unknown_versions(question: str, known) -> list[str]:
         if others:
             out.append(m.group(0))
     return out
+
+
+def written_together(pos: dict[str, int], toks, content: list[int], used, question: str, idf):
+    """The name words a question writes together: "the Nucleotide Transformer downstream
+    suite contain more tasks" writes three words of "Nucleotide Transformer downstream tasks"
+    in a row; the fourth, beyond the verb, is the question's own ("suite contain … tasks" is
+    no "Gener task suite" either). `pos`: name word -> its place among the `content` tokens."""
+    groups: list[dict[str, int]] = []
+    for w, p in sorted(pos.items(), key=lambda wp: wp[1]):
+        if groups:
+            last = max(groups[-1].values())
+            gap = [
+                content[q]
+                for q in range(last + 1, p)
+                if not used[content[q]] and not hyphenated(question, toks, content[q])
+            ]
+            if len(gap) <= 1 and not any(toks[i].low in FILLER for i in gap):
+                groups[-1][w] = p
+                continue
+        groups.append({w: p})
+    return max(groups, key=lambda g: sum(idf.get(w, 1.0) for w in g)) if groups else pos

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from retrieval.attach import Constraints
-from retrieval.conditions import meets, number_of, numeric_attrs
+from retrieval.conditions import held_by, meets, number_of, numeric_attrs
 from retrieval.facts import has_word, text_words
 from retrieval.intent import Plan
 from retrieval.lexical import STOPWORDS
@@ -45,6 +45,12 @@ def select(view, ids: list[str], c: Constraints | None, plan: Plan) -> tuple[lis
     if c.values and not any(a.property in props for attrs in facts.values() for a in attrs):
         # Nobody has such a property: the value words only narrow like other words.
         c = replace(c, values=[])
+    kind = view.kind(ids[0]) if ids else None
+    unheld = [v for v in c.values if kind and not held_by(view, kind, v)]
+    if unheld:
+        # "the BERT-style encoder": no model is tagged "bert"; its words describe it.
+        more = [w for v in unheld for w in sorted(text_words(v.text)) if w not in c.words]
+        c = replace(c, values=[v for v in c.values if v not in unheld], words=c.words + more)
     kept, evidence = [], {}
     for eid in ids:
         mods = view.modality_ids(eid) if c.modalities else set()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from kg.sql.models import normalise_key
 from kg.vocab import modality_for
-from retrieval.kind_words import KIND_WORDS
+from retrieval.kind_words import KIND_WORDS, STUDY_WORDS
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
     BROADER_MODALITIES,
@@ -147,8 +147,9 @@ def link_modalities(toks, used) -> list[tuple[str, tuple[int, int]]]:
     return sorted(out, key=lambda ms: ms[1])
 
 
-def link_kinds(toks, used) -> list[tuple[str, tuple[int, int]]]:
+def link_kinds(toks, used, question: str = "") -> list[tuple[str, tuple[int, int]]]:
     """Words naming an entity kind ("models", "corpora", "paper")."""
+    named = list(used)  # the words of names linked before
     out = []
     for n in (2, 1):
         for i in range(len(toks) - n + 1):
@@ -166,10 +167,27 @@ def link_kinds(toks, used) -> list[tuple[str, tuple[int, int]]]:
                 and j < len(toks)
                 and toks[j].low in ("a", "an", "the")
             )
-            if kind and not verb:
+            if kind and not verb and not (n == 1 and _not_a_study(toks, i, named, question)):
                 used[i:j] = [True] * n
                 out.append((kind, (i, j)))
-    return sorted(out, key=lambda k: k[1])
+    out.sort(key=lambda k: k[1])
+    # "… a cohort that enrolled children. How many sites does *that study* recruit from?":
+    # the kind named before it.
+    for n, (_kind, (i, j)) in enumerate(out):
+        if n and toks[i].stem in STUDY_WORDS and toks[i - 1].low in ("that", "this"):
+            out[n] = (out[n - 1][0], (i, j))
+    return out
+
+
+def _not_a_study(toks, i: int, named: list[bool], question: str) -> bool:
+    """ "study" names the paper reporting one ("a prior MDD study"), but not right after a
+    name ("the HCP Young Adult study": the cohort's own word), nor in one ("the Harbor Valley
+    Study"), nor among counted things ("the number of images, studies and patients")."""
+    if toks[i].stem not in STUDY_WORDS or i == 0:
+        return False
+    listed = "," in question[toks[i - 1].end : toks[i].start]
+    in_name = toks[i].text[:1].isupper() and toks[i - 1].text[:1].isupper()
+    return named[i - 1] or listed or in_name
 
 
 def kind_near(toks, i: int, j: int, question: str = "") -> str | None:

@@ -4,8 +4,12 @@ kind word the compound ends in, not a kind word nearer before it; "a BERT-style 
 one like BERT;
 with nothing named, the kind word that states the field asked is asked ("— at which venue
 was its paper published?"); a single name-like word that is also a stored value ("built on
-Mamba blocks") is that value, not the one title holding it; and a versioned name the KB
-writes only in another version ("Pelican-3" beside "Pelican-2") is a name it lacks."""
+Mamba blocks") is that value, not the one title holding it; a value no entity of its kind
+holds ("BERT" where no model is tagged so) describes by its words; "a 14-task benchmark" states
+how many tasks, beside another suite's task count; a name's words written together name it,
+not those beyond the question's verb; "a prior study" is a paper, and when "that study" is asked about, the kind word
+of the experiment named before it is the experiment's own, not the kind asked; and a versioned
+name the KB writes only in another version ("Pelican-3" beside "Pelican-2") is a name it lacks."""
 
 from __future__ import annotations
 
@@ -45,13 +49,51 @@ FILES = {
           type: BERT encoder
           parameters: 95M
         checkpoints: [pelican2_95m]
+        datasets: [pelican_bench]
     """,
     "kb/paper_cards/pelican_2023.yaml": """
         title: "Pelican-2: byte-pair DNA encoders"
         authors: [Ada Stone]
         year: 2023
         venue: ICLR 2023
+        tags: [bert]
         related_to: [kb/model_cards/pelican2.yaml]
+    """,
+    "kb/datasets/pelican_bench.yaml": """
+        id: pelican_bench
+        name: Pelican evaluation suite
+        modality: genetics
+        summary: A 14-task benchmark released with Pelican-2.
+        tags: [evaluation]
+    """,
+    "kb/datasets/coral_tasks.yaml": """
+        id: coral_tasks
+        name: Coral sequence downstream tasks
+        modality: genetics
+        summary: Downstream classification tasks over coral genomes.
+        counts:
+          tasks: 18
+    """,
+    "kb/datasets/reefy_tasks.yaml": """
+        id: reefy_tasks
+        name: Reefy task suite
+        modality: genetics
+        summary: Generation tasks over reef genomes.
+        counts:
+          tasks: 9
+    """,
+    "kb/configs/experiments/loso_attribution.yaml": """
+        id: loso_attribution
+        name: "LOSO: gene attribution for depression"
+        references: [kb/paper_cards/lee_2025.yaml]
+        notes: Expected to replicate the signal of prior work.
+    """,
+    "kb/paper_cards/lee_2025.yaml": """
+        title: Gene models for depression classification
+        authors: [Ana Lee]
+        year: 2025
+        tags: [depression]
+        summary: Classifies depression from gene embeddings and finds KELP1 the top predictive gene.
     """,
     "kb/model_cards/eel.yaml": """
         id: eel
@@ -107,3 +149,31 @@ def test_a_stored_value_is_no_single_titles_word(kb):
 def test_a_version_the_kb_does_not_write_is_a_name_it_lacks(kb):
     assert says_not_in_kb(kb.ask("Which Pelican-3 checkpoint does the KB recommend?")["answer"])
     assert "pelican2_95m" in kb.ask("Which Pelican-2 checkpoint does the KB list?")["answer"]
+
+
+def test_a_value_no_entity_of_its_kind_holds_describes_by_its_words(kb):
+    a = kb.ask(
+        "The 95M-parameter BERT-style DNA encoder ships with its own evaluation benchmark. "
+        "How many tasks does that benchmark contain?"
+    )
+    assert "14-task" in a["answer"]
+    assert "kb/datasets/pelican_bench.yaml" in {c["source"] for c in a["citations"]}
+
+
+def test_that_study_is_the_paper_an_experiment_follows(kb):
+    a = kb.ask(
+        "The LOSO gene-attribution experiment follows a prior depression study; which gene "
+        "did that study identify as most predictive?"
+    )
+    assert "KELP1" in a["answer"]
+    assert "kb/paper_cards/lee_2025.yaml" in {c["source"] for c in a["citations"]}
+
+
+def test_a_count_written_in_prose_is_compared_with_a_counted_field(kb):
+    a = kb.ask(
+        "Does the Pelican evaluation suite or the Coral sequence downstream suite contain more tasks?"
+    )
+    # The prose count stands in the compared column, beside the counted field.
+    assert "Pelican evaluation suite: A 14-task" in a["answer"]
+    assert "Coral sequence downstream tasks: 18" in a["answer"]
+    assert "reefy_tasks" not in a["entities"]  # "suite contain more tasks" names no suite

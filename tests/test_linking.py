@@ -207,6 +207,18 @@ def test_a_kind_word_used_as_a_verb_names_no_kind(linker):
     assert "dataset" in [k for k, _ in linker.link("Which benchmarks does it use?").kinds]
 
 
+def test_a_study_is_a_paper_unless_a_name_or_a_count_or_what_it_points_back_at_says_not(linker):
+    def kinds(q: str) -> list[str]:
+        return [k for k, _ in linker.link(q).kinds]
+
+    assert kinds("Which gene did the prior MDD study find most predictive?") == ["paper"]
+    assert kinds("How many ROIs are in the UK Biobank Covariates study?") == []  # its own word
+    assert kinds("How many images, studies and patients does it hold?") == []  # counted
+    assert kinds("How many sites does the Harbor Valley Study recruit from?") == []  # a name
+    q = "Which cohort enrolled children? How many sites does that study recruit from?"
+    assert kinds(q) == ["dataset", "dataset"]
+
+
 def test_a_capitalised_word_opening_a_later_sentence_is_no_name(linker):
     linked = linker.link("We chose late fusion first. Under what condition do we switch?")
     assert "delong_1988" not in ids(linked)  # "Under" only opens the sentence
