@@ -8,6 +8,7 @@ Intents: lookup | filter | relation | compare | multi_hop | text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from retrieval.asked import (
@@ -128,6 +129,8 @@ def plan(linked: Linked, view) -> Plan:
             scope.append(e.id)
             scope_kind = sk
             kinds.append((sk, e.span[0]))
+        elif e.span[0] in linked.asked:  # "… is built from which two embedding strategies?"
+            kinds.append((sk, e.span[0]))
     # "According to the model cards, which …": the question starts after the source it names.
     main = main_clause(linked)
     kinds = sorted((kp for kp in kinds if kp[1] >= main), key=lambda kp: kp[1])
@@ -159,7 +162,8 @@ def plan(linked: Linked, view) -> Plan:
         kinds = [kp for kp in kinds if kp[0] != "doc"]
     list_kind = _head_kind(kinds, 0) if list_answer and kinds else None
     seed_kinds = {e.kind for e in seeds}
-    own = _own_kind_words(kinds, seeds)
+    others = _asked_others(linked, seeds, kinds)
+    own = _own_kind_words(kinds, seeds, others)
     free_kinds = [(k, p) for k, p in kinds if p not in own or scope or k == list_kind]
     cons = constraints_of(linked, free_kinds)
     context_kinds = to_holders(view, cons, [k for k, _ in free_kinds])
@@ -232,6 +236,8 @@ def plan(linked: Linked, view) -> Plan:
         if len(only) == 1 and named_only and not only & (seed_kinds | {scope_kind}):
             target = next(iter(only))
     out.target = target
+    if seeds and target in seed_kinds and any(k == target and p in others for k, p in free):
+        out.list_answer = True  # "… is built from which two embedding strategies?": others
     if seeds and target and target not in seed_kinds:
         # "How large was the corpus Me-LLaMA was pretrained on?": a property no entity of a
         # kind the question names states (a parameter count) is not what it asks.
@@ -280,12 +286,34 @@ def _counted_properties(linked: Linked, asked: list[str]) -> list[str]:
     return out
 
 
-def _own_kind_words(kinds: list[tuple[str, int]], seeds: list[EntityLink]) -> set[int]:
+def _asked_others(linked: Linked, seeds: list[EntityLink], kinds) -> set[int]:
+    """Kind words a question asks for after a named thing of that kind, in its sentence:
+    "the fusion strategy is built from which two embedding strategies?" (not "… on a
+    cohort. Which cohort?", which asks which one it was)."""
+    toks, out = linked.tokens, set()
+    for k, p in kinds:
+        before = [e for e in seeds if e.kind == k and e.span[1] < p]
+        lows = [t.low for t in toks[max(p - 2, 0) : p]]
+        if not before or p not in linked.asked or not {"which", "what"} & set(lows):
+            continue
+        between = linked.question[toks[max(e.span[1] for e in before) - 1].end : toks[p].start]
+        if not re.search(r"[.?!;]", between):
+            out.add(p)
+    return out
+
+
+def _own_kind_words(
+    kinds: list[tuple[str, int]], seeds: list[EntityLink], asked: set[int] = frozenset()
+) -> set[int]:
     """The positions of kind words that name a seed's own kind ("the GUE benchmark"), unless
     a word for another kind stands between it and every seed of its kind: in "the pretraining
-    corpus of the model whose paper released the GUE benchmark" the corpus is another dataset."""
+    corpus of the model whose paper released the GUE benchmark" the corpus is another dataset;
+    nor one asked apart from them ("the fusion strategy is built from which two embedding
+    strategies?" asks for others)."""
     own = set()
     for k, p in kinds:
+        if p in asked:
+            continue
         apart = [
             any(j != k and min(p, e.span[0]) < q < max(p, e.span[1]) for j, q in kinds)
             for e in seeds

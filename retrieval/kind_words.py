@@ -22,6 +22,7 @@ KIND_WORDS: dict[str, str] = {
     "paper": "paper",
     "publication": "paper",
     "article": "paper",
+    "published work": "paper",
     "study": "paper",  # "a prior MDD study": the paper reporting it (terms.link_kinds)
     "paper card": "paper",
     "experiment": "experiment",

@@ -287,6 +287,8 @@ KEY_SYNONYMS = {
     "need": ("requirement",),  # what a method needs is in its `requirements`
     "kind": ("type",),  # "what kind of method is it": its `type`
     # People counted: the cards count them as participants or subjects.
+    "participant": ("subject",),
+    "subject": ("participant",),
     **{w: ("participant", "subject") for w in ("kid", "child", "children", "people", "person")},
     **{w: ("participant", "subject") for w in ("individual", "adolescent", "adult", "patient")},
 }

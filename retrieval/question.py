@@ -193,6 +193,7 @@ _PREPOSITIONS = {"into", "through", "across", "under", "over", "after", "before"
 _PREPOSITIONS |= {"within", "via", "without", "among", "against", "inside", "onto", "toward"}
 # "what practical limitation <arises when> applying X": a clause begins.
 _VERBS |= {"arise", "arises", "arose", "occur", "occurs", "happen", "happens"}
+_VERBS |= {"result", "results", "remain", "remains", "exist", "exists"}  # "how many ROIs result"
 _PREPOSITIONS |= {"when", "while", "if", "once", "whenever"}
 
 
