@@ -6,12 +6,12 @@ A singular kind word that no name stands beside, and that is not what the questi
 for, opens a description: the words before it back to its determiner, and a clause after
 it that starts with a relative word ("whose", "with", "relating" …) up to the next clause
 break. Every card of that kind is scored by the rarity-weighted share of those words its
-own text holds (name, aliases, every value, authors and links), a word of its name counting
-double. A card that clearly outscores all others, and shares at least two of the words,
-stands for the description. "That corpus" and "its paper" refer back and describe nothing.
-A plural kind word after a written-out list ("the sMRI FreeSurfer, BrainLM fMRI and
-Caduceus gene strategies") makes each unnamed item a description of one entity.
-"""
+own text holds (name, aliases, values, authors, links), a word of its name counting double.
+A card that clearly outscores all others (or, where many hold all the words, whose name
+clearly holds most) and shares two words or more stands for the description. "That corpus"
+and "its paper" refer back and describe nothing. A plural kind word after a list ("the sMRI
+FreeSurfer, BrainLM fMRI and Caduceus gene strategies") makes each unnamed item a
+description of one entity."""
 
 from __future__ import annotations
 
@@ -323,8 +323,8 @@ def _best_card(
 ) -> str | None:
     """The one card of `kind` (not `taken` by another description) that the description's
     words fit clearly best, if any; a word of the card's name counts double ("prediction
-    baselines" names `02_prediction_baselines`, though many configs mention both words), and
-    a card writing the initials of a run of words (`spelled`) holds those words."""
+    baselines" names `02_prediction_baselines`, though many configs mention both), and a card
+    writing the initials of a run of words (`spelled`) holds them."""
     cards = {k: v for k, v in view.card_words(kind).items() if k not in taken}
     asked = set(words)
     df: dict[str, int] = {}
@@ -332,8 +332,7 @@ def _best_card(
         spelled_out = {w for ini, run in (spelled or {}).items() if ini in ws for w in run}
         for w in asked & (ws | spelled_out):
             df[w] = df.get(w, 0) + 1
-    n = len(cards)
-    weight = {w: math.log(1 + n / df.get(w, 0.5)) for w in asked}
+    weight = {w: math.log(1 + len(cards) / df.get(w, 0.5)) for w in asked}
     total = sum(weight.values())
     scored = []
     for eid, ws in cards.items():
@@ -343,15 +342,20 @@ def _best_card(
                 shared |= run & asked
         row = view.entities[eid]
         named = text_words(" ".join([row.name, *row.aliases, eid.replace("_", " ")]))
-        fit = sum(weight[w] for w in shared)
-        scored.append((fit + sum(weight[w] for w in shared & named), fit, len(shared), eid))
+        fit, in_name = sum(weight[w] for w in shared), sum(weight[w] for w in shared & named)
+        scored.append((fit + in_name, fit, len(shared), eid, in_name, len(shared & named)))
     scored.sort(reverse=True)
     if not scored or scored[0][1] < MIN_SHARE * total:
         return None
     if scored[0][2] < 2:
         return None  # one shared word ("joint") is a coincidence, not a description
     runner = scored[1][0] if len(scored) > 1 else 0.0
-    return scored[0][3] if scored[0][0] >= MIN_LEAD * runner else None
+    # Words every card writes ("embedding prediction baselines config"): the one card that
+    # holds all of them and whose name holds clearly more of them is meant.
+    best, *rest = sorted(((s[4], s[5], s[3], s[2]) for s in scored), reverse=True)
+    whole = best[3] == len(asked) and best[1] >= 2
+    by_name = whole and best[0] >= MIN_LEAD * (rest[0][0] if rest else 0.0)
+    return scored[0][3] if scored[0][0] >= MIN_LEAD * runner else best[2] if by_name else None
 
 
 def _through_related(

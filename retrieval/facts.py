@@ -16,6 +16,7 @@ from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import KEY_SYNONYMS, STATED_IN_PROSE
 from retrieval.quantities import quantities
 from retrieval.question import stem
+from retrieval.value_text import value_text
 from retrieval.value_units import UNIT_PATTERNS
 
 _PATH_WORD = re.compile(r"[a-z]+|\d+")
@@ -44,38 +45,6 @@ def attr_fact(a: Attribute, label: str | None = None) -> Fact:
     return Fact(
         a.entity, lab, value_text(a), a.prov.source, (a.prov.line_start, a.prov.line_end), raw
     )
-
-
-# Key endings that are the unit of a bare number under them (`nominal_age.months: 24`).
-_UNIT_KEYS = {"months", "years", "weeks", "days", "hours", "minutes", "seconds", "ms", "mm"}
-
-
-def value_text(a: Attribute) -> str:
-    """An attribute's raw text, with the normalised number beside it when it reads
-    differently ("45_000 (= 45000)", "~150M (= 150000000)"), and the unit its key names
-    ("24 months" for `nominal_age.months: 24`, "0.735 seconds" for `tr_seconds`)."""
-    raw = " ".join(str(a.raw).split())
-    unit = re.split(r"[._]", a.path)[-1].lower()
-    if unit in _UNIT_KEYS and re.fullmatch(r"[\d.,_]+", raw):
-        return f"{raw} {unit}"
-    v = a.value
-    if isinstance(v, int | float) and not isinstance(v, bool) and str(v) != raw.strip():
-        words = _in_words(v) if re.fullmatch(r"[\d.,_]+", raw) else ""
-        return f"{raw} (= {v}{', ' + words if words else ''})"
-    return raw
-
-
-def _in_words(v: float) -> str:
-    """A large count as it is said ("8.8 trillion"), for numbers written in digits only."""
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(v) >= size:
-            return f"{v / size:.3g} {word}"
-    return ""
-
-
-def readable_number(v: float) -> str:
-    """A number as a reader says it: "8.8 trillion", "420 billion", "131072", "0.72"."""
-    return _in_words(v) or (str(int(v)) if float(v).is_integer() else f"{v:g}")
 
 
 def _label(a: Attribute) -> str:
@@ -298,10 +267,12 @@ def word_facts(
             labels = {stem(x.lower()) for x in _LABELLED_NUMBER.findall(str(a.raw))} & set(asked)
             pw = pw | labels | ({"number", "id"} if labels else set())
         m = partial(_match, pw=pw, tw=tw, raw=str(a.raw))
-        if numeric and asked and not parts and not m(asked[-1]):
+        # One count asked ("how many bootstrap resamples"), a key counting it (`n_bootstrap`).
+        counts = numeric and not parts and _count_key(a.path, asked)
+        if numeric and asked and not parts and not (m(asked[-1]) or counts):
             continue  # "how many GPU <hours>": a number of something else is no answer
         part_a = sum(map(m, asked)) / len(asked) if asked else 0.0
-        if any(has_word(w, pw, True) for w in substitutes):
+        if counts or any(has_word(w, pw, True) for w in substitutes):
             part_a = 1.0
         if asked and not part_a and _CODE.search(str(a.raw)):
             continue  # a command run "to train" states no value asked of training
@@ -340,6 +311,16 @@ def word_facts(
         joint = _joint(asked, words, chosen, keys_only)
         out[0] = (max(out[0][0], min(joint, 1.0)), out[0][1])
     return out
+
+
+_COUNT_KEY = re.compile(r"(?:^|[._])(?:n|num|number)_([a-z]+)$|(?:^|[._])([a-z]+)_count$")
+
+
+def _count_key(path: str, asked: list[str]) -> bool:
+    """A key that counts an asked word's thing ("how many bootstrap resamples":
+    `n_bootstrap`; `site_count` for "how many sites")."""
+    m = _COUNT_KEY.search(path.lower())
+    return bool(m) and any(same_word(w, stem(m.group(1) or m.group(2))) for w in asked)
 
 
 def initialisms(words: list[str]) -> dict[str, tuple[str, ...]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ingest.normalize import is_null
+from kg.cells import family
 from kg.errors import KGError
 from retrieval.facts import (
     Fact,
@@ -22,7 +23,6 @@ from retrieval.facts import (
     key_word,
     number_of,
     path_words,
-    readable_number,
     text_words,
     word_facts,
 )
@@ -34,6 +34,7 @@ from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import KEY_SYNONYMS, asks_number
 from retrieval.linking import Linked
 from retrieval.question import stem
+from retrieval.value_text import readable_number
 
 MAX_WORDS = {"bigger", "larger", "longer", "more", "later", "newer", "most", "higher", "latest"}
 SIZE_WORDS = {"bigger", "larger", "more", "smaller", "fewer", "less"}
@@ -106,8 +107,7 @@ def _fields(plan: Plan, view, ids: list[str], counted: bool = False) -> list[str
             keys = path_words(a.path, eid)
             hit = sum(1 for w in words if key_word(w, keys))
             if hit:
-                key = a.path.split("[")[0]
-                paths[key] = max(paths.get(key, 0), hit)
+                paths[_column(a.path, words)] = max(paths.get(_column(a.path, words), 0), hit)
     if not paths:
         return None
     top = max(paths.values())
@@ -128,6 +128,16 @@ def _fields(plan: Plan, view, ids: list[str], counted: bool = False) -> list[str
         if not keys & set(chosen) and (best := _closest(keys, near)):
             chosen.append(best)
     return chosen + _group_mates(chosen, paths.keys() | _all_paths(view, ids), words)
+
+
+def _column(path: str, words: set[str]) -> str:
+    """The column a field is compared in: its list (`datasets` for `datasets[2]`), or, when
+    a list item's own key is asked, that key in every item ("bootstrap resamples":
+    `evaluation.statistical_tests[].n_bootstrap`)."""
+    leaf = path.rsplit(".", 1)[-1]
+    if "[" in path and "[" not in leaf and any(key_word(w, path_words(leaf)) for w in words):
+        return family(path)
+    return path.split("[")[0]
 
 
 def _own_stand_ins(plan: Plan, view, ids: list[str], counted: bool = False) -> list[str]:

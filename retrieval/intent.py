@@ -24,6 +24,7 @@ from retrieval.asked import (
 from retrieval.attach import Constraints, constraints_of, kind_positions
 from retrieval.conditions import to_holders
 from retrieval.described import compared_alike
+from retrieval.facts import has_word
 from retrieval.fillers import FILLER
 from retrieval.kind_words import KIND_WORDS
 from retrieval.lexicon import (
@@ -43,6 +44,7 @@ from retrieval.seed_reading import (
     possessor,
     written_as_list,
 )
+from retrieval.value_units import REQUIRED_SHAPES
 
 INTENTS = ("lookup", "filter", "relation", "compare", "multi_hop", "text")
 # Properties whose values are other entities: asking for them asks for that kind.
@@ -166,6 +168,10 @@ def plan(linked: Linked, view) -> Plan:
     own = _own_kind_words(kinds, seeds, others)
     free_kinds = [(k, p) for k, p in kinds if p not in own or scope or k == list_kind]
     cons = constraints_of(linked, free_kinds)
+    for kp in _counted_kinds(linked, view, free_kinds, cons):
+        kinds.remove(kp)
+        free_kinds.remove(kp)
+        cons.pop(kp[0], None)
     context_kinds = to_holders(view, cons, [k for k, _ in free_kinds])
     words = [w for w in linked.words if w not in FILLER] + _counted_properties(linked, props)
     out = Plan("lookup", seeds, scope, None, None, value_props, words, cons, explain)
@@ -236,6 +242,8 @@ def plan(linked: Linked, view) -> Plan:
         if len(only) == 1 and named_only and not only & (seed_kinds | {scope_kind}):
             target = next(iter(only))
     out.target = target
+    # "What is the DOI of the BrainLM paper?": a link of another shape does not answer.
+    out.properties = [p for p in out.properties if not _unshaped(linked, view, seeds, p)]
     if seeds and target in seed_kinds and any(k == target and p in others for k, p in free):
         out.list_answer = True  # "… is built from which two embedding strategies?": others
     if seeds and target and target not in seed_kinds:
@@ -284,6 +292,34 @@ def _counted_properties(linked: Linked, asked: list[str]) -> list[str]:
             if p.property not in asked and p.span != (0, 0) and 0 <= p.span[0] - at <= 1:
                 out += p.property.split("_")
     return out
+
+
+def _counted_kinds(linked: Linked, view, free_kinds, cons) -> list[tuple[str, int]]:
+    """Kind words a question counts with a modifier no entity of the kind holds: "trained on
+    how many *synthetic* datasets?" counts what a card states, not dataset cards."""
+    out = []
+    for k, p in free_kinds:
+        c = cons.get(k)
+        counted = "many" in {t.low for t in linked.tokens[max(p - 4, 0) : p]}
+        if not counted or p not in linked.asked or not c or not c.words:
+            continue
+        if c.values or c.modalities:
+            continue
+        cards = view.card_words(k).values()
+        if not any(all(has_word(w, ws) for w in c.words) for ws in cards):
+            out.append((k, p))
+    return out
+
+
+def _unshaped(linked: Linked, view, seeds: list[EntityLink], prop: str) -> bool:
+    """Whether a property asked by a word whose answer has one shape ("DOI") has no value of
+    that shape on the named things."""
+    words = [p.text.lower() for p in linked.properties if p.property == prop]
+    shapes = [REQUIRED_SHAPES[w] for w in words if w in REQUIRED_SHAPES]
+    if not shapes or not seeds:
+        return False
+    values = [str(a.raw) for e in seeds for a in view.attributes(e.id) if a.property == prop]
+    return not any(s.search(v) for s in shapes for v in values)
 
 
 def _asked_others(linked: Linked, seeds: list[EntityLink], kinds) -> set[int]:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from kg.ir import Attribute, Entity, LinkedSource
 from kg.vocab import PROPERTIES
-from retrieval.facts import value_text
+from retrieval.value_text import value_text
 
 
 class Passage(NamedTuple):

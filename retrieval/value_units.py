@@ -45,3 +45,7 @@ UNIT_PATTERNS = {
 # A question word and the words a text writes for it (stems): "must be a multiple of 6" ~
 # "divisible by 6"; an fMRI "repetition time" is written "TR".
 WRITTEN_FOR = {"multiple": {"divisible"}, "divisible": {"multiple"}, "repetition": {"tr"}}
+
+# A question word whose answer has one shape, whatever field holds it: a DOI is "10.xxxx/…";
+# a link of another shape is no DOI.
+REQUIRED_SHAPES = {"doi": re.compile(r"\b10\.\d{4,9}/")}

@@ -2,7 +2,11 @@
 a named thing of that kind, in its sentence, asks for others of the kind ("the fusion
 strategy is built from which two embedding strategies?"); "published work" is a paper;
 "participants" are counted as subjects; and a verb after the counted word ("how many ROIs
-result") is not what is counted."""
+result") is not what is counted; a DOI is a value of a DOI's shape, not any link; a key
+counting a thing (`n_bootstrap`) counts "bootstrap resamples", in a lookup and as a compared
+column inside list items; and words every card writes describe the card whose name holds
+clearly more of them ("the embedding prediction baselines config"); and "how many synthetic
+datasets", when no dataset card is synthetic, counts what a card states."""
 
 from __future__ import annotations
 
@@ -54,6 +58,43 @@ FILES = {
           atlas: Desikan-Killiany (aparc) + aseg
           n_rois: 176
     """,
+    "kb/paper_cards/vale_2023.yaml": """
+        title: The Vale Cohort imaging protocol
+        authors: [Ola Vik]
+        year: 2023
+        link: https://openreview.net/forum?id=vale2023
+    """,
+    "kb/paper_cards/dale_2022.yaml": """
+        title: Site effects in regional volumes
+        authors: [Nia Dale]
+        year: 2022
+        doi: 10.1016/j.neuroimage.2022.119000
+    """,
+    **{
+        f"kb/configs/experiments/{name}.yaml": f"""
+        experiment_name: "{title}"
+        objective: Compare gene, brain and fusion embeddings for prediction against baselines.
+        datasets: [vale_smri]
+        models: [{model}]
+        evaluation:
+          statistical_tests:
+            - name: DeLong
+            - name: Bootstrap
+              n_bootstrap: {n}
+        """
+        for name, title, n, model in [
+            ("02_pred", "Prediction Baselines: Gene vs Brain", 1000, "helix"),
+            ("03_pred_tabular", "Prediction Baselines: Tabular FMs", 2000, "tabby"),
+            ("01_cca", "CCA Baseline: Gene and Brain", 500, "helix"),
+            ("dev_01", "Brain-only Baseline", 300, "cortex"),
+        ]
+    },
+    "kb/model_cards/tabby.yaml": """
+        id: tabby
+        name: Tabby
+        modality: tabular
+        summary: Tabular foundation model trained on 90M synthetic datasets of causal models.
+    """,
 }
 
 
@@ -84,3 +125,39 @@ def test_a_verb_after_the_counted_word_is_not_counted(kb):
         "Which cortical atlas parcellates the Vale Cohort sMRI regions, and how many ROIs result?"
     )
     assert "Desikan-Killiany" in a["answer"] and "176" in a["answer"]
+
+
+def test_a_doi_is_a_value_of_a_dois_shape(kb):
+    from retrieval.evaluate import says_not_in_kb
+
+    assert says_not_in_kb(
+        kb.ask("What is the DOI of the Vale Cohort imaging protocol paper?")["answer"]
+    )
+    a = kb.ask("What is the DOI of the site effects in regional volumes paper?")
+    assert "10.1016/j.neuroimage.2022.119000" in a["answer"]
+
+
+def test_a_key_counting_a_thing_is_compared_inside_list_items(kb):
+    a = kb.ask(
+        "How many bootstrap resamples are specified in the embedding prediction baselines "
+        "config versus the tabular FM baselines config?"
+    )
+    head = a["answer"].split("DeLong")[0]  # the count itself is compared, not the test list
+    assert "1000" in head and "2000" in head
+    assert "500" not in a["answer"] and "300" not in a["answer"]
+
+
+def test_a_key_counting_a_thing_answers_how_many(kb):
+    a = kb.ask(
+        "How many bootstrap resamples does the Prediction Baselines: Tabular FMs config run?"
+    )
+    assert "2000" in a["answer"]
+
+
+def test_a_kind_counted_with_a_modifier_no_card_holds_is_a_stated_count(kb):
+    a = kb.ask(
+        "The tabular model benchmarked in the tabular FM baselines config was trained on how "
+        "many synthetic datasets?"
+    )
+    assert "90M synthetic datasets" in a["answer"]
+    assert "Vale Cohort" not in a["answer"]  # no dataset card is what it counts
