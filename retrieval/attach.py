@@ -149,7 +149,9 @@ def constraints_of(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[st
             continue  # "what <covariates> does it residualize": asked for, not a condition
         add(owner(span[0], True), "modalities", m)
         after = toks[span[1]].low if span[1] < len(toks) else ""
-        if after == "only" or (span[0] and toks[span[0] - 1].low == "only"):
+        before = [t.low for t in toks[max(span[0] - 2, 0) : span[0]]]
+        # "fMRI-only", "only fMRI data" — not "the only fMRI model" (the one such model)
+        if after == "only" or (before[-1:] == ["only"] and before != ["the", "only"]):
             add(owner(span[0], True), "only", m)  # "fMRI-only": no other modality
     aside = aside_span(linked)  # "besides UK Biobank": excluded like "rather than"
     negated = negated_tokens(linked) | set(range(*aside))

@@ -56,6 +56,7 @@ FILLER = {
     "it",  # "which is it": points back at what was named
     "respectively",  # "what do A and B use, respectively": order, not a field
     "own",  # "ships with its own benchmark": the benchmark is its, nothing more
+    "only",  # "the only fMRI model that …": one such, no field of its own
     "prior",  # "follows a prior study": earlier than what names it, no field of its own
     "previous",
     "per",

@@ -225,7 +225,11 @@ WHICH_ONES = re.compile(
     r"\bwhich (ones|of (them|these|those))\b|^\s*(among|of|from|out of)\b[^,?]*,\s*which\b",
     re.IGNORECASE,
 )
-LIST_START = re.compile(r"^\s*(which|what|list|name|show|give)\b", re.IGNORECASE)
+# "For which models does the KB record …": a preposition may lead the question word.
+LIST_START = re.compile(
+    r"^\s*((for|in|on|with|by|from|to) )?(which|what)\b|^\s*(list|name|show|give)\b",
+    re.IGNORECASE,
+)
 
 # Words that frame a question rather than name its subject ("what role does X play").
 FRAME_WORDS = {

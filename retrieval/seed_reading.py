@@ -14,12 +14,23 @@ from retrieval.links import EntityLink, Linked
 def compare_cue(linked: Linked, seeds: list[EntityLink]) -> bool:
     """A word asking for a comparison outside the names ("the brain-*vs*-behaviour
     experiment" names one experiment; it compares nothing)."""
-    toks = linked.tokens
+    toks, q = linked.tokens, linked.question
     inside = [(toks[e.span[0]].start, toks[e.span[1] - 1].end) for e in seeds]
     return any(
-        not any(a <= m.start() < b for a, b in inside)
-        for m in COMPARE_CUES.finditer(linked.question)
+        not any(a <= m.start() < b for a, b in inside) and not _where_compared(q, m.start())
+        for m in COMPARE_CUES.finditer(q)
     )
+
+
+def _where_compared(question: str, at: int) -> bool:
+    """ "the harmonizer compared in the ablation": a participle saying where a named thing
+    is compared, not a question comparing it ("which arms *are* compared in …" asks)."""
+    after = re.match(r"compared\s+(in|by|within|across)\b", question[at:], re.I)
+    before = question[:at].split()[-1:]
+    return bool(after) and before[:1] != [] and before[0].lower() not in _AUXILIARIES
+
+
+_AUXILIARIES = {"are", "is", "was", "were", "be", "been", "being"}
 
 
 def pointed_seeds(linked: Linked, seeds: list[EntityLink], kinds) -> list[EntityLink]:

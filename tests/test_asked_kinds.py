@@ -6,7 +6,10 @@ result") is not what is counted; a DOI is a value of a DOI's shape, not any link
 counting a thing (`n_bootstrap`) counts "bootstrap resamples", in a lookup and as a compared
 column inside list items; and words every card writes describe the card whose name holds
 clearly more of them ("the embedding prediction baselines config"); and "how many synthetic
-datasets", when no dataset card is synthetic, counts what a card states."""
+datasets", when no dataset card is synthetic, counts what a card states; a preposition may
+lead a list question ("For which models …"); "the method compared in the ablation" says
+where it is compared, it asks for no comparison; and "the only fMRI model" is one such model,
+not a model of fMRI alone."""
 
 from __future__ import annotations
 
@@ -39,6 +42,21 @@ FILES = {
           unlearn_module:
             type: representation_unlearning
             reference: kb/paper_cards/unlearn_2021.yaml
+    """,
+    **{
+        f"kb/model_cards/{name.lower()}.yaml": f"""
+        id: {name.lower()}
+        name: {name}
+        modality: genetics
+        license:
+          weights: Apache-2.0
+        """
+        for name in ("Otter", "Marten")
+    },
+    "kb/configs/experiments/vale_ablation.yaml": """
+        experiment_name: "Vale harmonization ablation"
+        objective: Compare the unlearn_module arm against no harmonization on Vale sMRI.
+        datasets: [vale_smri]
     """,
     "kb/paper_cards/unlearn_2021.yaml": """
         title: Unlearning scanner bias for MRI
@@ -93,6 +111,8 @@ FILES = {
         id: tabby
         name: Tabby
         modality: tabular
+        license:
+          weights: Apache-2.0
         summary: Tabular foundation model trained on 90M synthetic datasets of causal models.
     """,
 }
@@ -161,3 +181,28 @@ def test_a_kind_counted_with_a_modifier_no_card_holds_is_a_stated_count(kb):
     )
     assert "90M synthetic datasets" in a["answer"]
     assert "Vale Cohort" not in a["answer"]  # no dataset card is what it counts
+
+
+def test_a_preposition_may_lead_a_list_question(kb):
+    a = kb.ask("For which models does the KB record an Apache-2.0 licence on the weights?")
+    for name in ("Helix-7", "Tabby", "Otter", "Marten"):  # four: a list, not one described
+        assert name in a["answer"]
+
+
+def test_a_thing_compared_in_an_experiment_is_asked_about_not_compared(kb):
+    a = kb.ask(
+        "The unlearn_module method compared in the Vale harmonization ablation comes from "
+        "which authors and journal?"
+    )
+    assert "Nia Dale" in a["answer"] and "NeuroImage" in a["answer"]
+    assert a["intent"] != "compare"
+
+
+def test_the_only_fmri_model_is_one_such_not_one_of_fmri_alone(kb):
+    from retrieval.intent import plan
+
+    view = kb._assistant().view
+    c = plan(view.linker.link("Which is the only fMRI model with a 4096 context?"), view)
+    assert c.constraints["model"].only == [] and "only" not in c.constraints["model"].words
+    c = plan(view.linker.link("Which fMRI-only models are there?"), view)
+    assert c.constraints["model"].only == ["fmri"]
