@@ -21,13 +21,7 @@ from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
 from retrieval.sections import first_sentence
-from retrieval.selection import (
-    best_by_words,
-    candidates,
-    members,
-    name_words,
-    select,
-)
+from retrieval.selection import best_by_words, candidates, name_words, scoped, select
 
 PAIR_BELOW = 0.6  # a lookup weaker than this is also tried on the entity's paired card
 PAIRED = 0.9  # facts read from that paired card (a model's paper, a paper's model)
@@ -84,7 +78,7 @@ def _start(plan: Plan, view) -> tuple[list[str], dict, float, str | None] | None
         return [e.id for e in plan.seeds], {}, min(e.score for e in plan.seeds), None
     kind = plan.source_kind or plan.target
     if plan.scope:
-        base, ev = select(view, members(view, plan.scope, kind), cons.get(kind), plan)
+        base, ev = scoped(view, plan, kind)
         if not cons.get(kind):
             base, ev = best_by_words(view, base, plan.words)
     elif kind:

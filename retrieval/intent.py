@@ -123,6 +123,8 @@ def plan(linked: Linked, view) -> Plan:
     scope_kind = None
     for e in list(seeds):
         sk = _scope_of(e, linked, view)
+        if sk is not None and e.id in scope:
+            seeds.remove(e)  # the registry named again ("… in the alignment strategies card")
         if sk is None or scope:
             continue
         listed = {r.subject for r in view.inc.get(e.id, []) if r.predicate == "part_of"}
@@ -162,7 +164,8 @@ def plan(linked: Linked, view) -> Plan:
     if seeds and not (list_answer and kinds and kinds[0][0] == "doc"):
         # "according to its model doc" says where to read, not what to list.
         kinds = [kp for kp in kinds if kp[0] != "doc"]
-    list_kind = _head_kind(kinds, 0) if list_answer and kinds else None
+    modal = {i for _, (a, b) in linked.modality_spans for i in range(a, b)}
+    list_kind = _head_kind(kinds, 0, modal) if list_answer and kinds else None
     seed_kinds = {e.kind for e in seeds}
     others = _asked_others(linked, seeds, kinds)
     own = _own_kind_words(kinds, seeds, others)
@@ -202,7 +205,7 @@ def plan(linked: Linked, view) -> Plan:
     free = [(k, p) for k, p in kinds if p not in own]
     # "X's embedding strategy uses which model": the kind the question asks for is the target.
     asked_at = next((n for n, (_, p) in enumerate(free) if p in linked.asked), None)
-    asked_kind = _head_kind(free, asked_at) if asked_at is not None else None
+    asked_kind = _head_kind(free, asked_at, modal) if asked_at is not None else None
     ones = [i for i in linked.asked if linked.tokens[i].low in ONE_WORDS]
     if asked_kind is None and ones:
         # "… to a named pipeline. Which one?": the kind named last before it.
@@ -360,13 +363,14 @@ def _own_kind_words(
     return own
 
 
-def _head_kind(kinds: list[tuple[str, int]], n: int) -> str:
-    """The kind at `kinds[n]`, or the last of the kind words written right after it: in
-    "which methods papers" the papers are asked for."""
+def _head_kind(kinds: list[tuple[str, int]], n: int, between: set[int] = frozenset()) -> str:
+    """The kind at `kinds[n]`, or the last of the kind words written right after it, a
+    modality word (`between`) aside: in "which methods papers" the papers are asked for, in
+    "which LLM/VLM alignment strategies" the strategies."""
     at = {p: k for k, p in kinds}
     pos = kinds[n][1]
-    while pos + 1 in at:
-        pos += 1
+    while pos + 1 in at or (pos + 1 in between and pos + 2 in at):
+        pos += 1 if pos + 1 in at else 2
     return at[pos]
 
 

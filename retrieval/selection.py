@@ -24,6 +24,18 @@ def members(view, scope: list[str], kind: str | None) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def scoped(view, plan: Plan, kind: str | None) -> tuple[list[str], dict]:
+    """Members of the registries in scope meeting the question's conditions. A modality no
+    member states but the registry's own name does ("the cross-modal LLM/VLM alignment
+    strategies" of a card named so) describes the registry: its members all meet it."""
+    inside, c = members(view, plan.scope, kind), plan.constraints.get(kind)
+    base, ev = select(view, inside, c, plan)
+    named = {m for s in plan.scope for m in view.modality_ids(s)}
+    if not base and c and c.modalities and set(c.modalities) <= named:
+        base, ev = select(view, inside, replace(c, modalities=[]), plan)
+    return base, ev
+
+
 def candidates(view, kind: str, c: Constraints | None) -> list[str]:
     """Entities of `kind`, narrowed in the store by modality when the question names one."""
     if c and c.modalities:

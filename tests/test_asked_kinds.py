@@ -9,7 +9,9 @@ clearly more of them ("the embedding prediction baselines config"); and "how man
 datasets", when no dataset card is synthetic, counts what a card states; a preposition may
 lead a list question ("For which models …"); "the method compared in the ablation" says
 where it is compared, it asks for no comparison; and "the only fMRI model" is one such model,
-not a model of fMRI alone."""
+not a model of fMRI alone; "which LLM/VLM alignment strategies are in the alignment strategies
+card" asks for the strategies (a modality word between two kind words aside), all members of
+a registry whose own name states the modality asked, the registry named again no seed."""
 
 from __future__ import annotations
 
@@ -53,6 +55,24 @@ FILES = {
         """
         for name in ("Otter", "Marten")
     },
+    "kb/integration_cards/alignment_strategies.yaml": """
+        id: alignment_strategies
+        name: Cross-modal alignment strategies (LLM/VLM hubs)
+        summary: Documentation-only strategies that align subject embeddings to language models.
+        strategies:
+          brain_hub_v1:
+            modalities: [fmri, text]
+            approach: contrastive projection of run embeddings into the language space
+          gene_hub_v1:
+            modalities: [genetics, text]
+            approach: gene embeddings projected into the language space
+    """,
+    "kb/model_cards/hub_llm.yaml": """
+        id: hub_llm
+        name: Hub language model
+        modality: text
+        integrations: [alignment_strategies]
+    """,
     "kb/configs/experiments/vale_ablation.yaml": """
         experiment_name: "Vale harmonization ablation"
         objective: Compare the unlearn_module arm against no harmonization on Vale sMRI.
@@ -206,3 +226,15 @@ def test_the_only_fmri_model_is_one_such_not_one_of_fmri_alone(kb):
     assert c.constraints["model"].only == [] and "only" not in c.constraints["model"].words
     c = plan(view.linker.link("Which fMRI-only models are there?"), view)
     assert c.constraints["model"].only == ["fmri"]
+
+
+def test_the_members_of_a_registry_named_for_the_modality_asked(kb):
+    a = kb.ask(
+        "Which cross-modal LLM/VLM alignment strategies are documented in the alignment "
+        "strategies card?"
+    )
+    assert "brain_hub_v1" in a["answer"] and "gene_hub_v1" in a["answer"]
+    from retrieval.intent import plan
+
+    view = kb._assistant().view
+    assert plan(view.linker.link(a["question"]), view).target == "strategy"  # not "LLM"
