@@ -9,6 +9,8 @@ asked, values that name an entity exactly ("models_used: [Caduceus, DNABERT-2]")
 
 from __future__ import annotations
 
+import re
+
 from kg.ir import Provenance, Relation
 from retrieval.facts import has_word, path_words
 from retrieval.kb_view import STRUCTURAL
@@ -48,6 +50,9 @@ def mention_hops(view, ids: list[str], kind: str) -> list[tuple[str, str, Relati
     for b in ids:
         out.extend((b, o, r) for o, r in view.related(b, [kind], ("mentions",)) if o not in ids)
     return out
+
+
+_EACH = re.compile(r"\b(each|rank|respective(ly)?)\b", re.I)
 
 
 def common(hops: list) -> list:
@@ -167,7 +172,8 @@ def _reach(plan, linked, view, base, vias, via_first):
     # What the question sets aside ("beyond plain residualisation") guides no hop.
     guide = [w for w in linked.asked_words() + plan.words if w not in plan.besides]
     hops, field_words = guided(view, hops, guide)
-    hops = common(hops)
+    if not _EACH.search(linked.question):  # "rank the corpora of A, B and C": each its own
+        hops = common(hops)
     if plan.scope and plan.seeds:
         inside = set(members(view, plan.scope, target))
         hops = [h for h in hops if h[1] in inside] or hops

@@ -11,7 +11,8 @@ lead a list question ("For which models …"); "the method compared in the ablat
 where it is compared, it asks for no comparison; and "the only fMRI model" is one such model,
 not a model of fMRI alone; "which LLM/VLM alignment strategies are in the alignment strategies
 card" asks for the strategies (a modality word between two kind words aside), all members of
-a registry whose own name states the modality asked, the registry named again no seed."""
+a registry whose own name states the modality asked, the registry named again no seed; and
+"rank the corpora of A and B" reads each one's own, not only what both share."""
 
 from __future__ import annotations
 
@@ -72,6 +73,32 @@ FILES = {
         name: Hub language model
         modality: text
         integrations: [alignment_strategies]
+    """,
+    **{
+        f"kb/model_cards/{m}.yaml": f"""
+        id: {m}
+        name: {m.title()}
+        modality: genetics
+        datasets: [{m}_corpus, shared_bench]
+        """
+        for m in ("wren", "finch")
+    },
+    **{
+        f"kb/datasets/{m}_corpus.yaml": f"""
+        id: {m}_corpus
+        name: {m.title()} genome corpus
+        modality: genetics
+        counts:
+          base_pairs: {bp}
+        """
+        for m, bp in (("wren", "515_000_000_000"), ("finch", "420_000_000_000"))
+    },
+    "kb/datasets/shared_bench.yaml": """
+        id: shared_bench
+        name: Shared sequence benchmark
+        modality: genetics
+        counts:
+          tasks: 12
     """,
     "kb/configs/experiments/vale_ablation.yaml": """
         experiment_name: "Vale harmonization ablation"
@@ -238,3 +265,10 @@ def test_the_members_of_a_registry_named_for_the_modality_asked(kb):
 
     view = kb._assistant().view
     assert plan(view.linker.link(a["question"]), view).target == "strategy"  # not "LLM"
+
+
+def test_ranking_the_things_of_several_reads_each_ones_own(kb):
+    a = kb.ask("Rank the corpora of Wren and Finch by size in base pairs.")
+    assert "515" in a["answer"] and "420" in a["answer"]
+    lead = a["answer"].split(". ")[0]  # what the hop reached, not what a passage adds
+    assert "Wren genome corpus" in lead and "Finch genome corpus" in lead
