@@ -77,6 +77,10 @@ def asked_properties(linked: Linked, props: list[str]) -> list[str]:
     covered = {i for p in links for i in range(*p.span)}
     if links and all(p.weak for p in links) and any(_modifies(linked, p, covered) for p in links):
         return []  # "vocabulary size" is not the model size
+    if links and all(p.weak for p in links):
+        # "Which is larger *in context length*": the comparison is in the property named.
+        named = [p for p in linked.properties if not p.weak and _in_what(linked, links, p)]
+        links = named or links
     if links:
         return list(dict.fromkeys(p.property for p in links))
     kind_hit = any(asked & set(range(*span)) for _, span in linked.kinds)
@@ -85,6 +89,14 @@ def asked_properties(linked: Linked, props: list[str]) -> list[str]:
     # "what paper is it *based on*": the relation to the kind asked, not an architecture.
     relational = {p.property for p in linked.properties if p.text.lower() in _RELATION_VERBS}
     return [p for p in props if p not in relational]
+
+
+def _in_what(linked: Linked, cues: list, p) -> bool:
+    """Whether property `p` is written right after a weak cue and "in"/"by" ("larger in
+    context length", "bigger by parameter count")."""
+    return any(
+        p.span[0] == c.span[1] + 1 and linked.tokens[c.span[1]].low in ("in", "by") for c in cues
+    )
 
 
 def second_clause(linked: Linked) -> int:

@@ -241,6 +241,8 @@ def plan(linked: Linked, view) -> Plan:
     if value_props and (unstated or (not seeds and not scope and not list_kind)):
         held = [k for p in value_props if (k := view.property_kinds.get(p))]
         only = set.intersection(*held) if held else set()
+        if unstated and len(only) > 1:  # "in which journal …": papers state venues, mostly
+            only = {m for p in value_props if (m := view.main_kind(p))} & only
         named_only = unstated or (only & {k for k, _ in free} and target not in only)
         if len(only) == 1 and named_only and not only & (seed_kinds | {scope_kind}):
             target = next(iter(only))

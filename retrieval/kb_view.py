@@ -7,7 +7,7 @@ read by id (indexed) and remembered, relations are indexed by subject and object
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -49,6 +49,7 @@ PARTNERS = ("refers_to", "describes", "described_by")
 _ATTR_CACHE = 2048
 _QUOTE_CHARS = 240
 NEAR_LINES = 12  # a name may stand this many lines around the sentence that needs it
+MAIN_SHARE = 0.6  # of the entities stating a property, the share its main kind must hold
 
 
 class KBView:
@@ -111,7 +112,7 @@ class KBView:
         self._attrs: OrderedDict[str, list[Attribute]] = OrderedDict()
         self._lines: OrderedDict[str, list[str]] = OrderedDict()
         self._card_words: dict[str, dict[str, frozenset[str]]] = {}
-        self._stating: dict[str, set[str]] = {}  # property -> kinds stating it (kinds_stating)
+        self._stating: dict[str, Counter[str]] = {}  # property -> kinds stating it, counted
 
     # -- entities and facts -----------------------------------------------------------------
     def name(self, eid: str) -> str:
@@ -178,10 +179,20 @@ class KBView:
 
     def kinds_stating(self, prop: str) -> set[str]:
         """The kinds of the entities that state a property (read once per property)."""
+        return set(self._stating_counts(prop))
+
+    def main_kind(self, prop: str) -> str | None:
+        """The kind that states a property for most of the entities stating it (a venue is a
+        paper's, though one model card writes one too), or None when no kind clearly does."""
+        counts = self._stating_counts(prop)
+        kind, n = max(counts.items(), key=lambda kn: kn[1], default=(None, 0))
+        return kind if n and n >= MAIN_SHARE * sum(counts.values()) else None
+
+    def _stating_counts(self, prop: str) -> Counter[str]:
         if prop not in self._stating:
             ids = [eid for eid, row in self.entities.items() if row.kind != "doc"]
             found = self.sql.attributes_for(ids, (prop,))
-            self._stating[prop] = {self.kind(eid) for eid, attrs in found.items() if attrs}
+            self._stating[prop] = Counter(self.kind(eid) for eid, attrs in found.items() if attrs)
         return self._stating[prop]
 
     def card_words(self, kind: str) -> dict[str, frozenset[str]]:

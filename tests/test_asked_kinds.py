@@ -12,7 +12,9 @@ where it is compared, it asks for no comparison; and "the only fMRI model" is on
 not a model of fMRI alone; "which LLM/VLM alignment strategies are in the alignment strategies
 card" asks for the strategies (a modality word between two kind words aside), all members of
 a registry whose own name states the modality asked, the registry named again no seed; and
-"rank the corpora of A and B" reads each one's own, not only what both share."""
+"rank the corpora of A and B" reads each one's own, not only what both share; "larger in
+context length" compares context lengths, not sizes; and a field mostly papers state (a
+venue, which one model card writes too) asked of a card is asked of the paper it cites."""
 
 from __future__ import annotations
 
@@ -100,6 +102,12 @@ FILES = {
         counts:
           tasks: 12
     """,
+    "kb/integration_cards/baseline_recipe.yaml": """
+        id: baseline_recipe
+        name: Baseline recipe (scored with the unlearning test)
+        summary: Logistic-regression baselines scored with a test from earlier work.
+        references: [unlearn_2021]
+    """,
     "kb/configs/experiments/vale_ablation.yaml": """
         experiment_name: "Vale harmonization ablation"
         objective: Compare the unlearn_module arm against no harmonization on Vale sMRI.
@@ -158,6 +166,7 @@ FILES = {
         id: tabby
         name: Tabby
         modality: tabular
+        venue: NeurIPS 2022
         license:
           weights: Apache-2.0
         summary: Tabular foundation model trained on 90M synthetic datasets of causal models.
@@ -272,3 +281,13 @@ def test_ranking_the_things_of_several_reads_each_ones_own(kb):
     assert "515" in a["answer"] and "420" in a["answer"]
     lead = a["answer"].split(". ")[0]  # what the hop reached, not what a passage adds
     assert "Wren genome corpus" in lead and "Finch genome corpus" in lead
+
+
+def test_larger_in_a_property_compares_that_property(kb):
+    a = kb.ask("Which is larger in context length: Helix-7 or CortexLM?")
+    assert "131072" in a["answer"] and "4096" in a["answer"]
+
+
+def test_a_field_mostly_papers_state_is_asked_of_the_paper_a_card_cites(kb):
+    a = kb.ask("In which journal was the test used in the baseline recipe published?")
+    assert "NeuroImage" in a["answer"]
