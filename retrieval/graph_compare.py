@@ -107,7 +107,8 @@ def _fields(plan: Plan, view, ids: list[str], counted: bool = False) -> list[str
             keys = path_words(a.path, eid)
             hit = sum(1 for w in words if key_word(w, keys))
             if hit:
-                paths[_column(a.path, words)] = max(paths.get(_column(a.path, words), 0), hit)
+                col = _column(a.path, words)
+                paths[col] = max(paths.get(col, 0), hit)
     if not paths:
         return None
     top = max(paths.values())

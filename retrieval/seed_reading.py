@@ -27,7 +27,7 @@ def _where_compared(question: str, at: int) -> bool:
     is compared, not a question comparing it ("which arms *are* compared in …" asks)."""
     after = re.match(r"compared\s+(in|by|within|across)\b", question[at:], re.I)
     before = question[:at].split()[-1:]
-    return bool(after) and before[:1] != [] and before[0].lower() not in _AUXILIARIES
+    return bool(after and before) and before[0].lower() not in _AUXILIARIES
 
 
 _AUXILIARIES = {"are", "is", "was", "were", "be", "been", "being"}

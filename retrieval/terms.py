@@ -173,9 +173,9 @@ def link_kinds(toks, used, question: str = "") -> list[tuple[str, tuple[int, int
     out.sort(key=lambda k: k[1])
     # "… a cohort that enrolled children. How many sites does *that study* recruit from?":
     # the kind named before it.
-    for n, (_kind, (i, j)) in enumerate(out):
-        if n and toks[i].stem in STUDY_WORDS and toks[i - 1].low in ("that", "this"):
-            out[n] = (out[n - 1][0], (i, j))
+    for m, (_kind, (i, j)) in enumerate(out):
+        if m and toks[i].stem in STUDY_WORDS and toks[i - 1].low in ("that", "this"):
+            out[m] = (out[m - 1][0], (i, j))
     return out
 
 
