@@ -218,13 +218,13 @@ def extract(
             return reasons_heading(heading) and (plain or bool(words & asked))
 
         hits = (
-            hits[:k] + titled_reasons[:REASON_EXTRA] + _reasons_beside(hits, index, reasons_asked)
+            hits[:k] + titled_reasons[:REASON_EXTRA] + _section_beside(hits, index, reasons_asked)
         )
     heads = linked.asked_heads(FRAME_WORDS)
     sections = heads & (SECTION_WORDS | set(HEADING_SYNONYMS))
     if sections and not why:
         # "the main drawbacks of using Evo2": the "Limitations" section of a doc found.
-        hits = hits + _reasons_beside(hits, index, lambda h: titled(h, sections))
+        hits = hits + _section_beside(hits, index, lambda h: titled(h, sections))
     weights = question_weights(linked, view.idf())
     cover = partial(covered, weights)
     quantity = asks_number(question)
@@ -342,16 +342,17 @@ def _with_definition(out: list[Sentence], scored: list[Sentence]) -> list[Senten
     return out
 
 
-def _reasons_beside(hits, index, reasons_asked) -> list[Hit]:
-    """A section titled as reasons about something asked (or as what is asked: "Limitations"),
-    in a doc the passages found ("Why this applies to genes × brain" in the doc that opens
-    "late fusion first"), though the section itself ranks low: the first such doc's, at most."""
+def _section_beside(hits, index, wanted) -> list[Hit]:
+    """A section whose heading is `wanted` (titled as reasons about something asked, or as
+    what is asked: "Limitations") in a doc the passages found ("Why this applies to genes ×
+    brain" in the doc that opens "late fusion first"), though the section itself ranks low:
+    the first such doc's, at most."""
     found = {id(h.chunk) for h in hits}
     for h in hits:
         if not h.chunk.source.endswith(".md"):
             continue
         for c in index.of_source(h.chunk.source):
-            if id(c) not in found and c.kind == "section" and reasons_asked(section_heading(c)):
+            if id(c) not in found and c.kind == "section" and wanted(section_heading(c)):
                 return [Hit(c, 0.0, len(hits) + 1, None, None)]
     return []
 

@@ -177,3 +177,41 @@ def test_a_count_written_in_prose_is_compared_with_a_counted_field(kb):
     assert "Pelican evaluation suite: A 14-task" in a["answer"]
     assert "Coral sequence downstream tasks: 18" in a["answer"]
     assert "reefy_tasks" not in a["entities"]  # "suite contain more tasks" names no suite
+
+
+SHARED_WORDS = {
+    **BASE_FILES,
+    "kb/paper_cards/deep_site_2022.yaml": """
+        title: Deep learning removal of site effects
+        authors: [Kim Park]
+        year: 2022
+    """,
+    "kb/paper_cards/scale_2023.yaml": """
+        title: Scanner harmonization at scale
+        authors: [Lou Berg]
+        year: 2023
+        summary: A deep learning method that removes scanner effects, one arm per site.
+    """,
+}
+
+
+def test_a_name_decides_only_for_a_card_holding_every_description_word(tmp_path):
+    from retrieval.described import _best_card
+
+    view = build(tmp_path, files=SHARED_WORDS)._assistant().view
+    assert _best_card(view, "paper", ["deep", "learning"], set()) == "deep_site_2022"
+    # "the deep-learning *arm*": the other card holds every word, this name only some; the
+    # name decides nothing between them.
+    assert _best_card(view, "paper", ["deep", "learning", "arm"], set()) is None
+
+
+def test_a_thing_compared_in_an_experiment_is_no_comparison_asked(kb):
+    from retrieval.seed_reading import compare_cue
+
+    view = kb._assistant().view
+    for q, asks in [
+        ("The Marlin model compared in the LOSO experiment uses which corpus?", False),
+        ("Which models are compared in the LOSO experiment?", True),
+    ]:
+        linked = view.linker.link(q)
+        assert compare_cue(linked, linked.entities) is asks, q
