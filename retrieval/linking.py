@@ -21,17 +21,14 @@ from kg.ir import KINDS
 from kg.sql.models import normalise_key
 from retrieval.kind_words import KIND_WORDS
 from retrieval.lexical import STOPWORDS
-from retrieval.lexicon import (
-    GENERIC,
-    modality_words,
-    property_phrases,
-)
+from retrieval.lexicon import GENERIC, modality_words, property_phrases
 from retrieval.links import EntityLink, Linked
 from retrieval.name_forms import (
     SPELLED_OUT,
     abbreviated,
     coded,
     compound,
+    ends_title_run,
     fold,
     hyphenated,
     known_by_initials,
@@ -364,6 +361,8 @@ class Linker:
             eid = self._heads.get(t.low)
             at = in_sentence(question, t, i)
             if eid is None or used[i] or not name_like(t, at) or t.text.islower():
+                continue
+            if ends_title_run(toks, used, i, STOPWORDS):
                 continue
             used[i] = True
             e = self.entities[eid]

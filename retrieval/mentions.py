@@ -7,6 +7,8 @@ benchmark that ships with DNABERT-2") only says which thing is meant."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from retrieval.described import resolve_descriptions
 from retrieval.facts import text_words
 from retrieval.kb_view import PARTNERS, STRUCTURAL
@@ -19,6 +21,7 @@ def refine_mentions(linked: Linked, view) -> None:
     _absorb_prefix_names(linked, view)
     _drop_asides(linked)
     _drop_relatives(linked)
+    _coordinated_heads(linked, view)
     _shared_openings(linked, view)
     _kind_named(linked, view)
     _built_on(linked, view)
@@ -144,6 +147,36 @@ def _drop_relatives(linked: Linked) -> None:
         # … and the name ends the question: "the X that ships with Y" is all it says of Y.
         if relative and a.kind != b.kind and b.span[1] == len(toks) and b in linked.entities:
             linked.entities.remove(b)
+
+
+def _coordinated_heads(linked: Linked, view) -> None:
+    """ "the UK Biobank and HCP tensor datasets": a name matched across "and"/"or", whose
+    capitalised words after it are none of its name's, shares its head words ("tensor")
+    with the one other entity of its kind whose name holds those words and the head."""
+    toks = linked.tokens
+    for e in list(linked.entities):
+        i, j = e.span
+        own = text_words(e.name)
+        for c in range(i + 1, j - 1):
+            if toks[c].low not in ("and", "or"):
+                continue
+            k = c + 1
+            while k < j and toks[k].text[:1].isupper() and toks[k].stem not in own:
+                k += 1
+            head = {toks[x].stem for x in range(k, j)} & own
+            words = {toks[x].stem for x in range(c + 1, k)} | head
+            others = [
+                r
+                for r in view.entities.values()
+                if r.kind == e.kind and r.id != e.id and words <= text_words(r.name)
+            ]
+            if k > c + 1 and head and len(others) == 1:
+                r, at = others[0], linked.entities.index(e)
+                text = " ".join(t.text for t in toks[c + 1 : j])
+                linked.entities[at] = replace(e, span=(i, c))
+                linked.entities.append(EntityLink(r.id, r.kind, r.name, text, (c + 1, j), e.score))
+                linked.entities.sort(key=lambda x: x.span)
+            break
 
 
 def _absorb_prefix_names(linked: Linked, view) -> None:

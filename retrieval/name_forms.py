@@ -187,3 +187,16 @@ def written_together(pos: dict[str, int], toks, content: list[int], used, questi
                 continue
         groups.append({w: p})
     return max(groups, key=lambda g: sum(idf.get(w, 1.0) for w in g)) if groups else pos
+
+
+def ends_title_run(toks, used, i: int, stopwords) -> bool:
+    """Whether word i closes a run of capitalised words no link took: "Temporal Adaptive
+    Patch Embedding" names a thing of its own, not the entity whose id opens with its last
+    word ("embedding_strategies")."""
+    before = toks[i - 1] if i else None
+    return (
+        bool(before)
+        and not used[i - 1]
+        and before.text[:1].isupper()
+        and before.low not in stopwords
+    )

@@ -187,8 +187,9 @@ _ASK_STOP = {
 
 # Verbs and prepositions that, after the words naming what is asked, end them: "how many
 # whole-slide images <went into> training", "what data <came> from …".
-_VERBS = {"went", "go", "goes", "came", "come", "made", "make", "makes", "took", "take", "takes"}
-_VERBS |= {"gave", "give", "gives", "got", "get", "gets", "ran", "run", "runs", "lie", "lies"}
+_VERBS = {"went", "go", "goes", "came", "come", "comes", "made", "make", "makes"}
+_VERBS |= {"took", "take", "takes", "gave", "give", "gives", "got", "get", "gets"}
+_VERBS |= {"ran", "run", "runs", "lie", "lies"}
 _PREPOSITIONS = {"into", "through", "across", "under", "over", "after", "before", "during"}
 _PREPOSITIONS |= {"within", "via", "without", "among", "against", "inside", "onto", "toward"}
 # "what practical limitation <arises when> applying X": a clause begins.

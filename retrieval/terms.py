@@ -121,9 +121,12 @@ def link_properties(toks, used, question: str, phrases: dict[str, str]) -> list[
                 weak = phrase in WEAK_CUES
                 out.append(PropertyLink(prop, span_text(question, toks, i, j), (i, j), weak))
     low = question.lower()
-    if re.search(r"\bwhere\b", low) and re.search(r"\bpublish|\bappear", low):
+    published = r"\bpublish|\bappear"
+    if re.search(r"\b(paper|publication|article|preprint)s?\b", low):
+        published += r"|\breleas"  # "a paper released where?" (a model released: a repository)
+    if re.search(r"\bwhere\b", low) and re.search(published, low):
         out.append(PropertyLink("venue", "where … published", (0, 0)))
-    if re.search(r"\b(when|what year|which year)\b", low) and re.search(r"\bpublish", low):
+    if re.search(r"\b(when|what year|which year)\b", low) and re.search(published, low):
         out.append(PropertyLink("year", "when … published", (0, 0)))
     out.sort(key=lambda p: p.span)
     return out
