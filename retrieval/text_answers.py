@@ -220,6 +220,7 @@ def extract(
         hits = (
             hits[:k] + titled_reasons[:REASON_EXTRA] + _section_beside(hits, index, reasons_asked)
         )
+        hits += _own_doc_sections(hits, index, view, boost)
     heads = linked.asked_heads(FRAME_WORDS)
     sections = heads & (SECTION_WORDS | set(HEADING_SYNONYMS))
     if sections and not why:
@@ -278,8 +279,8 @@ def extract(
             # "why …?" is answered by a section of reasons, or by the opening of a doc
             # titled "Why …" (about the thing asked, when the question names one).
             score += 0.3
-        elif why and REASON.search(f"{c.heading} {text}"):
-            score += 0.1  # … or by a sentence giving one
+        elif why and (REASON.search(f"{c.heading} {text}") or _ARROW_REASON.search(text)):
+            score += 0.1  # … or by a sentence giving one ("not RC-equivariant → average …")
         if denied and any(has_word(w, denied) for w in negated(text)):
             score += 0.15  # "without applying variants" ~ "if variants are not applied"
         if cues and cued(question, f"{local}: {text}" if local else text):
@@ -354,6 +355,23 @@ def _section_beside(hits, index, wanted) -> list[Hit]:
         for c in index.of_source(h.chunk.source):
             if id(c) not in found and c.kind == "section" and wanted(section_heading(c)):
                 return [Hit(c, 0.0, len(hits) + 1, None, None)]
+    return []
+
+
+# "cause → what to do": a reason written as an arrow (not "256→128→64" dimensions).
+_ARROW_REASON = re.compile(r"[A-Za-z)] → [a-z]")
+
+
+def _own_doc_sections(hits, index, view, boost) -> list[Hit]:
+    """ "Why should Evo 2 embeddings be RC-averaged?": the sections of the doc written about
+    the entity asked (the first doc titled with its name), which hold its reasons wherever
+    they stand."""
+    found = {id(h.chunk) for h in hits}
+    names = [text_words(view.name(e)) for e in boost if view.kind(e) != "doc"]
+    for eid in boost:
+        if view.kind(eid) == "doc" and any(n and n <= text_words(view.name(eid)) for n in names):
+            own = [c for c in index.of_source(view.source(eid)) if id(c) not in found]
+            return [Hit(c, 0.0, len(hits) + 1, None, None) for c in own if c.kind == "section"]
     return []
 
 

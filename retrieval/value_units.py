@@ -43,8 +43,9 @@ UNIT_PATTERNS = {
 }
 
 # A question word and the words a text writes for it (stems): "must be a multiple of 6" ~
-# "divisible by 6"; an fMRI "repetition time" is written "TR".
+# "divisible by 6"; an fMRI "repetition time" is written "TR", a DNA "reverse complement" "RC".
 WRITTEN_FOR = {"multiple": {"divisible"}, "divisible": {"multiple"}, "repetition": {"tr"}}
+WRITTEN_FOR |= {"reverse": {"rc"}, "complement": {"rc"}}
 
 # A question word whose answer has one shape, whatever field holds it: a DOI is "10.xxxx/…";
 # a link of another shape is no DOI.

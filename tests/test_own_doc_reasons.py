@@ -1,0 +1,67 @@
+"""A "why" question about a named thing reads every section of the doc titled with its name,
+however low the section ranks ("RC handling" under "Integration strategy" in the Strider
+doc), counts a reason written as an arrow ("not RC-equivariant → average …"), and reads
+"RC" where the question writes "reverse complement" (small real KB, hash embedder)."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_kb import FILES as BASE_FILES
+from assistant_kb import build
+
+from retrieval import text_answers
+
+# Notes sharing the question's words that outrank the doc's own section.
+NOTES = {
+    f"docs/notes/run_{i}.md": f"# Run {i}\n\n[Strider](../../kb/model_cards/strider.yaml) "
+    f"embeddings of batch {i} ran forward on both reverse-complement strands, averaged.\n"
+    for i in range(40)
+}
+FILES = {
+    **BASE_FILES,
+    **NOTES,
+    "kb/model_cards/strider.yaml": """
+        id: strider
+        name: Strider
+        modality: genetics
+        summary: Causal DNA language model over one-megabase windows.
+    """,
+    "docs/models/strider.md": """
+        # Strider
+
+        Card: [strider.yaml](../../kb/model_cards/strider.yaml)
+
+        ## Overview
+
+        A causal DNA model over long windows.
+
+        ## Integration strategy
+
+        - Tokenize per base.
+        - RC handling: Strider is not RC-equivariant → average forward/RC embeddings
+        - Project to 512 dimensions with PCA.
+
+        ## Engineering notes
+
+        - Averaging doubles compute; cache the forward pass.
+    """,
+}
+QUESTION = "Why should Strider embeddings be averaged over forward and reverse-complement strands?"
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("own_doc"), files=FILES)
+
+
+def test_the_section_ranks_below_the_passages_read(kb):
+    view = kb._assistant().view
+    boost = text_answers.boost_ids(view.linker.link(QUESTION), view)
+    ranked = [h.chunk.heading for h in view.index.search(QUESTION, k=30, entity_ids=boost)]
+    assert "Strider > Integration strategy" not in ranked
+
+
+def test_the_reason_in_the_own_doc_answers(kb):
+    a = kb.ask(QUESTION)
+    assert "Strider is not RC-equivariant → average" in a["answer"]
+    assert "docs/models/strider.md" in [c["source"] for c in a["citations"]]
