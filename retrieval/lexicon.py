@@ -128,6 +128,7 @@ WHY = re.compile(
     r"\bwhat (is|are) the (main |key )?(reasons?|rationale|causes?|arguments?)\b|"
     r"\bwhat(?:'s| is)? (causes|caused|causing)\b|"
     r"^\s*what (main |key )?(reasons?|rationale|arguments?)\b|"
+    r"^\s*what makes\b|"  # "what makes X more parameter-efficient?" asks what causes it
     r"\b(reasons?|reasoning|rationale|justification|motivation|arguments?) (for|behind)\b",
     re.IGNORECASE,
 )
@@ -145,7 +146,8 @@ def asks_number(question: str) -> bool:
 # "Principle: prefer late integration first" gives a reason; a heading "Integration Principles" no.
 REASON = re.compile(
     r"\b(reasons?|rationale|why|because|motivation|principles?(?=\s*:)|so that|since|"
-    r"in order to|to (avoid|prevent|ensure)|otherwise)\b",  # purpose: "pad … to avoid OOV"
+    r"in order to|to (avoid|prevent|ensure)|otherwise)\b|"  # purpose: "pad … to avoid OOV"
+    r"[A-Za-z)] → [a-z]",  # "not RC-equivariant → average …" (not "256→128→64" dimensions)
     re.I,
 )
 # "Why can't / wouldn't I …?" is answered by what limits the thing: its limitations, what

@@ -264,8 +264,8 @@ class Linker:
             ]
             if len(between) > 1 or not strong:
                 continue
-            mass = sum(idf.get(w, 1.0) for w in pos)
-            cover = mass / sum(idf.get(w, 1.0) for w in full)
+            mass = sum(idf.get(w, 1.0) for w in sorted(pos))  # sorted: one float sum
+            cover = mass / sum(idf.get(w, 1.0) for w in sorted(full))
             if cover < PARTIAL_MIN and self._written_as_name(toks, content, pos, full):
                 cover = PARTIAL_MIN
             if len(strong) == 1:

@@ -174,7 +174,7 @@ def written_together(pos: dict[str, int], toks, content: list[int], used, questi
     in a row; the fourth, beyond the verb, is the question's own ("suite contain … tasks" is
     no "Gener task suite" either). `pos`: name word -> its place among the `content` tokens."""
     groups: list[dict[str, int]] = []
-    for w, p in sorted(pos.items(), key=lambda wp: wp[1]):
+    for w, p in sorted(pos.items(), key=lambda wp: (wp[1], wp[0])):  # ties: by word, not hash
         if groups:
             last = max(groups[-1].values())
             gap = [

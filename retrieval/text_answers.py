@@ -279,7 +279,7 @@ def extract(
             # "why …?" is answered by a section of reasons, or by the opening of a doc
             # titled "Why …" (about the thing asked, when the question names one).
             score += 0.3
-        elif why and (REASON.search(f"{c.heading} {text}") or _ARROW_REASON.search(text)):
+        elif why and REASON.search(f"{c.heading} {text}"):
             score += 0.1  # … or by a sentence giving one ("not RC-equivariant → average …")
         if denied and any(has_word(w, denied) for w in negated(text)):
             score += 0.15  # "without applying variants" ~ "if variants are not applied"
@@ -356,10 +356,6 @@ def _section_beside(hits, index, wanted) -> list[Hit]:
             if id(c) not in found and c.kind == "section" and wanted(section_heading(c)):
                 return [Hit(c, 0.0, len(hits) + 1, None, None)]
     return []
-
-
-# "cause → what to do": a reason written as an arrow (not "256→128→64" dimensions).
-_ARROW_REASON = re.compile(r"[A-Za-z)] → [a-z]")
 
 
 def _own_doc_sections(hits, index, view, boost) -> list[Hit]:

@@ -1,7 +1,8 @@
 """A "why" question about a named thing reads every section of the doc titled with its name,
 however low the section ranks ("RC handling" under "Integration strategy" in the Strider
-doc), counts a reason written as an arrow ("not RC-equivariant → average …"), and reads
-"RC" where the question writes "reverse complement" (small real KB, hash embedder)."""
+doc), counts a reason written as an arrow ("not RC-equivariant → average …"), reads "RC"
+where the question writes "reverse complement", and takes "what makes X …?" as asking why
+(small real KB, hash embedder)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,10 @@ def test_the_reason_in_the_own_doc_answers(kb):
     a = kb.ask(QUESTION)
     assert "Strider is not RC-equivariant → average" in a["answer"]
     assert "docs/models/strider.md" in [c["source"] for c in a["citations"]]
+
+
+def test_what_makes_asks_for_a_reason(kb):
+    a = kb.ask(
+        "What makes Strider's strand handling need forward and reverse-complement averaging?"
+    )
+    assert "Strider is not RC-equivariant → average" in a["answer"]
