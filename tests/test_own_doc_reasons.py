@@ -45,6 +45,20 @@ FILES = {
         ## Engineering notes
 
         - Averaging doubles compute; cache the forward pass.
+
+        ## Limitations
+
+        - Memory: a whole cohort does not fit in one pass; embed it in chunks of 10,000.
+    """,
+    # A doc that links to the card but is about something else: its reasons are its own.
+    "docs/integration/plan.md": """
+        # Integration plan
+
+        The genetics arm embeds genes with [Strider](../../kb/model_cards/strider.yaml).
+
+        ## Reasons
+
+        - Heterogeneous semantics → keep each modality apart before any fusion.
     """,
 }
 QUESTION = "Why should Strider embeddings be averaged over forward and reverse-complement strands?"
@@ -73,3 +87,9 @@ def test_what_makes_asks_for_a_reason(kb):
         "What makes Strider's strand handling need forward and reverse-complement averaging?"
     )
     assert "Strider is not RC-equivariant → average" in a["answer"]
+
+
+def test_only_the_doc_titled_with_the_name_is_read_whole(kb):
+    a = kb.ask("Why can't Strider be run on a whole cohort in one pass?")
+    assert "chunks of 10,000" in a["answer"]
+    assert "Heterogeneous semantics" not in a["answer"]
