@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from retrieval.facts import has_word, text_words
+from retrieval.field_context import with_named_parent
 from retrieval.index import Hit
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
@@ -320,6 +321,7 @@ def extract(
     for s in out:
         if s.lines == (s.chunk.line_start, s.chunk.line_end):
             s.lines = locate(view, s.chunk, s.text)
+    with_named_parent(out, view)
     return out
 
 

@@ -1,0 +1,43 @@
+"""A card's note field is read with the sibling naming what it is a note on: "tokenizer.notes:
+pad to multiples of 6 …" answers "why multiples of 6?" beside "tokenizer.type: 6-mer BPE",
+citing both lines (small real KB, hash embedder)."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_kb import FILES as BASE_FILES
+from assistant_kb import build
+
+FILES = {
+    **BASE_FILES,
+    "kb/model_cards/hexa.yaml": """
+        id: hexa
+        name: HexaGen
+        modality: genetics
+        summary: Generative DNA decoder over long genomic windows.
+        tokenizer:
+          type: 6-mer BPE
+          notes: Pad or trim sequences to multiples of 6 to avoid out-of-vocabulary tokens.
+        arch:
+          type: decoder
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("field_context"), files=FILES)
+
+
+def test_a_note_is_read_with_what_it_is_a_note_on(kb):
+    a = kb.ask("Why must HexaGen inputs be padded or trimmed to a multiple of 6?")
+    assert "out-of-vocabulary" in a["answer"]
+    assert "tokenizer.type: 6-mer BPE" in a["answer"]
+    lines = [c["lines"] for c in a["citations"] if c["source"] == "kb/model_cards/hexa.yaml"]
+    assert [6, 7] in [list(x) for x in lines]
+
+
+def test_a_field_that_is_no_note_stays_as_it_is(kb):
+    a = kb.ask("What is the summary of HexaGen?")
+    assert "Generative DNA decoder" in a["answer"]
+    assert "(arch.type" not in a["answer"] and "(tokenizer.type" not in a["answer"]
