@@ -156,7 +156,8 @@ def text_confidence(sents, linked: Linked, props: list[str], seeds: list[str], v
         or (
             why
             and (
-                gives_reason(linked.question, s.heading, REASONS_HEADING) or opens_why_doc(s.chunk)
+                gives_reason(linked.question, s.heading or field_label(s.chunk), REASONS_HEADING)
+                or opens_why_doc(s.chunk)
             )
         )
         for s in backed

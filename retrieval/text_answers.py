@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
+from retrieval.beside import own_doc_sections, own_reason_fields, section_beside
 from retrieval.facts import has_word, text_words
 from retrieval.field_context import with_named_parent
-from retrieval.index import Hit
 from retrieval.lexical import STOPWORDS
 from retrieval.lexicon import (
     ANSWER_CUES,
@@ -35,6 +35,7 @@ from retrieval.lexicon import (
 )
 from retrieval.linking import Linked
 from retrieval.units import (
+    field_label,
     heading_like,
     opens_why_doc,
     section_heading,
@@ -218,15 +219,14 @@ def extract(
             plain = not words - {"reason", "rationale", "motivation", "why"}
             return reasons_heading(heading) and (plain or bool(words & asked))
 
-        hits = (
-            hits[:k] + titled_reasons[:REASON_EXTRA] + _section_beside(hits, index, reasons_asked)
-        )
-        hits += _own_doc_sections(hits, index, view, boost)
+        hits = hits[:k] + titled_reasons[:REASON_EXTRA] + section_beside(hits, index, reasons_asked)
+        hits += own_doc_sections(hits, index, view, boost)
+        hits += own_reason_fields(hits, index, view, boost, reasons_heading)
     heads = linked.asked_heads(FRAME_WORDS)
     sections = heads & (SECTION_WORDS | set(HEADING_SYNONYMS))
     if sections and not why:
         # "the main drawbacks of using Evo2": the "Limitations" section of a doc found.
-        hits = hits + _section_beside(hits, index, lambda h: titled(h, sections))
+        hits = hits + section_beside(hits, index, lambda h: titled(h, sections))
     weights = question_weights(linked, view.idf())
     cover = partial(covered, weights)
     quantity = asks_number(question)
@@ -276,7 +276,11 @@ def extract(
             score += 0.25 if text_words(local) <= asked_all | synonyms else 0.1
         elif echoes(local, linked):
             score += 0.2
-        elif why and (reasons_heading(local) or opens_why_doc(c)) and (about or not names):
+        elif (
+            why
+            and (reasons_heading(local or field_label(c)) or opens_why_doc(c))
+            and (about or not names)
+        ):
             # "why …?" is answered by a section of reasons, or by the opening of a doc
             # titled "Why …" (about the thing asked, when the question names one).
             score += 0.3
@@ -343,34 +347,6 @@ def _with_definition(out: list[Sentence], scored: list[Sentence]) -> list[Senten
             if d is not None:
                 return [*out[: n + 1], d, *out[n + 1 :]][:MAX_SENTENCES]
     return out
-
-
-def _section_beside(hits, index, wanted) -> list[Hit]:
-    """A section whose heading is `wanted` (titled as reasons about something asked, or as
-    what is asked: "Limitations") in a doc the passages found ("Why this applies to genes ×
-    brain" in the doc that opens "late fusion first"), though the section itself ranks low:
-    the first such doc's, at most."""
-    found = {id(h.chunk) for h in hits}
-    for h in hits:
-        if not h.chunk.source.endswith(".md"):
-            continue
-        for c in index.of_source(h.chunk.source):
-            if id(c) not in found and c.kind == "section" and wanted(section_heading(c)):
-                return [Hit(c, 0.0, len(hits) + 1, None, None)]
-    return []
-
-
-def _own_doc_sections(hits, index, view, boost) -> list[Hit]:
-    """ "Why should Evo 2 embeddings be RC-averaged?": the sections of the doc written about
-    the entity asked (the first doc titled with its name), which hold its reasons wherever
-    they stand."""
-    found = {id(h.chunk) for h in hits}
-    names = [text_words(view.name(e)) for e in boost if view.kind(e) != "doc"]
-    for eid in boost:
-        if view.kind(eid) == "doc" and any(n and n <= text_words(view.name(eid)) for n in names):
-            own = [c for c in index.of_source(view.source(eid)) if id(c) not in found]
-            return [Hit(c, 0.0, len(hits) + 1, None, None) for c in own if c.kind == "section"]
-    return []
 
 
 def _choose(scored: list[Sentence], cover, parts: bool) -> list[Sentence]:

@@ -1,12 +1,15 @@
 """A card's note field is read with the sibling naming what it is a note on: "tokenizer.notes:
 pad to multiples of 6 …" answers "why multiples of 6?" beside "tokenizer.type: 6-mer BPE",
-citing both lines (small real KB, hash embedder)."""
+citing both lines; and "why can't X …?" reads X's own card field of limits, however low it
+ranks (small real KB, hash embedder)."""
 
 from __future__ import annotations
 
 import pytest
 from assistant_kb import FILES as BASE_FILES
 from assistant_kb import build
+
+from retrieval import text_answers
 
 FILES = {
     **BASE_FILES,
@@ -20,7 +23,16 @@ FILES = {
           notes: Pad or trim sequences to multiples of 6 to avoid out-of-vocabulary tokens.
         arch:
           type: decoder
+        limitations:
+          - Benchmarks cover at most 10k samples; a full cohort of 40k needs chunking.
+          - Decoder only; no bidirectional context.
     """,
+    # Run logs sharing the question's words, which outrank the card's own limitations.
+    **{
+        f"docs/runs/hexa_{i}.md": f"# Run {i}\n\n[HexaGen](../../kb/model_cards/hexa.yaml) "
+        f"processed cohort batch {i}.\n"
+        for i in range(40)
+    },
 }
 
 
@@ -35,6 +47,16 @@ def test_a_note_is_read_with_what_it_is_a_note_on(kb):
     assert "tokenizer.type: 6-mer BPE" in a["answer"]
     lines = [c["lines"] for c in a["citations"] if c["source"] == "kb/model_cards/hexa.yaml"]
     assert [6, 7] in [list(x) for x in lines]
+
+
+def test_why_not_reads_the_asked_entitys_own_limitations(kb):
+    question = "Why can't HexaGen be run on a whole cohort in one pass?"
+    view = kb._assistant().view
+    boost = text_answers.boost_ids(view.linker.link(question), view)
+    found = view.index.search(question, k=30, entity_ids=boost)
+    assert "HexaGen — limitations" not in [h.chunk.heading for h in found]
+    a = kb.ask(question)
+    assert "40k needs chunking" in a["answer"]
 
 
 def test_a_field_that_is_no_note_stays_as_it_is(kb):
