@@ -356,7 +356,20 @@ def _choose(scored: list[Sentence], cover, parts: bool) -> list[Sentence]:
     if not scored:
         return []
     if not parts:
-        return [s for s in scored[:MAX_SENTENCES] if s.score >= CLOSE * scored[0].score]
+        out = []
+        for s in scored:
+            if len(out) == MAX_SENTENCES or s.score < CLOSE * scored[0].score:
+                break
+            if any(s.text.rstrip(". ") in o.text for o in out):
+                continue  # an item of a list already given
+            given = [o for o in out if o.text.rstrip(". ") in s.text]  # its items, given alone
+            at = out.index(given[0]) if given else len(out)  # the list takes their place
+            out = (
+                [o for o in out[:at] if o not in given]
+                + [s]
+                + [o for o in out[at:] if o not in given]
+            )
+        return out
     pool = [s for s in scored[:40] if s.score >= CLOSE * scored[0].score]
     out: list[Sentence] = []
     covered: set[str] = set()

@@ -1,7 +1,8 @@
 """A card's note field is read with the sibling naming what it is a note on: "tokenizer.notes:
 pad to multiples of 6 …" answers "why multiples of 6?" beside "tokenizer.type: 6-mer BPE",
 citing both lines; and "why can't X …?" reads X's own card field of limits, however low it
-ranks (small real KB, hash embedder)."""
+ranks; and a list item is given once, the list standing for items given before it (small
+real KB, hash embedder)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,21 @@ def test_a_field_that_is_no_note_stays_as_it_is(kb):
     a = kb.ask("What is the summary of HexaGen?")
     assert "Generative DNA decoder" in a["answer"]
     assert "(arch.type" not in a["answer"] and "(tokenizer.type" not in a["answer"]
+
+
+def test_a_list_item_already_given_in_its_list_is_not_given_again(kb):
+    a = kb.ask("What pitfalls does the embedding guide list?")
+    assert a["answer"].count("Never fit the projection on all data") == 1
+
+
+def test_an_item_after_its_list_is_not_given_again():
+    def unit(text, score):
+        return text_answers.Sentence(text, "docs/guide.md", (1, 1), None, score, 0.5)
+
+    scored = [
+        unit("Pitfalls: Never fit on all data; Keep the folds fixed", 1.0),
+        unit("Never fit on all data.", 0.9),
+        unit("Keep seeds fixed across runs.", 0.8),
+    ]
+    chosen = text_answers._choose(scored, lambda words: 0.0, parts=False)
+    assert [s.text for s in chosen] == [scored[0].text, scored[2].text]
