@@ -85,8 +85,8 @@ PROPERTY_CUES: dict[str, str] = {
 WEAK_CUES = {"code", "size", "data", "context", "who", "larger", "bigger", "smaller", "window"}
 
 # Question openings that ask for an explanation rather than a value.
-EXPLAIN_START = re.compile(
-    r"^\s*(why|explain|describe|how (should|is|are|do|does|can|to|would|must)|"
+EXPLAIN_START = re.compile(  # at the question's start or its last sentence's ("X. How …")
+    r"(^|[.!?]\s+)\s*(why|explain|describe|how (should|is|are|do|does|can|to|would|must)|"
     r"what (should|happens|does .* stand for|is the (role|purpose|idea|rationale|point))|"
     r"when (should|does|do|is|to)|what (are|is) the (risks?|pitfalls?|steps?|options?))\b",
     re.IGNORECASE,

@@ -1,7 +1,8 @@
 """A card's note field is read with the sibling naming what it is a note on: "tokenizer.notes:
 pad to multiples of 6 …" answers "why multiples of 6?" beside "tokenizer.type: 6-mer BPE",
 citing both lines; and "why can't X …?" reads X's own card field of limits, however low it
-ranks; and a list item is given once, the list standing for items given before it (small
+ranks; "X. How does Y cope?" is explained as a question opening "How …" is, a term in
+capitals with its definition; and a list item is given once, the list standing for items given before it (small
 real KB, hash embedder)."""
 
 from __future__ import annotations
@@ -27,6 +28,16 @@ FILES = {
         limitations:
           - Benchmarks cover at most 10k samples; a full cohort of 40k needs chunking.
           - Decoder only; no bidirectional context.
+    """,
+    "kb/model_cards/tempo.yaml": """
+        id: tempo
+        name: Tempo
+        modality: fmri
+        summary: fMRI encoder for multi-site cohorts.
+        notes: Tempo's TR-adaptive TAPE suits cohorts scanned with differing repetition times.
+        arch:
+          special_features:
+            - "TAPE: Temporal Adaptive Patch Embedding resizes windows to a fixed tau seconds"
     """,
     # Run logs sharing the question's words, which outrank the card's own limitations.
     **{
@@ -82,3 +93,11 @@ def test_an_item_after_its_list_is_not_given_again():
     ]
     chosen = text_answers._choose(scored, lambda words: 0.0, parts=False)
     assert [s.text for s in chosen] == [scored[0].text, scored[2].text]
+
+
+def test_a_how_question_after_a_context_sentence_is_explained_with_its_terms(kb):
+    a = kb.ask(
+        "Our cohorts were scanned with differing repetition times. How does Tempo cope with that?"
+    )
+    assert "TR-adaptive TAPE" in a["answer"]
+    assert "fixed tau seconds" in a["answer"]
