@@ -1,9 +1,10 @@
 """Names in a question read in context before planning: a name inside a longer name is
-part of it ("the DNABERT-2 multi-species corpus"), capitalised words that open several
-names stand for the one the question is about ("UK Biobank" beside resting-state runs),
-"the ComBat paper" for a method is the paper the method refers to, "the StripedHyena
-2-based model" is the model built on it, and a name closing a relative clause ("the GUE
-benchmark that ships with DNABERT-2") only says which thing is meant."""
+part of it ("the DNABERT-2 multi-species corpus"), names coordinated before shared head
+words are each named ("the UK Biobank and HCP tensor datasets"), capitalised words that
+open several names stand for the one the question is about ("UK Biobank" beside
+resting-state runs), "the ComBat paper" for a method is the paper the method refers to,
+"the StripedHyena 2-based model" is the model built on it, and a name closing a relative
+clause ("the GUE benchmark that ships with DNABERT-2") only says which thing is meant."""
 
 from __future__ import annotations
 

@@ -281,8 +281,9 @@ def extract(
             and (reasons_heading(local or field_label(c)) or opens_why_doc(c))
             and (about or not names)
         ):
-            # "why …?" is answered by a section of reasons, or by the opening of a doc
-            # titled "Why …" (about the thing asked, when the question names one).
+            # "why …?" is answered by a section (or card field: "limitations") of reasons,
+            # or by the opening of a doc titled "Why …" (about the thing asked, when the
+            # question names one).
             score += 0.3
         elif why and REASON.search(f"{c.heading} {text}"):
             score += 0.1  # … or by a sentence giving one ("not RC-equivariant → average …")
