@@ -46,6 +46,10 @@ def own_reason_fields(hits, index, view, boost, gives_reason) -> list[Hit]:
         if view.kind(eid) == "doc":
             continue
         for c in index.of_source(view.source(eid)):
-            if id(c) not in found and c.kind == "prose" and gives_reason(field_label(c)):
+            # Its own fields: a registry card's limits are not each member's.
+            if id(c) in found or c.kind != "prose" or eid not in c.entity_ids:
+                continue
+            if gives_reason(field_label(c)):
+                found.add(id(c))
                 out.append(Hit(c, 0.0, len(hits) + len(out) + 1, None, None))
     return out

@@ -18,8 +18,9 @@ def with_named_parent(sents, view) -> None:
         eid = s.entity or (s.chunk.entity_ids[0] if s.chunk and s.chunk.entity_ids else None)
         if not parent or key not in NOTE_KEYS or not eid:
             continue
+        naming = {f"{parent}.{k}" for k in NAMING_KEYS}
         for a in view.attributes(eid):
-            if a.path in {f"{parent}.{k}" for k in NAMING_KEYS} and a.prov.source == s.source:
+            if a.path in naming and a.prov.source == s.source:
                 s.text = f"{s.text} ({a.path}: {a.raw})"
                 s.lines = (min(s.lines[0], a.prov.line_start), max(s.lines[1], a.prov.line_end))
                 break

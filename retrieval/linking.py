@@ -362,7 +362,7 @@ class Linker:
             at = in_sentence(question, t, i)
             if eid is None or used[i] or not name_like(t, at) or t.text.islower():
                 continue
-            if ends_title_run(toks, used, i, STOPWORDS):
+            if ends_title_run(toks, used, i):
                 continue
             used[i] = True
             e = self.entities[eid]

@@ -189,7 +189,7 @@ def written_together(pos: dict[str, int], toks, content: list[int], used, questi
     return max(groups, key=lambda g: sum(idf.get(w, 1.0) for w in g)) if groups else pos
 
 
-def ends_title_run(toks, used, i: int, stopwords) -> bool:
+def ends_title_run(toks, used, i: int) -> bool:
     """Whether word i closes a run of capitalised words no link took: "Temporal Adaptive
     Patch Embedding" names a thing of its own, not the entity whose id opens with its last
     word ("embedding_strategies")."""
@@ -198,5 +198,5 @@ def ends_title_run(toks, used, i: int, stopwords) -> bool:
         bool(before)
         and not used[i - 1]
         and before.text[:1].isupper()
-        and before.low not in stopwords
+        and before.low not in STOPWORDS
     )

@@ -10,7 +10,7 @@ import pytest
 from assistant_kb import FILES as BASE_FILES
 from assistant_kb import build
 
-from retrieval import text_answers
+from retrieval import beside, text_answers
 
 # Notes sharing the question's words that outrank the doc's own section.
 NOTES = {
@@ -90,6 +90,12 @@ def test_what_makes_asks_for_a_reason(kb):
 
 
 def test_only_the_doc_titled_with_the_name_is_read_whole(kb):
+    view = kb._assistant().view
+    boost = text_answers.boost_ids(view.linker.link(QUESTION), view)
+    # The linking doc comes first among the docs about Strider; its sections are not read.
+    assert boost.index("docs/integration/plan") < boost.index("docs/models/strider")
+    read = beside.own_doc_sections([], view.index, view, boost)
+    assert read and {h.chunk.source for h in read} == {"docs/models/strider.md"}
     a = kb.ask("Why can't Strider be run on a whole cohort in one pass?")
     assert "chunks of 10,000" in a["answer"]
     assert "Heterogeneous semantics" not in a["answer"]
