@@ -142,7 +142,8 @@ def _kind_absent(plan, linked: Linked, view) -> str:
     c = plan.constraints.get(plan.target)
     # The kind must be in the question proper ("which EEG <models> …", "the X of the EEG
     # <model>"), not in context before it ("new to the genetics pipeline — what goes …").
-    opens = min(linked.asked, default=0)
+    asks = [i for i, t in enumerate(linked.tokens) if t.low in ("what", "which", "how", "list")]
+    opens = min(linked.asked, default=min(asks, default=0))
     kind_starts = [span[0] for k, span in linked.kinds if k == plan.target and span[0] >= opens]
     written = any(k - span[1] in (0, 1) for _, span in linked.modality_spans for k in kind_starts)
     if not c or not c.modalities or not written or candidates(view, plan.target, c):

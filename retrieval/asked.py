@@ -23,6 +23,9 @@ def _modifies(linked: Linked, link, covered: set[int]) -> bool:
 
 
 _PRONOUNS = {"it", "they", "them", "these", "those", "this", "that"}
+# "Which has more parameters …, and what are the <counts>?": words standing for the values
+# of what the question named, as a pronoun would.
+_PRONOUNS |= {"counts", "numbers", "values", "figures", "amounts"}
 _NEUTRAL = {"longer", "shorter", "larger", "bigger", "smaller", "maximum", "max", "total", "input"}
 
 
@@ -131,7 +134,9 @@ def aside_span(linked: Linked) -> tuple[int, int]:
 
 
 _NEGATION = re.compile(
-    r"\b(rather than|instead of|but not|and not|not)\s+([^,;.?]+)|\bnon-((?:[\w]+-)*[\w]+)", re.I
+    r"\b(rather than|instead of|but not|and not|not|no|without)\s+([^,;.?)]+)|"
+    r"\bnon-((?:[\w]+-)*[\w]+)",
+    re.I,
 )
 
 

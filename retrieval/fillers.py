@@ -64,6 +64,7 @@ FILLER = {
     "id",  # "which strategy ids": the entities, which the answer names by id anyway
     # "the registered strategies": every card in the KB is registered, listed and known.
     "registered",
+    "carded",  # "the carded model papers": those with a card, which every entity has
     "listed",
     "existing",
     "linked",  # "which datasets are linked to it": related, which a hop answers

@@ -296,6 +296,7 @@ def _notes_on(prop: str, attrs, source: str) -> list[Fact]:
     """The card's notes on a property it states (`access_notes` beside `access`): they say
     how (through PhysioNet, with a data use agreement), the value only what."""
     keys = (f"{prop}_notes", f"{prop}.notes", f"{prop}_note", f"{prop}.note")
+    keys += ("restrictions",) if prop == "access" else ()  # the dataset cards' access terms
     return [attr_fact(a) for a in attrs if a.prov.source == source and a.path.lower() in keys]
 
 

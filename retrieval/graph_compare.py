@@ -220,6 +220,9 @@ def _verdict(linked: Linked, table, view) -> str:
             return f"{'Yes, the same' if same else 'No, they differ in'} {col.label.lower()} ({shown})."
         pick = (max if direction == "max" else min)(nums)
         word = "highest" if direction == "max" else "lowest"
+        if len(nums) == 2:  # of two, one is higher, not the highest
+            word = "higher" if direction == "max" else "lower"
+            return f"{pick[1]} is {word} in {col.label.lower()} ({shown})."
         return f"{pick[1]} has the {word} {col.label.lower()} ({shown})."
     return ""
 

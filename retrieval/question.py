@@ -198,6 +198,9 @@ _VERBS |= {"result", "results", "remain", "remains", "exist", "exists"}  # "how 
 _PREPOSITIONS |= {"when", "while", "if", "once", "whenever"}
 
 
+_OBJECT_PRONOUNS = {"them", "it", "him", "her", "us", "me"}
+
+
 def _verb_after_noun(low: str) -> bool:
     """A word that cannot go on a noun phrase already begun: a preposition or a common verb
     (past participles are left alone: "SNP-based" goes on a phrase)."""
@@ -229,6 +232,12 @@ def asked_span(toks: list[Token]) -> list[int]:
                 if nxt in _ASK_STOP or nxt in _ASK_START or nxt in ("how", "its", "their"):
                     break
                 out.append(j + 1)  # "datasets and tasks": both are asked
+                break
+            if not out and lows[j] in _VERBS:
+                break  # "what <makes> X attractive": a verb, nothing named as asked
+            if out and lows[j] in _OBJECT_PRONOUNS:
+                # "which atlas <defines> them": the word before an object is its verb.
+                out = out[:-1] if len(out) > 1 else out
                 break
             if lows[j] in _ASK_STOP or (out and _verb_after_noun(lows[j])):
                 break

@@ -3,6 +3,7 @@ meet a question's conditions (values, numbers, superlatives, modifier words)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from retrieval.attach import Constraints
@@ -143,6 +144,9 @@ def clause_after_kind(linked: Linked, kind: str) -> list[str]:
     toks = linked.tokens
     named = {i for e in linked.entities for i in range(*e.span)}
     for k, (_, b) in linked.kinds:
+        participle = _participle_clause(linked, b, named, kind) if k == kind else []
+        if participle:
+            return participle
         plural = toks[b - 1].low != toks[b - 1].stem
         if k != kind or not plural or b + 1 >= len(toks) or toks[b].low not in _CLAUSE_OPENERS:
             continue
@@ -155,6 +159,25 @@ def clause_after_kind(linked: Linked, kind: str) -> list[str]:
             return []
         return [t.stem for t in toks[b + 1 :] if t.low not in STOPWORDS and len(t.low) > 2]
     return []
+
+
+def _participle_clause(linked: Linked, b: int, named: set[int], kind: str) -> list[str]:
+    """ "The benchmark <distributed together> with DNABERT-2 — …": a participle right after a
+    kind word describes the one meant, up to the name it relates to or a break; the kind
+    word joins it when narrower than its kind ("benchmark" for a dataset)."""
+    toks, q = linked.tokens, linked.question
+    if b >= len(toks) or not toks[b].low.endswith("ed") or toks[b].low in STOPWORDS:
+        return []
+    words = []
+    for i in range(b, len(toks)):
+        if i in named or (i > b and re.search(r"[,;:?—–-]\s", q[toks[i - 1].end : toks[i].start])):
+            break
+        if toks[i].low not in STOPWORDS and len(toks[i].low) > 2:
+            words.append(toks[i].stem)
+    kind_word = toks[b - 1].stem
+    if kind_word != kind:
+        words.insert(0, kind_word)
+    return words if len(words) >= 2 else []
 
 
 def described_among(view, ids: list[str], words: list[str], kind: str) -> list[str]:

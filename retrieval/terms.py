@@ -85,6 +85,10 @@ def link_values(toks, used, question: str, values: dict[str, set[str]]) -> list[
             key += toks[j - 1].low
             if key in values and not any(used[i:j]):
                 found.append((len(key), i, j, key))
+        # "publicly accessible": the adverb names the value ("public").
+        low = toks[i].low
+        if low.endswith("ly") and len(low) >= 6 and low[:-2] in values and not used[i]:
+            found.append((len(low) - 2, i, i + 1, low[:-2]))
     out, taken = [], [False] * len(toks)
     lows = [t.low for t in toks]
     for phrase, (props, pattern) in VALUE_CLASSES.items():
@@ -128,8 +132,18 @@ def link_properties(toks, used, question: str, phrases: dict[str, str]) -> list[
         out.append(PropertyLink("venue", "where … published", (0, 0)))
     if re.search(r"\b(when|what year|which year)\b", low) and re.search(published, low):
         out.append(PropertyLink("year", "when … published", (0, 0)))
+    for i, t in enumerate(toks):
+        # "how do researchers obtain its data": how the data is had is its access (not how
+        # a model "obtains" an invariance).
+        after = lows[i + 1 : i + 4]
+        if t.low in _GETTING and not used[i] and any(w in _DATA_WORDS for w in after):
+            out.append(PropertyLink("access", t.text, (i, i + 1)))
     out.sort(key=lambda p: p.span)
     return out
+
+
+_GETTING = {"obtain", "obtains", "download", "downloads", "downloaded", "retrieve", "acquire"}
+_DATA_WORDS = {"data", "dataset", "datasets", "corpus", "files", "sequences", "images", "scans"}
 
 
 def link_modalities(toks, used) -> list[tuple[str, tuple[int, int]]]:

@@ -92,7 +92,7 @@ def test_relations_and_chains_of_them(kb):
 def test_compare_gives_a_verdict_and_each_value_with_its_source(kb):
     a = ask(kb, "Which has the longer context window, Helix-7 or TinyDNA?")
     assert a["intent"] == "compare"
-    assert a["answer"].startswith("Helix-7 has the highest context length")
+    assert a["answer"].startswith("Helix-7 is higher in context length")
     assert "(Helix-7: 131072, TinyDNA: 512)" in a["answer"]  # as written, not 1.31e+05
     assert {"kb/model_cards/helix.yaml", "kb/model_cards/tiny.yaml"} <= {
         c["source"] for c in a["citations"]
