@@ -153,7 +153,9 @@ REASON = re.compile(
 # "Why can't / wouldn't I …?" is answered by what limits the thing: its limitations, what
 # it requires; a section of limitations holds those reasons.
 WHY_NOT = re.compile(
-    r"\bwhy (can't|cannot|can not|couldn't|won't|wouldn't|shouldn't|doesn't|don't|isn't|not)\b",
+    r"\bwhy (can't|cannot|can not|couldn't|won't|wouldn't|shouldn't|doesn't|don't|isn't|not)\b|"
+    # "why might X be a poor choice for …": its limits answer
+    r"\bwhy\b[^?]*\b(poor|bad|wrong|unsuitable|ill-suited) (choice|fit|option|idea|match)\b",
     re.I,
 )
 LIMITS = re.compile(

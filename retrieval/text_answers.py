@@ -241,6 +241,13 @@ def extract(
 
     scored: list[Sentence] = []
     seen: set[str] = set()
+    deferring: set[str] = set()  # local headings over a pointer to the answer elsewhere
+
+    rows = [view.entities.get(e) for e in names]
+    spelled = [n.lower() for r in rows if r for n in [r.name, *r.aliases] if len(n) > 2]
+
+    def names_one(text: str) -> bool:  # the unit names an entity asked about, as written
+        return any(n in text.lower() for n in spelled)
 
     def asked_title(local: str) -> bool:
         return echoes(local, linked) or alike(local)
@@ -280,13 +287,19 @@ def extract(
             why
             and (reasons_heading(local or field_label(c)) or opens_why_doc(c))
             and (about or not names)
+            and local not in deferring
         ):
             # "why …?" is answered by a section (or card field: "limitations") of reasons,
             # or by the opening of a doc titled "Why …" (about the thing asked, when the
             # question names one).
             score += 0.3
-        elif why and REASON.search(f"{c.heading} {text}"):
-            score += 0.1  # … or by a sentence giving one ("not RC-equivariant → average …")
+        elif why and (
+            REASON.search(f"{c.heading} {text}")
+            or (REASONS_HEADING.search(text) and names_one(f"{local} {text}"))
+        ):
+            # … or by a sentence giving one ("not RC-equivariant → average …"), or listing
+            # the advantages of the thing asked about ("what makes X attractive?").
+            score += 0.1
         if denied and any(has_word(w, denied) for w in negated(text)):
             score += 0.15  # "without applying variants" ~ "if variants are not applied"
         if cues and cued(question, f"{local}: {text}" if local else text):
@@ -308,7 +321,10 @@ def extract(
         summary = summary_unit(c) if wants_list else None
         first = len(scored)
         units = cut_units(c)
-        units += titled_paragraphs(units, asked_title)
+        units = titled_paragraphs(units, asked_title) + units  # a tie goes to the whole
+        # A note titled "Why …?" that hands "the full argument" to another doc: the reasons
+        # stand there.
+        deferring = {local for text, local in units if local and POINTER.search(text)}
         for text, local in units + ([summary] if summary else []):
             named = next((e for e, n in names.items() if n and n <= text_words(text)), None)
             add(text, local, c, rank, chunk_cover, named or (None if broad else about))

@@ -172,12 +172,13 @@ def _follow_ons(sentences: list[str]) -> list[str]:
 
 
 def _titles_paragraph(clean: str, bullet: bool, nxt: str) -> bool:
-    """A short line without closing punctuation right above a paragraph is its title."""
+    """A short line without closing punctuation (or a question: "Why refit instead of
+    masking?") right above a paragraph is its title."""
     words = len(clean.split())
     return (
         not bullet
         and 0 < words <= 8
-        and not clean.rstrip("\\ ").endswith((".", "!", "?", ":", ";", ","))
+        and not clean.rstrip("\\ ").endswith((".", "!", ":", ";", ","))
         and bool(nxt)
         and not _BULLET.match(nxt)
         and len(nxt.split()) >= 10  # a paragraph, not the next short line of a diagram
