@@ -4,11 +4,12 @@ adversarial unlearning paper".
 
 A singular kind word that no name stands beside, and that is not what the question asks
 for, opens a description: the words before it back to its determiner, and a clause after
-it that starts with a relative word ("whose", "with", "relating" …) up to the next clause
-break. Every card of that kind is scored by the rarity-weighted share of those words its
+it that starts with a relative word ("whose", "with", "relating" …) or a contact clause
+("the model the KB uses as …") up to the next clause break. Every card of that kind is scored by the rarity-weighted share of those words its
 own text holds (name, aliases, values, authors, links), a word of its name counting double.
 A card that clearly outscores all others (or, where many hold all the words, whose name
-clearly holds most) and shares two words or more stands for the description. "That corpus"
+clearly holds most; or the only one holding all of three words or more) and shares two
+words or more stands for the description. "That corpus"
 and "its paper" refer back and describe nothing. A plural kind word after a list ("the sMRI
 FreeSurfer, BrainLM fMRI and Caduceus gene strategies") makes each unnamed item a
 description of one entity."""
@@ -27,30 +28,14 @@ from retrieval.lexicon import GENERIC
 from retrieval.links import EntityLink, Linked
 from retrieval.name_forms import hyphenated, spelled_runs
 
-# Words that open a description's trailing clause: "the model <whose> tokens …".
-_RELATIVE = {
-    "whose",
-    "we",  # "the patterns we track use …": a contact clause
-    "that",
-    "with",
-    "from",
-    "behind",
-    "relating",
-    "linking",
-    "using",
-    "trained",
-    "pretrained",
-    "built",
-    "introduced",
-    "proposed",
-    "released",
-    "developed",
-    "published",
-    "where",
-    "on",
-    "about",
-    "for",
-}
+# Words that open a description's trailing clause: "the model <whose> tokens …", "the
+# patterns <we> track use …" (a contact clause; more in `_opens_clause`).
+_RELATIVE_WORDS = (
+    "whose we that with from behind relating linking using trained pretrained built "
+    "introduced proposed released developed published where on about for"
+)
+_RELATIVE = set(_RELATIVE_WORDS.split())
+_CONTACT_SUBJECTS = {"kb", "project", "team", "pipeline", "catalogue", "catalog"}
 _ANY_OTHER = {"different", "another", "other", "alternative", "alternatives", "new", "some"}
 _ANAPHORIC = {"this", "that", "these", "those", "its", "their", "it", "same"}
 # Words that close a description on the left ("… train <the> Mahmood lab's … model").
@@ -270,6 +255,14 @@ def _in_name(question: str, at: int) -> bool:
     return bool(number and len(number.group()) <= 2 and _VERSIONED.search(question[:at]))
 
 
+def _opens_clause(toks, b: int) -> bool:
+    """A relative word follows the kind word, or "the KB …" starting a contact clause, or
+    "in the KB" before one ("the only fMRI model in the KB designed to …")."""
+    low, nxt = (toks[b + k].low if b + k < len(toks) else "" for k in (0, 1))
+    in_kb = low == "in" and [t.low for t in toks[b + 1 : b + 3]] == ["the", "kb"]
+    return low in _RELATIVE or (low == "the" and nxt in _CONTACT_SUBJECTS) or in_kb
+
+
 def _extent(linked: Linked, a: int, b: int, used: set[int]) -> tuple[int, int]:
     """The token range [lo, hi) of the description around the kind word at [a, b)."""
     toks, q = linked.tokens, linked.question
@@ -281,7 +274,7 @@ def _extent(linked: Linked, a: int, b: int, used: set[int]) -> tuple[int, int]:
     hi = b
     if (
         b < len(toks)
-        and toks[b].low in _RELATIVE
+        and _opens_clause(toks, b)
         and not _BREAK.search(q[toks[b - 1].end : toks[b].start])
     ):
         hi = b + 1
@@ -355,7 +348,14 @@ def _best_card(
     best, *rest = sorted(((s[4], s[5], s[3], s[2]) for s in scored), reverse=True)
     whole = best[3] == len(asked) and best[1] >= 2
     by_name = whole and best[0] >= MIN_LEAD * (rest[0][0] if rest else 0.0)
-    return scored[0][3] if scored[0][0] >= MIN_LEAD * runner else best[2] if by_name else None
+    if scored[0][0] >= MIN_LEAD * runner:
+        return scored[0][3]
+    # "the DNA model the KB uses as its default gene encoder": the one card holding every
+    # word of a description of three or more (not of a name: "the largest Nucleotide
+    # Transformer model" may be one the KB lacks).
+    alone = len(asked) >= 3 and not spelled
+    alone = alone and [s for s in scored if s[2] == len(asked)] == scored[:1]
+    return scored[0][3] if alone else best[2] if by_name else None
 
 
 def _through_related(

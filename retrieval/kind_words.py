@@ -19,6 +19,7 @@ KIND_WORDS: dict[str, str] = {
     "corpora": "dataset",
     "benchmark": "dataset",
     "cohort": "dataset",
+    "pretraining genome": "dataset",  # "the pretraining genome of the DNA model …"
     "paper": "paper",
     "publication": "paper",
     "article": "paper",

@@ -294,6 +294,9 @@ KEY_SYNONYMS = {
     "rate": ("lr",),
     "need": ("requirement",),  # what a method needs is in its `requirements`
     "kind": ("type",),  # "what kind of method is it": its `type`
+    "long": ("length",),  # "how long, in base pairs": its `length_bp`
+    "base": ("bp",),
+    "pair": ("bp",),
     # People counted: the cards count them as participants or subjects.
     "participant": ("subject",),
     "subject": ("participant",),
