@@ -23,6 +23,7 @@ def refine_mentions(linked: Linked, view) -> None:
     _drop_asides(linked)
     _drop_relatives(linked)
     _coordinated_heads(linked, view)
+    _names_before_one(linked, view)
     _shared_openings(linked, view)
     _kind_named(linked, view)
     _built_on(linked, view)
@@ -178,6 +179,38 @@ def _coordinated_heads(linked: Linked, view) -> None:
                 linked.entities.append(EntityLink(r.id, r.kind, r.name, text, (c + 1, j), e.score))
                 linked.entities.sort(key=lambda x: x.span)
             break
+
+
+def _names_before_one(linked: Linked, view) -> None:
+    """ "Which fMRI tensor dataset …, the UKB one or the HCP-YA one?": a word or two before
+    "one" name the entity of the kind named first, read with that kind's phrase ("UKB fMRI
+    tensor dataset"); linked where that reading names exactly one entity of the kind."""
+    toks = linked.tokens
+    if not linked.kinds:
+        return
+    kind, (a, b) = linked.kinds[0]
+    start = a
+    while start > 0 and toks[start - 1].low not in _PHRASE_OPENERS and a - start < 3:
+        start -= 1
+    phrase = linked.question[toks[start].start : toks[b - 1].end]  # "fMRI tensor dataset"
+    for p, t in enumerate(toks):
+        if t.low != "one" or p <= b + 1 or toks[p - 1].low in _PHRASE_OPENERS:
+            continue
+        x = p - 1 if toks[p - 2].low in _PHRASE_OPENERS else p - 2
+        if any(e.span[0] <= x < e.span[1] and e.span[1] > p for e in linked.entities):
+            continue
+        run = linked.question[toks[x].start : toks[p - 1].end]
+        found = [e for e in view.linker.link(f"{run} {phrase}").entities if e.kind == kind]
+        if len(found) != 1:
+            continue
+        e = found[0]
+        linked.entities = [o for o in linked.entities if not x <= o.span[0] < p]
+        linked.entities.append(EntityLink(e.id, e.kind, e.name, f"{run} one", (x, p + 1), e.score))
+        linked.values = [v for v in linked.values if not x <= v.span[0] < p]
+    linked.entities.sort(key=lambda e: e.span)
+
+
+_PHRASE_OPENERS = {"the", "a", "an", "which", "what", "this", "that", "or", "and", "of"}
 
 
 def _absorb_prefix_names(linked: Linked, view) -> None:

@@ -2,7 +2,8 @@
 "the Vale and Kestrel tensor datasets" names two datasets sharing the head words; "a paper
 released where?" asks for the venue (a paper's release is its venue); "Temporal Adaptive
 Patch Embedding" is a name of its own, not the entity whose id opens with its last word;
-and "what hardware limitation comes with …" asks for a limitation, "comes" being a verb."""
+and "what hardware limitation comes with …" asks for a limitation, "comes" being a verb; "the
+HVB one or the Kestrel-YA one" names datasets of the kind named first."""
 
 from __future__ import annotations
 
@@ -29,6 +30,22 @@ FILES = {
         counts:
           subjects: 1_100
           frames_per_subject: 1_200
+    """,
+    "kb/datasets/harbor_fmri_tensor.yaml": """
+        id: harbor_fmri_tensor
+        name: Harbor Valley Biobank fMRI tensors
+        aliases: [HVB fMRI tensors]
+        modality: fmri
+        counts:
+          subjects: 9_500
+    """,
+    "kb/datasets/harbor_biobank.yaml": """
+        id: harbor_biobank
+        name: Harbor Valley Biobank
+        aliases: [HVB]
+        modality: [genetics, smri, fmri]
+        counts:
+          subjects: 60_000
     """,
     "kb/datasets/kestrel_cohort.yaml": """
         id: kestrel_cohort
@@ -104,3 +121,15 @@ def test_comes_is_a_verb_after_what_is_asked(kb):
     linked = kb._assistant().view.linker.link(question)
     assert linked.asked_heads(FRAME_WORDS) == {"limitation"}
     assert "80GB" in kb.ask(question)["answer"]
+
+
+def test_a_name_before_one_is_read_with_the_kind_phrase_named_first(kb):
+    a = kb.ask(
+        "Which fMRI tensor dataset has more subjects, the HVB one or the Kestrel-YA one,"
+        " and what are the counts?"
+    )
+    assert "9_500" in a["answer"] and "1_100" in a["answer"]
+    assert "60_000" not in a["answer"]  # the biobank itself is no tensor dataset
+    assert {"kb/datasets/harbor_fmri_tensor.yaml", "kb/datasets/kestrel_fmri_tensor.yaml"} <= {
+        c["source"] for c in a["citations"]
+    }
