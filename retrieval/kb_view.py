@@ -28,6 +28,7 @@ VALUE_PROPS = (
     "year",
     "last_updated",
     "status",
+    "tokenizer",  # "which DNA models use character-level tokenization?"
 )
 # Relations that say what an entity is made of or built from (not prose mentions or links).
 STRUCTURAL = (

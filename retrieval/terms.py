@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kg.sql.models import normalise_key
 from kg.vocab import modality_for
@@ -104,7 +104,19 @@ def link_values(toks, used, question: str, values: dict[str, set[str]]) -> list[
         taken[i:j] = [True] * (j - i)
         props = tuple(sorted(values[key]))
         out.append(ValueLink(props, key, span_text(question, toks, i, j), (i, j)))
-    return sorted(out, key=lambda v: v.span)
+    return _glosses(sorted(out, key=lambda v: v.span), toks, question)
+
+
+def _glosses(vals: list[ValueLink], toks, question: str) -> list[ValueLink]:
+    """ "character-level (single nucleotide)": a value in parentheses right after another
+    glosses it, so either may hold (both read as values of either's properties)."""
+    for n in range(1, len(vals)):
+        a, b = vals[n - 1], vals[n]
+        between = question[toks[a.span[1] - 1].end : toks[b.span[0]].start]
+        if re.fullmatch(r"[\w-]{0,12}\s*\(", between):  # "-level (" after "character"
+            props = tuple(sorted({*a.properties, *b.properties}))
+            vals[n - 1], vals[n] = replace(a, properties=props), replace(b, properties=props)
+    return vals
 
 
 def link_properties(toks, used, question: str, phrases: dict[str, str]) -> list[PropertyLink]:

@@ -1,11 +1,12 @@
 """A question in clauses, and values named in other forms: "How many ROIs …, and which atlas
-defines them?" reads fields without numbers for the second clause; "publicly accessible (no
-restricted access)" names the value by its adverb and excludes the negated one; "what are
-the counts?" points back at the property named; "the benchmark distributed with X" narrows the
-datasets reached; "how do researchers obtain its data?" asks for access and its terms;
-advantages listed under the asked thing answer "what makes it attractive?", limitations
-"why might it be a poor choice?"; a question standing as a note's title heads its paragraph
-(small real KB, hash embedder)."""
+defines them?" asks for the atlas (an object pronoun ends what is asked, with its verb);
+"publicly accessible (no restricted access)" names the value by its adverb and excludes the
+negated one; "what are the counts?" points back at the property named; "the benchmark
+distributed with X" narrows the datasets reached; "how do researchers obtain its data?" asks
+for access and its terms; advantages listed under the asked thing answer "what makes it
+attractive?", limitations "why might it be a poor choice?"; a question standing as a note's
+title heads its paragraph; a tokenizer value and its gloss in parentheses
+("character-level (single nucleotide)") are alternatives (small real KB, hash embedder)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,21 @@ FILES = {
         "          - genome_ref\n",
         "          - genome_ref\n          - motif_bench\n          - plant_genomes\n",
     ),
+    "kb/model_cards/basecall.yaml": """
+        id: basecall
+        name: BaseCall
+        modality: genetics
+        tokenizer:
+          type: character
+    """,
+    "kb/model_cards/pointnet.yaml": """
+        id: pointnet
+        name: PointNet-DNA
+        modality: genetics
+        tokenizer:
+          type: nucleotide
+        tags: [single-nucleotide]
+    """,
     "configs/experiments/helix_probe.yaml": """
         id: helix_probe
         name: Helix-7 probe
@@ -220,3 +236,9 @@ def test_a_kind_named_before_the_question_is_no_filter_the_kb_cannot_meet(kb):
     )
     assert "It holds no" not in a["answer"]
     assert "same gene vectors" in a["answer"]
+
+
+def test_a_tokenizer_value_and_its_gloss_in_parentheses_filter_as_alternatives(kb):
+    a = kb.ask("Which genetics models use character-level (single nucleotide) tokenization?")
+    assert "BaseCall" in a["answer"] and "PointNet-DNA" in a["answer"]
+    assert "TinyDNA" not in a["answer"]
