@@ -247,7 +247,10 @@ def asked_span(toks: list[Token]) -> list[int]:
                 break  # "which genetics models …": the kind ends what is asked
         # "the maximum number of samples": the samples are what is counted.
         if out and lows[out[-1]] in _COUNT_WORDS and j + 1 < len(toks) and lows[j] == "of":
-            out = out[:-1] + [j + 1]
+            # "the size of the <HCP-YA …>": the article is not counted, nor a name.
+            k = j + 2 if lows[j + 1] in ("the", "a", "an") and j + 2 < len(toks) else j + 1
+            if toks[k].text[:1].islower():
+                out = out[:-1] + [k]
         found += [k for k in out if k not in found]
     back = _pointed_back(lows)
     return back if back and found in ([], [len(lows) - 1]) else found  # "it" stands for it

@@ -242,3 +242,11 @@ def test_a_tokenizer_value_and_its_gloss_in_parentheses_filter_as_alternatives(k
     a = kb.ask("Which genetics models use character-level (single nucleotide) tokenization?")
     assert "BaseCall" in a["answer"] and "PointNet-DNA" in a["answer"]
     assert "TinyDNA" not in a["answer"]
+
+
+def test_the_size_of_the_named_thing_asks_for_its_counts(kb):
+    view = kb._assistant().view
+    linked = view.linker.link("What is the size of the Cortical ROI Table?")
+    assert "the" not in [linked.tokens[i].low for i in linked.asked]
+    a = kb.ask("What is the size of the Genome Reference Corpus dataset?")
+    assert "3_100_000_000" in a["answer"] or "3100000000" in a["answer"]
