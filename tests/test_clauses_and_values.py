@@ -108,6 +108,26 @@ FILES = {
             which conflates reliance with redundancy. Refitting lets the other genes
             compensate, so the drop measures unique information.
     """,
+    "kb/integration_cards/site_methods.yaml": """
+        id: site_methods
+        name: Site correction methods
+        methods:
+          deep_harm_t1_t2:
+            type: deep_unsupervised
+            reference: "Vik & Oss, Communications Engineering 2024 (DEEPH)"
+            description: Image-space harmonizer for T1/T2 volumes.
+    """,
+    "kb/paper_cards/deeph_2024.yaml": """
+        id: deeph_2024
+        title: "Deep harmonization of scans across sites"
+        short_name: DEEPH
+        authors: [Ola Vik, Per Oss]
+        year: 2024
+        venue: Communications Engineering
+        key_contributions:
+          - "One generative model for every site."
+          - "Demonstrates improved inter-site consistency on >5,000 T1/T2 scans."
+    """,
     "docs/strategy.md": """
         # Integration strategy
 
@@ -250,3 +270,11 @@ def test_the_size_of_the_named_thing_asks_for_its_counts(kb):
     assert "the" not in [linked.tokens[i].low for i in linked.asked]
     a = kb.ask("What is the size of the Genome Reference Corpus dataset?")
     assert "3_100_000_000" in a["answer"] or "3100000000" in a["answer"]
+
+
+def test_a_modality_modifying_the_counted_thing_is_no_condition(kb):
+    a = kb.ask(
+        "The deep_harm_t1_t2 harmonization option refers to a paper. Roughly how many T1/T2"
+        " scans did that paper demonstrate improved inter-site consistency on?"
+    )
+    assert "5,000 T1/T2 scans" in a["answer"]
