@@ -52,6 +52,7 @@ FILLER = {
     "should",
     "must",
     "need",
+    "want",  # "I only want DNA datasets I can download …": the asker's wish, no condition
     "behind",
     "it",  # "which is it": points back at what was named
     "respectively",  # "what do A and B use, respectively": order, not a field

@@ -39,6 +39,8 @@ UNIT_PATTERNS = {
         # as a percentage ("55.8% of its FLOPs").
         **{w: r"\d\s*:\s*\d|%" for w in ("mix", "ratio", "composition", "blend")},
         **{w: r"%" for w in ("share", "fraction", "proportion", "percentage", "percent")},
+        # "which hospital" ~ "Beth Israel Deaconess Medical Center"
+        "hospital": r"\b(medical (center|centre)|hospitals?|clinics?|infirmary)\b",
     }.items()
 }
 

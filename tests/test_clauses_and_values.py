@@ -6,7 +6,8 @@ distributed with X" narrows the datasets reached; "how do researchers obtain its
 for access and its terms; advantages listed under the asked thing answer "what makes it
 attractive?", limitations "why might it be a poor choice?"; a question standing as a note's
 title heads its paragraph; a tokenizer value and its gloss in parentheses
-("character-level (single nucleotide)") are alternatives (small real KB, hash embedder)."""
+("character-level (single nucleotide)") are alternatives; "I only want …" is no condition;
+"which hospital" is answered by a medical center (small real KB, hash embedder)."""
 
 from __future__ import annotations
 
@@ -127,6 +128,22 @@ FILES = {
         key_contributions:
           - "One generative model for every site."
           - "Demonstrates improved inter-site consistency on >5,000 T1/T2 scans."
+    """,
+    "kb/datasets/ward_notes.yaml": """
+        id: ward_notes
+        name: Ward Notes database
+        modality: text
+        access: controlled
+        description: >-
+          De-identified clinical notes from patients at Harbor Bay Medical Center, released
+          in two versions.
+    """,
+    "kb/model_cards/notelm.yaml": """
+        id: notelm
+        name: NoteLM
+        modality: text
+        summary: Clinical language model.
+        datasets: [ward_notes]
     """,
     "docs/strategy.md": """
         # Integration strategy
@@ -278,3 +295,20 @@ def test_a_modality_modifying_the_counted_thing_is_no_condition(kb):
         " scans did that paper demonstrate improved inter-site consistency on?"
     )
     assert "5,000 T1/T2 scans" in a["answer"]
+
+
+def test_what_the_asker_wants_is_no_condition_on_the_cards(kb):
+    a = kb.ask(
+        "I only want genetics datasets I can download without an access request. Which"
+        " genetics dataset cards are marked as public access?"
+    )
+    assert "Genome Reference Corpus" in a["answer"]
+    assert "Plant Genome Collection" not in a["answer"]
+
+
+def test_a_hospital_is_answered_by_a_medical_center(kb):
+    a = kb.ask(
+        "NoteLM was trained on clinical notes from the Ward Notes database. Which hospital do"
+        " those records come from?"
+    )
+    assert "Harbor Bay Medical Center" in a["answer"]
