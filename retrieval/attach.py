@@ -183,7 +183,8 @@ def constraints_of(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[st
     for k, p in free_kinds:
         before = linked.question[: toks[p].start]
         near = {(k, q) for q in range(p - 4, p - 1)} & {*free_kinds}
-        alternative = near and "or" in {t.low for t in toks[p - 4 : p]}
+        # ("the benchmark and pretraining datasets": either kind of dataset, too)
+        alternative = near and {"or", "and"} & {t.low for t in toks[p - 4 : p]}
         if before.rfind("(") > before.rfind(")") or alternative:
             continue
         for i in range(p - 1, max(0, p - 2) - 1, -1):

@@ -7,7 +7,8 @@ for access and its terms; advantages listed under the asked thing answer "what m
 attractive?", limitations "why might it be a poor choice?"; a question standing as a note's
 title heads its paragraph; a tokenizer value and its gloss in parentheses
 ("character-level (single nucleotide)") are alternatives; "I only want …" is no condition;
-"which hospital" is answered by a medical center (small real KB, hash embedder)."""
+"which hospital" is answered by a medical center; in "the benchmark and pretraining datasets"
+the modifier of one kind restricts neither (small real KB, hash embedder)."""
 
 from __future__ import annotations
 
@@ -312,3 +313,8 @@ def test_a_hospital_is_answered_by_a_medical_center(kb):
         " those records come from?"
     )
     assert "Harbor Bay Medical Center" in a["answer"]
+
+
+def test_a_modifier_of_one_of_two_coordinated_kinds_restricts_neither(kb):
+    a = kb.ask("Among the genetics benchmark and pretraining datasets, which ones are restricted?")
+    assert "Motif Benchmark Suite" in a["answer"] and "Plant Genome Collection" in a["answer"]
