@@ -41,25 +41,8 @@ _ANAPHORIC = {"this", "that", "these", "those", "its", "their", "it", "same"}
 # Words that close a description on the left ("… train <the> Mahmood lab's … model").
 _OPENERS = {"the", "a", "an", "of", "in", "for", "does", "did", *_ANAPHORIC}
 # Words that end a trailing clause: a new clause or question starts.
-_CLOSERS = {
-    "and",
-    "but",
-    "what",
-    "which",
-    "how",
-    "who",
-    "when",
-    "is",
-    "was",
-    "are",
-    "were",
-    "does",
-    "did",
-    "do",
-    "has",
-    "have",
-    "had",
-}
+_CLOSER_WORDS = "and but what which how who when is was are were does did do has have had"
+_CLOSERS = set(_CLOSER_WORDS.split())
 _BREAK = re.compile(r"[,;:?!()]|\.\s")  # not "al.'s"
 MIN_SHARE = 0.45  # of the description's word weight the best card must hold
 MIN_LEAD = 1.5  # how many times the runner-up's score the best card must reach
@@ -280,7 +263,13 @@ def _extent(linked: Linked, a: int, b: int, used: set[int]) -> tuple[int, int]:
         hi = b + 1
         starts = {span[0] for k, span in linked.kinds if k != "doc"}
         # "that was released with …": a verb opening the clause belongs to it.
-        while hi < len(toks) and hi not in used and (toks[hi].low not in _CLOSERS or hi == b + 1):
+        # "whose pretraining DNA <was> drawn from …": a whose-clause has its own verb.
+        whose = {"is", "was", "are", "were"} if toks[b].low == "whose" else set()
+        while (
+            hi < len(toks)
+            and hi not in used
+            and (toks[hi].low not in _CLOSERS - whose or hi == b + 1)
+        ):
             if _BREAK.search(q[toks[hi - 1].end : toks[hi].start]):
                 break
             if hi in starts and not any(t.low in _ANAPHORIC for t in toks[b + 1 : hi]):

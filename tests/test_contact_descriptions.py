@@ -2,7 +2,9 @@
 only fMRI model in the KB designed to cope with differing repetition times"; the one card
 holding every word of a description stands for it (not when the description is a name the KB
 lacks: "the largest Nucleotide Transformer model"); "the pretraining genome" is a dataset,
-and "how long, in base pairs" reads a `length_bp` field (small real KB, hash embedder)."""
+and "how long, in base pairs" reads a `length_bp` field; a whose-clause runs past its own verb
+("whose pretraining DNA was drawn from …") to the name it relates to (small real KB, hash
+embedder)."""
 
 from __future__ import annotations
 
@@ -68,6 +70,29 @@ FILES = {
         summary: Reference genome used for masked-language pretraining.
         counts:
           approximate_length_bp: about 3.1 billion
+    """,
+    "datasets/sea_genomes.yaml": """
+        id: sea_genomes
+        name: Sea Genome Archive
+        modality: genetics
+        summary: Marine eukaryote assemblies.
+    """,
+    "model_cards/tidal.yaml": """
+        id: tidal
+        name: TidalLM
+        modality: genetics
+        summary: Generative genomic model over long windows.
+        tokenizer:
+          type: 6-mer
+        datasets: [sea_genomes]
+    """,
+    "model_cards/planta.yaml": """
+        id: planta
+        name: PlantaLM
+        modality: genetics
+        summary: Genomic model whose pretraining DNA comes from plant assemblies.
+        tokenizer:
+          type: BPE
     """,
     "datasets/motif_tasks.yaml": """
         id: motif_tasks
@@ -145,3 +170,11 @@ def test_a_name_the_kb_lacks_is_no_description_one_card_happens_to_fit(kb):
     )
     plan(linked, view)  # reads descriptions in place
     assert not [e for e in linked.entities if e.kind == "model"]
+
+
+def test_a_whose_clause_runs_past_its_own_verb_to_the_name_it_relates_to(kb):
+    a = kb.ask(
+        "The genomic model whose pretraining DNA was drawn from Sea Genome Archive tokenizes sequence how?"
+    )
+    assert "TidalLM" in a["answer"] and "6-mer" in a["answer"]
+    assert "PlantaLM" not in a["answer"]
