@@ -242,12 +242,12 @@ def extract(
     scored: list[Sentence] = []
     seen: set[str] = set()
     deferring: set[str] = set()  # local headings over a pointer to the answer elsewhere
-
     rows = [view.entities.get(e) for e in names]
-    spelled = [n.lower() for r in rows if r for n in [r.name, *r.aliases] if len(n) > 2]
+    spelled = [n for r in rows if r for n in [r.name, *r.aliases] if len(n) > 2]
+    written = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in spelled) or "$^", re.I)
 
     def names_one(text: str) -> bool:  # the unit names an entity asked about, as written
-        return any(n in text.lower() for n in spelled)
+        return bool(written.search(text))  # "MoT", not the "mot" of "motion"
 
     def asked_title(local: str) -> bool:
         return echoes(local, linked) or alike(local)
@@ -322,8 +322,8 @@ def extract(
         first = len(scored)
         units = cut_units(c)
         units = titled_paragraphs(units, asked_title) + units  # a tie goes to the whole
-        # A note titled "Why …?" that hands "the full argument" to another doc: the reasons
-        # stand there.
+        # A note or section that hands "the full argument" to another doc ("Why not start
+        # with a joint model?"): the reasons stand there, not under its title.
         deferring = {local for text, local in units if local and POINTER.search(text)}
         for text, local in units + ([summary] if summary else []):
             named = next((e for e, n in names.items() if n and n <= text_words(text)), None)
