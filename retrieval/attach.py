@@ -147,10 +147,7 @@ def constraints_of(linked: Linked, free_kinds: list[tuple[str, int]]) -> dict[st
     kind_at = {i for _, (a, b) in linked.kinds for i in range(a, b)}
     # "how many <T1/T2 scans>": a modality modifying a counted thing that is no kind word.
     counted = {
-        i
-        for g in linked.asked_groups()
-        if g[-1] not in kind_at and g[0] and toks[g[0] - 1].low in ("many", "much")
-        for i in g
+        i for g in linked.asked_groups() if g[-1] not in kind_at and linked.counted(g) for i in g
     }
     for m, span in linked.modality_spans:
         if span[1] - 1 in heads or span[0] in counted:

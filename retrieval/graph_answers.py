@@ -352,7 +352,7 @@ def _second_part(view, linked: Linked, final: list[str]) -> list[Block]:
         clause = [t.stem for t in toks[g[-1] + 1 : end] if t.stem in content]
         if not asked:
             continue
-        many = g[0] > 0 and toks[g[0] - 1].low in ("many", "much")  # "how many parcels"
+        many = linked.counted(g)  # "how many parcels"
         for eid in final[:MAX_LISTED]:
             attrs = view.attributes(eid)
             scored = word_facts(asked, clause, attrs, view.source(eid), 1, numeric=many)

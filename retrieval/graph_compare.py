@@ -168,7 +168,7 @@ def _own_keys(view, eid: str) -> set[str]:
 def _closest(keys: set[str], words: set[str]) -> str | None:
     """The key sharing most of `words`, fewest other words first ("parameters" before
     "active_parameters"); None when none shares any."""
-    hits = {k: len(path_words(k) & words) for k in keys}
+    hits = {k: len(path_words(k) & words) for k in sorted(keys)}  # a tie: first by name
     if not hits or not max(hits.values()):
         return None
     return max(hits, key=lambda k: (hits[k], -len(path_words(k))))

@@ -67,6 +67,16 @@ class Linked:
             out.append([toks[i].stem for i in g] + tail)
         return out
 
+    def counted(self, group: list[int]) -> bool:
+        """Whether an asked group is what "how many / how much" counts ("how many <T1/T2
+        scans>")."""
+        i = group[0] if group else 0
+        return (
+            i >= 2
+            and self.tokens[i - 1].low in ("many", "much")
+            and self.tokens[i - 2].low == "how"
+        )
+
     def asked_groups(self) -> list[list[int]]:
         """The asked tokens in runs ("what <filter band> … which <parcellation>": two)."""
         groups: list[list[int]] = []

@@ -120,7 +120,7 @@ def _read(plan: Plan, linked: Linked, view, named: list[str]) -> _Question:
     groups, counts = [], set()
     for g in linked.asked_groups():
         head = linked.tokens[g[-1]]
-        counted = g[0] >= 2 and [t.low for t in linked.tokens[g[0] - 2 : g[0]]] == ["how", "many"]
+        counted = linked.counted(g)
         if head.stem in kind_words and not counted:
             continue  # "which DNA model's <paper>": a kind the hop answers, not a field
         stems = [linked.tokens[i].stem for i in g]

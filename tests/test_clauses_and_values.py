@@ -83,7 +83,7 @@ FILES = {
 
         ## Option B: Dense decoder
 
-        - Pattern: one unified decoder over interleaved tokens, a future design
+        - Pattern: one unified decoder over interleaved tokens, a future superhelixlmish design
         - Advantages:
           - Emergent cross-modal reasoning
     """,
@@ -230,6 +230,7 @@ def test_obtaining_something_other_than_data_is_no_access_question(kb):
 
 def test_advantages_listed_under_the_asked_thing_say_what_makes_it_attractive(kb):
     a = kb.ask("What makes the Helix-7 option attractive for a future unified model?")
+    # Option B's "superhelixlmish" holds the alias HelixLM only inside a longer word.
     assert a["answer"].startswith("Option A: Helix-7 (H7)")
     assert "Half the compute" in a["answer"]
 
@@ -318,3 +319,11 @@ def test_a_hospital_is_answered_by_a_medical_center(kb):
 def test_a_modifier_of_one_of_two_coordinated_kinds_restricts_neither(kb):
     a = kb.ask("Among the genetics benchmark and pretraining datasets, which ones are restricted?")
     assert "Motif Benchmark Suite" in a["answer"] and "Plant Genome Collection" in a["answer"]
+
+
+def test_a_tie_between_a_cards_own_fields_goes_by_name_not_hash_order():
+    from retrieval.graph_compare import _closest
+
+    # Twenty keys sharing the one asked word equally: set order would pick any of them.
+    keys = {f"methods.m.f{n:02d}" for n in range(20)}
+    assert _closest(keys, {"method"}) == "methods.m.f00"
