@@ -303,9 +303,15 @@ class Assistant:
         if linked.unknown and not any(u.lower() in text.lower() for u in linked.unknown):
             confidence *= 0.3  # the question is about a name the KB never mentions
         ents = list(dict.fromkeys([e.id for e in linked.entities] + (ga.entities if ga else [])))
-        if confidence < STRONG_GRAPH or not text:
-            # The plan's reading is unsure: the fields one or two relations away may answer
-            # every asked part ("the pipeline X points to: what parcellation does it use?").
+        unsure = confidence < STRONG_GRAPH or not text
+        # A lookup in the named card's own fields that says nothing asked ("how many tokens"
+        # answered by an "8,192-token" window) is unsure too.
+        unsure = unsure or (
+            intent == "lookup" and neighbourhood.says_none(plan, linked, self.view, text)
+        )
+        if unsure:
+            # The fields one or two relations away may answer every asked part ("the
+            # pipeline X points to: what parcellation does it use?").
             near = neighbourhood.answer(plan, linked, self.view)
             if near is not None and near.strength > confidence + NEAR_MARGIN:
                 parts = [render_block(b) for b in near.blocks]

@@ -36,13 +36,27 @@ _YES_NO = {"is", "are", "does", "do", "can", "should", "must", "was", "were"}
 _CONDITION_WORDS = {"if", "when", "unless", "once", "while", "for", "with"}
 
 
+def _relative(linked: Linked, i: int) -> bool:
+    """Whether token i opens a relative clause about people ("subjects who lack …"), not a
+    question ("SwiFT paper: who are …", "… and who wrote it?")."""
+    toks = linked.tokens
+    gap = linked.question[toks[i - 1].end : toks[i].start]
+    after_noun = toks[i - 1].text.isalpha() and toks[i - 1].low not in ("and", "or", "but")
+    return toks[i].text in ("who", "whom") and not gap.strip() and after_noun
+
+
 def _outside_condition(linked: Linked, props: list[str]) -> list[str]:
     """ "Is RC averaging optional if I use the Ph checkpoint?": a yes/no question asks about
     its main clause; a property named in its condition ("checkpoint") is not asked."""
     lows = [t.low for t in linked.tokens]
-    if not lows or lows[0] not in _YES_NO:
+    if not lows:
         return props
-    cond = next((i for i, w in enumerate(lows) if i > 1 and w in _CONDITION_WORDS), None)
+    # "How does late fusion cope with subjects who lack some modalities?": what a relative
+    # clause says of someone else is a condition too.
+    if lows[0] in _YES_NO:
+        cond = next((i for i, w in enumerate(lows) if i > 1 and w in _CONDITION_WORDS), None)
+    else:  # "subjects who …", not a question word opening a clause ("X paper: who are …")
+        cond = next((i for i in range(2, len(lows)) if _relative(linked, i)), None)
     if cond is None:
         return props
     inside = {p.property for p in linked.properties if p.span[0] > cond}

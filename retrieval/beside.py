@@ -1,6 +1,7 @@
 """Passages read beside those the search found, because of where they stand: a section
 titled as what is asked in a doc found, the sections of the doc titled with the asked
-entity's name, and the asked entity's own card fields that give reasons ("limitations")."""
+entity's name, the sections of a doc the question names, and the asked entity's own card
+fields that give reasons ("limitations")."""
 
 from __future__ import annotations
 
@@ -35,6 +36,17 @@ def own_doc_sections(hits, index, view, boost) -> list[Hit]:
             own = [c for c in index.of_source(view.source(eid)) if id(c) not in found]
             return [Hit(c, 0.0, len(hits) + 1, None, None) for c in own if c.kind == "section"]
     return []
+
+
+def in_named_doc(hits, index, view, linked) -> list[Hit]:
+    """ "How does the integration strategy recommend avoiding leakage?": the sections of the
+    one doc the question names, however low the search ranks them: it says where to read."""
+    docs = {e.id for e in linked.entities if e.kind == "doc"}
+    if len(docs) != 1:
+        return []
+    found = {id(h.chunk) for h in hits}
+    own = [c for c in index.of_source(view.source(docs.pop())) if id(c) not in found]
+    return [Hit(c, 0.0, len(hits) + 1, None, None) for c in own if c.kind == "section"]
 
 
 def own_reason_fields(hits, index, view, boost, gives_reason) -> list[Hit]:

@@ -21,7 +21,7 @@ from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
 from retrieval.sections import first_sentence
-from retrieval.selection import best_by_words, candidates, name_words, scoped, select
+from retrieval.selection import best_by_words, candidates, flagged, name_words, scoped, select
 
 PAIR_BELOW = 0.6  # a lookup weaker than this is also tried on the entity's paired card
 PAIRED = 0.9  # facts read from that paired card (a model's paper, a paper's model)
@@ -71,7 +71,7 @@ def entity_fact(view, eid: str) -> Fact:
     return Fact(eid, row.kind, row.name, row.source, tuple(row.lines), row.name)
 
 
-def _start(plan: Plan, view) -> tuple[list[str], dict, float, str | None] | None:
+def _start(plan: Plan, linked: Linked, view) -> tuple[list[str], dict, float, str | None] | None:
     """The entities a plan starts from, the attributes showing why, link strength, kind."""
     cons = plan.constraints
     if plan.seeds:
@@ -84,7 +84,9 @@ def _start(plan: Plan, view) -> tuple[list[str], dict, float, str | None] | None
     elif kind:
         c = cons.get(kind)
         if not c and plan.target == kind:
-            return None  # "which models" with no condition at all is not a filter
+            # "which models" with no condition is no filter; "which are verified" is one
+            base, ev = flagged(view, candidates(view, kind, None), linked, plan.properties)
+            return (base, ev, 1.0, kind) if base else None
         base, ev = select(view, candidates(view, kind, c), c, plan)
         if not plan.list_answer and len(base) > 3:
             return None  # a description that fits many entities names none of them
@@ -97,7 +99,7 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
     """Run a lookup / filter / relation / multi-hop plan; None when the graph has nothing."""
     if plan.intent in ("text", "compare"):
         return None
-    start = _start(plan, view)
+    start = _start(plan, linked, view)
     if start is None:
         return None
     base, evidence, strength, kind = start

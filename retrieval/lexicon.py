@@ -263,6 +263,7 @@ FRAME_WORDS = {
     "goes",
     "wrong",
     "happen",
+    "cope",  # "how does X cope with …": how it handles it
 }
 
 # Classes of values a question may filter by without naming one: property -> pattern.

@@ -30,6 +30,7 @@ from retrieval.intent import Plan
 from retrieval.kb_view import STRUCTURAL
 from retrieval.lexicon import ABSENCE, FRAME_WORDS, asks_number
 from retrieval.linking import Linked
+from retrieval.value_units import UNIT_PATTERNS
 
 # Relations followed: the structural ones, but for a doc's and a use's ("intended for"), whose
 # ends are no entity the question's fields sit on.
@@ -38,6 +39,7 @@ SKIPPED_KINDS = {"doc", "modality"}  # docs answer through passages; modalities 
 MAX_DEPTH = 2
 MAX_REACHED = 60  # entities read at most: a hub (a registry) must not flood the walk
 DEPTH_WEIGHT = (1.0, 0.85, 0.7)
+NEXT_DOOR_SHARE = 0.15  # share of the other words a field of an unnamed neighbour must hold
 _GENERIC_HEADS = {"feature", "value", "item", "entry", "entrie", "number", "count"}
 
 
@@ -142,22 +144,32 @@ def _candidates(q: _Question, plan: Plan, linked: Linked, view, seeds: list[str]
     """(slot, depth, fact, entity) for every field around the seeds that may answer a slot."""
     named_kinds = {k for k, _ in linked.kinds}
     out: list[tuple[str, int, Fact, str]] = []
+    seed_kinds = {view.kind(s) for s in seeds}
     for eid, path in paths.items():
-        if not (
-            _may_answer(view, eid, path, seeds, named_kinds)
-            or _described_as(view, eid, path, seeds, q)
-        ):
+        may = _may_answer(view, eid, path, seeds, named_kinds) or _described_as(
+            view, eid, path, seeds, q
+        )
+        # A value that carries what a word asks ("which hospital" ~ "… Medical Center")
+        # may come from any neighbour of another kind: the hospital behind a model's data.
+        next_door = len(path) == 1 and view.kind(eid) not in seed_kinds
+        if not (may or next_door):
             continue
         if plan.via and path and plan.via not in {view.kind(o) for _, o, _ in path}:
             continue  # "the paper behind that method": the path passes through a method
         attrs, src = view.attributes(eid), view.source(eid)
-        for p in q.props:
+        for p in q.props if may else ():
             out += [(p, len(path), f, eid) for f in property_facts(p, attrs, src)[:1]]
         for w in (w for w in q.slots if w not in q.props):
             # "Which atlas …, and how many ROIs …?": only the counted part wants a number.
             numeric = q.numeric and (w in q.counted or not q.counted)
             for sc, f in word_facts([w], list(q.rest), attrs, src, 3, numeric=numeric):
-                if sc >= 0.6 and key_word(w, _key_words(f)) and not ABSENCE.search(f.text):
+                if ABSENCE.search(f.text):
+                    continue
+                named = may and sc >= 0.6 and key_word(w, _key_words(f))
+                # A neighbour the question does not name must also share its other words
+                # ("the patients whose clinical notes …"): a "%" alone is everywhere.
+                carried = _carries(w, f.text) and (may or _share(f, q.rest) >= NEXT_DOOR_SHARE)
+                if named or carried:
                     out.append((w, len(path), f, eid))
     return out
 
@@ -275,6 +287,24 @@ def _said(slot: str, words: set[str], text: str = "") -> bool:
     if text:
         return bool(re.search(rf"\b{re.escape(slot)}\w*[\w.\[\]]*:\s*[~≈]?\d", text, re.I))
     return all(has_word(w, words, True) for w in slot.split("_"))
+
+
+def _carries(slot: str, text: str) -> bool:
+    """Whether a value carries what the slot's word asks for without naming it: "which
+    hospital" ~ "patients at Beth Israel Deaconess Medical Center"."""
+    unit = UNIT_PATTERNS.get(slot)
+    return unit is not None and bool(unit.search(text))
+
+
+def says_none(plan: Plan, linked: Linked, view, text: str) -> bool:
+    """Whether an answer says none of the parts the question asks: a field mentioning an
+    "8,192-token" window says no "how many tokens" of a dataset."""
+    seeds = [e.id for e in plan.seeds if e.kind not in SKIPPED_KINDS]
+    q = _read(plan, linked, view, seeds)
+    said = text_words(text)
+    return bool(q.slots) and not any(
+        _said(s, said, text if s in q.counted else "") for s in q.slots
+    )
 
 
 def _covers_prop(word: str, prop: str) -> bool:

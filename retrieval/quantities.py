@@ -172,7 +172,9 @@ def superlative(words: list[str]) -> tuple[str, str | None] | None:
     for phrase, spec in SUPERLATIVES.items():
         if " " in phrase and phrase in joined:
             return spec
-    for w in words:
-        if w in SUPERLATIVES:
+    for i, w in enumerate(words):
+        # "what maximum sequence length does X specify": a bound named right after the
+        # question word is part of the value asked, not a choice among entities.
+        if w in SUPERLATIVES and not (i and words[i - 1] in ("what", "which")):
             return SUPERLATIVES[w]
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from kg.vocab import PROPERTIES
 from retrieval.attach import Constraints
 from retrieval.conditions import held_by, meets, number_of, numeric_attrs
 from retrieval.facts import has_word, text_words
@@ -83,6 +84,26 @@ def select(view, ids: list[str], c: Constraints | None, plan: Plan) -> tuple[lis
             best = (max if direction == "max" else min)(scored, key=lambda s: s[0])
             kept, evidence = [best[1]], {best[1]: [*evidence.get(best[1], []), best[2]]}
     return kept, evidence
+
+
+def flagged(view, ids: list[str], linked: Linked, props: list[str]) -> tuple[list[str], dict]:
+    """ "Which dataset cards are marked as verified?": the entities whose yes/no property the
+    question names holds true (false when the question negates), with the field saying so."""
+    flags = {p for p in props if PROPERTIES.get(p, {}).get("type") == "boolean"}
+    if not flags:
+        return [], {}
+    wanted = "false" if {t.low for t in linked.tokens} & _NEGATIONS else "true"
+    facts = view.attributes_for(ids)
+    kept, evidence = [], {}
+    for eid in ids:
+        yes = [a for a in facts[eid] if a.property in flags and str(a.raw).lower() == wanted]
+        if yes:
+            kept.append(eid)
+            evidence[eid] = yes[:1]
+    return kept, evidence
+
+
+_NEGATIONS = {"not", "n't", "never", "no", "non", "without"}
 
 
 def best_by_words(view, ids: list[str], words: list[str]) -> tuple[list[str], dict]:

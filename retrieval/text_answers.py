@@ -2,11 +2,10 @@
 
 Passages come from the hybrid index (boosted towards the entities the question names)
 and are cut into units by `retrieval.units` (sentences, bullet items, labelled lists,
-sibling sections, a list section as one unit). A unit is
-scored by how much of the question's rarer words it holds (IDF over the generation's
-chunks, with its own heading), how much its whole passage holds, and the passage's rank.
-The answer is the best unit and those close to it, each cited to its exact source lines.
-"""
+sibling sections, a list section as one unit). A unit is scored by how much of the
+question's rarer words it holds (IDF over the generation's chunks, with its own heading),
+how much its passage holds, and the passage's rank; the answer is the best unit and those
+close to it, each cited to its exact source lines."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-from retrieval.beside import own_doc_sections, own_reason_fields, section_beside
+from retrieval.beside import in_named_doc, own_doc_sections, own_reason_fields, section_beside
 from retrieval.facts import has_word, text_words
 from retrieval.field_context import with_named_parent
 from retrieval.lexical import STOPWORDS
@@ -222,6 +221,7 @@ def extract(
         hits = hits[:k] + titled_reasons[:REASON_EXTRA] + section_beside(hits, index, reasons_asked)
         hits += own_doc_sections(hits, index, view, boost)
         hits += own_reason_fields(hits, index, view, boost, reasons_heading)
+    hits += in_named_doc(hits, index, view, linked)
     heads = linked.asked_heads(FRAME_WORDS)
     sections = heads & (SECTION_WORDS | set(HEADING_SYNONYMS))
     if sections and not why:

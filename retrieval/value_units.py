@@ -48,6 +48,8 @@ UNIT_PATTERNS = {
 # "divisible by 6"; an fMRI "repetition time" is written "TR", a DNA "reverse complement" "RC".
 WRITTEN_FOR = {"multiple": {"divisible"}, "divisible": {"multiple"}, "repetition": {"tr"}}
 WRITTEN_FOR |= {"reverse": {"rc"}, "complement": {"rc"}}
+# What subjects "lack" a text calls "missing" ("subjects who lack some modalities").
+WRITTEN_FOR |= {"lack": {"missing", "absent"}, "missing": {"lack", "absent"}}
 
 # A question word whose answer has one shape, whatever field holds it: a DOI is "10.xxxx/…";
 # a link of another shape is no DOI.
