@@ -109,7 +109,10 @@ QUANTITY_Q = re.compile(
     r"(auc|auroc|auprc|accuracy|f1|correlation|p-value|rmse|mae)\b|"
     # "what InfoNCE temperature value …", "which learning rate …", "what vocabulary size":
     # a setting's number.
-    r"\b(what|which)\b[^,;?]{0,40}\b(value|rate|temperature|size)\b(?! of\b)",
+    r"\b(what|which)\b[^,;?]{0,40}\b(value|rate|temperature|size)\b(?! of\b)|"
+    # "what is the vocabulary size of X", "which version number": a named size or number
+    # (not "the size of the X tensors", answered by a shape).
+    r"\b(what|which)\b[^,;?]{0,40}\b(?!the\b)[a-z]+ size of\b|\bversion number\b",
     re.IGNORECASE,
 )
 

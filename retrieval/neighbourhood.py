@@ -70,28 +70,30 @@ def _base(eid: str) -> str:
     return eid.split(".", 1)[0]
 
 
-def _may_answer(view, eid: str, path: list, seeds: list[str], named_kinds: set[str]) -> bool:
+def _may_answer(
+    view, eid: str, path: list, seeds: list[str], named_kinds: set[str], own: set[str]
+) -> bool:
     """Whether facts of `eid` can answer a question about the seeds: the seeds themselves,
     their paired cards (a model's paper, the same id in another card), or an entity of
     another kind the question names ("the paper behind that method"). Another entity of a
     seed's own kind never answers for it: the parameters of a model sharing Brain-JEPA's
     dataset are not Brain-JEPA's, nor is the licence of a dataset SwiFT uses the licence of
-    SwiFT's code."""
+    SwiFT's code. (`own`: the kinds the question is about.)"""
     if not path or _base(eid) in {_base(s) for s in seeds}:
         return True
     kind = view.kind(eid)
-    if kind in {view.kind(s) for s in seeds}:
+    if kind in own:
         return False
     if path[-1][2].predicate in ("described_by", "describes") and len(path) == 1:
         return True
     return kind in named_kinds
 
 
-def _described_as(view, eid: str, path: list, seeds: list[str], q: _Question) -> bool:
+def _described_as(view, eid: str, path: list, own: set[str], q: _Question) -> bool:
     """An entity next to a seed that its own summary calls what the question calls it:
     "the pretraining atlas of Evo 2" is the dataset summarised as "Pretraining atlas
     assembled for Evo 2" (at least half the weight of the question's other words)."""
-    if len(path) != 1 or view.kind(eid) in {view.kind(s) for s in seeds}:
+    if len(path) != 1 or view.kind(eid) in own:
         return False
     summary = property_facts("summary", view.attributes(eid), view.source(eid))[:1]
     return bool(summary) and _share(summary[0], q.rest) >= 0.5
@@ -140,21 +142,25 @@ def _read(plan: Plan, linked: Linked, view, named: list[str]) -> _Question:
     return _Question(slots, props, _weights(rest, view.idf()), numeric, counts)
 
 
-def _candidates(q: _Question, plan: Plan, linked: Linked, view, seeds: list[str], paths: dict):
-    """(slot, depth, fact, entity) for every field around the seeds that may answer a slot."""
+def _candidates(q: _Question, plan: Plan, linked: Linked, view, seeds, paths, ahead=()):
+    """(slot, depth, fact, entity) for every field around the seeds that may answer a slot.
+    `ahead`: the entities an answer reached; then the question is about their kinds (whose
+    other entities never answer for them), and a path from them has passed any via kind."""
     named_kinds = {k for k, _ in linked.kinds}
     out: list[tuple[str, int, Fact, str]] = []
-    seed_kinds = {view.kind(s) for s in seeds}
+    seed_kinds = {view.kind(s) for s in (ahead or seeds)}
     for eid, path in paths.items():
-        may = _may_answer(view, eid, path, seeds, named_kinds) or _described_as(
-            view, eid, path, seeds, q
+        may = _may_answer(view, eid, path, seeds, named_kinds, seed_kinds) or _described_as(
+            view, eid, path, seed_kinds, q
         )
         # A value that carries what a word asks ("which hospital" ~ "… Medical Center")
         # may come from any neighbour of another kind: the hospital behind a model's data.
         next_door = len(path) == 1 and view.kind(eid) not in seed_kinds
         if not (may or next_door):
             continue
-        if plan.via and path and plan.via not in {view.kind(o) for _, o, _ in path}:
+        from_ahead = bool(path) and path[0][0] in ahead  # past any via kind already
+        on_path = {view.kind(o) for _, o, _ in path}
+        if plan.via and path and not from_ahead and plan.via not in on_path:
             continue  # "the paper behind that method": the path passes through a method
         attrs, src = view.attributes(eid), view.source(eid)
         for p in q.props if may else ():
@@ -165,7 +171,12 @@ def _candidates(q: _Question, plan: Plan, linked: Linked, view, seeds: list[str]
             for sc, f in word_facts([w], list(q.rest), attrs, src, 3, numeric=numeric):
                 if ABSENCE.search(f.text):
                     continue
-                named = may and sc >= 0.6 and key_word(w, _key_words(f))
+                named = sc >= 0.6 and key_word(w, _key_words(f))
+                # "The model whose paper introduced X was pretrained on how many species?":
+                # a count named for what is counted may stand next to what the answer
+                # reached (its dataset); not next to the named one ("how many ABCD
+                # participants trained SwiFT" is no count of SwiFT's UK Biobank data).
+                named = named and (may or (w in q.counted and from_ahead))
                 # A neighbour the question does not name must also share its other words
                 # ("the patients whose clinical notes …"): a "%" alone is everywhere.
                 carried = _carries(w, f.text) and (may or _share(f, q.rest) >= NEXT_DOOR_SHARE)
@@ -239,10 +250,12 @@ def complete(
     if not seeds or not missing or (len(missing) == len(q.slots) and not hopped):
         return [], False
     paths = _reach(view, seeds)
-    cands = _candidates(q, plan, linked, view, seeds, paths)
-    chosen = []
-    # Later parts ask about what the hop reached ("… and what does *that strategy* …").
+    # Later parts ask about what the hop reached ("… and what does *that strategy* …"): the
+    # start's kind no longer bars its other entities ("the model whose paper introduced
+    # <benchmark X> was pretrained on how many species?" reads the model's other dataset).
     ahead = [e for e in reached if e not in named]
+    cands = _candidates(q, plan, linked, view, seeds, paths, ahead)
+    chosen = []
     pointed = _pointed_back(linked, {view.kind(e) for e in ahead})
     for slot in missing:
         best = _best(cands, slot, q, frozenset(ahead))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from retrieval.beside import in_named_doc, own_doc_sections, own_reason_fields, section_beside
+from retrieval.definitions import with_definition
 from retrieval.facts import has_word, text_words
 from retrieval.field_context import with_named_parent
 from retrieval.lexical import STOPWORDS
@@ -47,6 +48,7 @@ from retrieval.value_units import WRITTEN_FOR
 
 MAX_SENTENCES = 3
 PASSAGES = 12  # passages read for a text answer
+NAMED_DOC = 0.1  # bonus of a unit in a doc the question names ("why does the X doc argue …")
 CLOSE = 0.6  # further units must score this share of the best one
 REASON_DEPTH = 30  # for "why …?", passages this deep are searched for sections of reasons
 REASON_EXTRA = 2  # … and this many of them read beyond the usual passages
@@ -235,6 +237,7 @@ def extract(
     denied = negated(question)
     names = {e: text_words(view.name(e)) for e in boost if view.kind(e) != "doc"}
     docs = {e for e in boost if view.kind(e) == "doc"}
+    named_docs = {e.id for e in linked.entities if e.kind == "doc"}  # "the X documentation"
     wants_doc = "doc" in linked.kind_names()
     asked_all = {t.stem for t in linked.tokens} | {t.low for t in linked.tokens}
     synonyms = {w for h in heads for w in HEADING_SYNONYMS.get(h, ())}  # "drawbacks": Limitations
@@ -272,7 +275,9 @@ def extract(
         score = 0.55 * own + 0.35 * chunk_cover + 0.1 / (rank + 1)
         score += 0.05 if about else 0.0
         doc = c.source.endswith(".md")
-        score += 0.05 if doc and (wants_doc or (c.entity_ids and c.entity_ids[0] in docs)) else 0.0
+        first = c.entity_ids[0] if c.entity_ids else None
+        score += 0.05 if doc and (wants_doc or first in docs) else 0.0
+        score += NAMED_DOC if doc and first in named_docs else 0.0  # where the question reads
         if quantity and not re.search(r"\d", text):
             score *= 0.7
         if heading_like(text, local) or POINTER.search(text):
@@ -338,31 +343,11 @@ def extract(
     scored.sort(key=lambda s: -s.score)
     out = _choose(scored, cover, linked.parts() > 1)
     if why or explain:
-        out = _with_definition(out, scored)
+        out = with_definition(out, scored, MAX_SENTENCES)
     for s in out:
         if s.lines == (s.chunk.line_start, s.chunk.line_end):
             s.lines = locate(view, s.chunk, s.text)
     with_named_parent(out, view)
-    return out
-
-
-_TERM = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")  # a term in capitals ("TAPE", "LOGO")
-
-
-def _with_definition(out: list[Sentence], scored: list[Sentence]) -> list[Sentence]:
-    """ "How / why …?" answered with a term in capitals ("Brain Harmony's TR-adaptive TAPE
-    …"): the sentence of the same file that defines it ("TAPE: Temporal Adaptive Patch
-    Embedding resizes time windows to a fixed τ …") follows the first that names it."""
-    said = " ".join(s.text for s in out)
-    for n, s in enumerate(out):
-        for term in dict.fromkeys(_TERM.findall(s.text)):
-            opens = re.compile(rf"(^|: ){re.escape(term)}: \w")  # "…: TAPE: Temporal Adaptive …"
-            if opens.search(said):
-                continue  # defined in the answer already
-            found = (x for x in scored if x not in out and x.source == s.source)
-            d = next((x for x in found if opens.search(x.text)), None)
-            if d is not None:
-                return [*out[: n + 1], d, *out[n + 1 :]][:MAX_SENTENCES]
     return out
 
 

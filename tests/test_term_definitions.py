@@ -3,7 +3,13 @@ same file that defines it ("TAPE: Temporal Adaptive Patch Embedding …")."""
 
 from __future__ import annotations
 
-from retrieval.text_answers import Sentence, _with_definition
+from retrieval.definitions import with_definition
+from retrieval.text_answers import MAX_SENTENCES, Sentence
+
+
+def _def(out, scored):
+    return with_definition(out, scored, MAX_SENTENCES)
+
 
 CARD = "kb/model_cards/harmonia.yaml"
 
@@ -22,20 +28,20 @@ DEFINES = _s(
 
 
 def test_the_definition_follows_the_sentence_naming_the_term():
-    out = _with_definition([USES, CAVEAT], [USES, CAVEAT, DEFINES])
+    out = _def([USES, CAVEAT], [USES, CAVEAT, DEFINES])
     assert out == [USES, DEFINES, CAVEAT]
 
 
 def test_a_definition_in_another_file_is_not_taken():
     elsewhere = _s(DEFINES.text, source="kb/model_cards/other.yaml")
-    assert _with_definition([USES], [USES, elsewhere]) == [USES]
+    assert _def([USES], [USES, elsewhere]) == [USES]
 
 
 def test_a_bracket_after_a_term_is_no_definition():
     bracket = _s("Same folds as TAPE (seed=42, critical for fair comparison).")
-    assert _with_definition([USES], [USES, bracket]) == [USES]
+    assert _def([USES], [USES, bracket]) == [USES]
 
 
 def test_a_term_the_answer_defines_already_gets_nothing_more():
     again = _s("Harmonia — notes: TAPE: resize the temporal axis to constant τ seconds")
-    assert _with_definition([USES, DEFINES], [USES, DEFINES, again]) == [USES, DEFINES]
+    assert _def([USES, DEFINES], [USES, DEFINES, again]) == [USES, DEFINES]
