@@ -31,13 +31,23 @@ KIND_FIELDS = {
 }
 
 
-def hop(view, ids: list[str], kind: str) -> list[tuple[str, str, Relation]]:
-    """(from, to, relation) for entities of `kind` related to any of `ids`."""
+def hop(view, ids: list[str], kind: str, sources: bool = False) -> list[tuple[str, str, Relation]]:
+    """(from, to, relation) for entities of `kind` related to any of `ids`; with `sources`,
+    also those whose card names one of them only as a source (see below)."""
     out = []
     for b in ids:
         rels = view.related(b, [kind])
         forward = [(o, r) for o, r in rels if r.subject == b and r.predicate in STRONG]
         backward = [(o, r) for o, r in rels if r.object == b and r.predicate in STRONG]
+        if backward and sources:
+            # "the strategies registered for the Cha cohort": also those whose card names it
+            # only as a source (`sources: [cohort card]`), beside those using it as data.
+            held = {o for o, _ in backward}
+            backward += [
+                (o, r)
+                for o, r in rels
+                if r.object == b and r.predicate == "refers_to" and o not in held
+            ]
         chosen = forward or backward or rels
         out.extend((b, o, r) for o, r in chosen if o not in ids)
     return out
@@ -76,7 +86,7 @@ def chain(
     strategy"), else field values naming one, else prose mentions. With `via_first` the path
     through a via kind comes first: "X's embedding strategy uses which model" asks for the
     strategy's model even when X names a model of its own."""
-    direct = hop(view, ids, kind)
+    direct = hop(view, ids, kind, sources=True)  # from the named entities themselves
     if direct and not via_first:
         return direct
     for via in vias:

@@ -1,5 +1,7 @@
 """Names in a question read in context before planning: a name inside a longer name is
-part of it ("the DNABERT-2 multi-species corpus"), names coordinated before shared head
+part of it ("the DNABERT-2 multi-species corpus"), words a named thing's card writes, matched
+loosely to another name in its noun phrase, describe it ("the Yoon BIOKDD'25 MDD
+classification work"), names coordinated before shared head
 words are each named ("the UK Biobank and HCP tensor datasets"), capitalised words that
 open several names stand for the one the question is about ("UK Biobank" beside
 resting-state runs), "the ComBat paper" for a method is the paper the method refers to,
@@ -20,6 +22,7 @@ from retrieval.linking import EntityLink, Linked
 def refine_mentions(linked: Linked, view) -> None:
     """Rewrite `linked.entities` in place (see the module doc)."""
     _absorb_prefix_names(linked, view)
+    _drop_modifier_names(linked, view)
     _drop_asides(linked)
     _drop_relatives(linked)
     _coordinated_heads(linked, view)
@@ -123,12 +126,16 @@ def _title_and_author_words(view, eid: str) -> set[str]:
 
 def _drop_asides(linked: Linked) -> None:
     """ "the Gener task suite (GENERator's classification datasets)": a name in brackets
-    right after another describes that one; the question is not about it."""
+    right after another describes that one; the question is not about it. An id in
+    brackets ("FreeSurfer sMRI features (smri_freesurfer_pca_v1)") says exactly which
+    entity the words before it mean."""
     toks, q = linked.tokens, linked.question
     for a, b in list(zip(linked.entities, linked.entities[1:], strict=False)):
         gap = q[toks[a.span[1] - 1].end : toks[b.span[0]].start]
-        if gap.strip() == "(" and ")" in q[toks[b.span[1] - 1].end :] and b in linked.entities:
-            linked.entities.remove(b)
+        after = q[toks[b.span[1] - 1].end :]
+        if gap.strip() == "(" and ")" in after and b in linked.entities and a in linked.entities:
+            exact_id = b.text == b.id and after.lstrip().startswith(")")
+            linked.entities.remove(a if exact_id and a.id != b.id else b)
 
 
 _RELATIVE_OPENERS = {"that", "which", "released", "shipped", "introduced", "distributed"}
@@ -225,6 +232,28 @@ def _absorb_prefix_names(linked: Linked, view) -> None:
                 ents[ents.index(b)] = EntityLink(
                     b.id, b.kind, b.name, f"{a.text} {b.text}", (a.span[0], b.span[1]), b.score
                 )
+
+
+def _drop_modifier_names(linked: Linked, view) -> None:
+    """ "the Yoon BIOKDD'25 MDD classification work": words matched loosely to another name
+    ("MDD Classification", an experiment) in the same noun phrase as a name, which its card
+    also writes, describe that named thing; they name no second one."""
+    ents, toks = linked.entities, linked.tokens
+    for a, b in list(zip(ents, ents[1:], strict=False)):
+        gap = toks[a.span[1] : b.span[0]]
+        joined = linked.question[toks[a.span[0]].start : toks[b.span[1] - 1].end]
+        if b.score >= 1 or len(gap) > 5 or any(t.low in _JOINING for t in gap):
+            continue
+        if any(ch in joined for ch in ",;:()?") or b not in ents:
+            continue
+        card = set().union(*(text_words(x.raw) for x in view.attributes(a.id)), set())
+        if text_words(b.text) <= card:
+            ents.remove(b)
+
+
+# Words that end one noun phrase and start another ("the X model *for* Y").
+_JOINING = {"of", "in", "for", "with", "by", "on", "to", "from", "and", "or", "vs", "than"}
+_JOINING |= {"is", "are", "was", "were", "does", "do", "did", "has", "have", "that", "which"}
 
 
 def _shared_openings(linked: Linked, view) -> None:
