@@ -21,7 +21,7 @@ from retrieval.lexicon import ABSENCE, ONE_WORDS, asks_number
 from retrieval.linking import Linked
 from retrieval.projection import projection_words
 from retrieval.sections import first_sentence
-from retrieval.selection import best_by_words, candidates, flagged, name_words, scoped, select
+from retrieval.selection import best_by_words, candidates, flag_or_code, name_words, scoped, select
 
 PAIR_BELOW = 0.6  # a lookup weaker than this is also tried on the entity's paired card
 PAIRED = 0.9  # facts read from that paired card (a model's paper, a paper's model)
@@ -84,8 +84,9 @@ def _start(plan: Plan, linked: Linked, view) -> tuple[list[str], dict, float, st
     elif kind:
         c = cons.get(kind)
         if not c and plan.target == kind:
-            # "which models" with no condition is no filter; "which are verified" is one
-            base, ev = flagged(view, candidates(view, kind, None), linked, plan.properties)
+            # "which models" with no condition is no filter; "which are verified" is one, and
+            # so is "which use plain StratifiedKFold"
+            base, ev = flag_or_code(view, candidates(view, kind, None), linked, plan.properties)
             return (base, ev, 1.0, kind) if base else None
         base, ev = select(view, candidates(view, kind, c), c, plan)
         if not plan.list_answer and len(base) > 3:

@@ -153,7 +153,12 @@ def plan(linked: Linked, view) -> Plan:
     # "I'm planning applications. Which of the cohorts …": with nothing named, the asking
     # sentence opens the list ("X names a strategy. Which model is it built on?" lists none).
     opening = main if seeds else max(main, asks_from)
-    first_kind = next((p - opening for _, p in kinds if p >= opening), 99)
+    # "List all the rs-fMRI embedding strategies": modalities and "all" put no distance.
+    modal = {i for _, (a, b) in linked.modality_spans for i in range(a, b)}
+    light = modal | {i for i, t in enumerate(linked.tokens) if t.low == "all"}
+    first_kind = next(
+        (p - opening - len(light & set(range(opening, p))) for _, p in kinds if p >= opening), 99
+    )
     lows = [t.low for t in linked.tokens][opening:]
     lead = 2 if lows[1:3] in (["of", "the"], ["of", "these"]) else 0  # "which of the models"
     lead = 3 if lead == 0 and lows[1:2] == ["of"] else lead  # "which of Flamingo's datasets"
@@ -164,7 +169,6 @@ def plan(linked: Linked, view) -> Plan:
     if seeds and not (list_answer and kinds and kinds[0][0] == "doc"):
         # "according to its model doc" says where to read, not what to list.
         kinds = [kp for kp in kinds if kp[0] != "doc"]
-    modal = {i for _, (a, b) in linked.modality_spans for i in range(a, b)}
     list_kind = _head_kind(kinds, 0, modal) if list_answer and kinds else None
     seed_kinds = {e.kind for e in seeds}
     others = _asked_others(linked, seeds, kinds)

@@ -103,6 +103,37 @@ def flagged(view, ids: list[str], linked: Linked, props: list[str]) -> tuple[lis
     return kept, evidence
 
 
+# A word written as code: CamelCase ("StratifiedKFold") or snake_case ("none_baseline").
+_CONTRAST = re.compile(r"\b(?:instead of|rather than|as opposed to|versus|vs\.?|not)\b", re.I)
+_CODE_WORD = re.compile(r"\b(?:[A-Za-z]*[a-z][A-Z]\w*|[A-Za-z]\w*_\w+)\b")
+
+
+def flag_or_code(view, ids: list[str], linked: Linked, props: list[str]) -> tuple[list[str], dict]:
+    """A kind asked with no condition: by a yes/no field it names, else by a value it writes
+    as code."""
+    kept, evidence = flagged(view, ids, linked, props)
+    return (kept, evidence) if kept else with_code_value(view, ids, linked)
+
+
+def with_code_value(view, ids: list[str], linked: Linked) -> tuple[list[str], dict]:
+    """ "Which experiment configs use plain StratifiedKFold …?": the entities with a field
+    whose whole value is a word the question writes as code, with that field; not one it
+    sets against ("… instead of the site-grouped StratifiedGroupKFold")."""
+    asked = _CONTRAST.split(linked.question, maxsplit=1)[0]
+    codes = {m.lower() for m in _CODE_WORD.findall(asked)}
+    codes -= {e.text.lower() for e in linked.entities}  # a name is no value
+    if not codes:
+        return [], {}
+    facts = view.attributes_for(ids)
+    kept, evidence = [], {}
+    for eid in ids:
+        hit = [a for a in facts[eid] if str(a.raw).strip().strip("\"'").lower() in codes]
+        if hit:
+            kept.append(eid)
+            evidence[eid] = hit[:1]
+    return kept, evidence
+
+
 _NEGATIONS = {"not", "n't", "never", "no", "non", "without"}
 
 
