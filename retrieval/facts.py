@@ -211,6 +211,12 @@ _MULTIPLIER = r"(?:k|m|b|thousand|million|billion)?"
 _COUNTED = re.compile(rf"\d[\d,._]*\s*{_MULTIPLIER}[\s-]+([A-Za-z][\w-]*)", re.I)
 
 
+def counted_words(text: str) -> set[str]:
+    """The words a value counts ("424 parcels; …" -> {"parcel"}): a count stated as a key
+    would state it."""
+    return {stem(x.lower()) for x in _COUNTED.findall(str(text))}
+
+
 def word_facts(
     asked: list[str],
     words: list[str],
@@ -259,7 +265,7 @@ def word_facts(
         tw |= {w for ini, run in short.items() if ini in tw for w in run}
         if numeric:
             # "How many whole-slide images …": "335,645 WSIs" counts them as a key would.
-            counted = {stem(x.lower()) for x in _COUNTED.findall(str(a.raw))}
+            counted = counted_words(a.raw)
             pw = pw | {w for w in asked if w in counted}
             pw = pw | {w for ini, run in short.items() if ini in counted for w in run}
         if not keys_only:

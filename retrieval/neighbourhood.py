@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from retrieval.facts import (
     Fact,
     attr_fact,
+    counted_words,
     has_word,
     key_word,
     path_words,
@@ -171,7 +172,12 @@ def _candidates(q: _Question, plan: Plan, linked: Linked, view, seeds, paths, ah
             for sc, f in word_facts([w], list(q.rest), attrs, src, 3, numeric=numeric):
                 if ABSENCE.search(f.text):
                     continue
-                named = sc >= 0.6 and key_word(w, _key_words(f))
+                # A value opening with a count ("424 parcels; …") names what it counts, on
+                # what an answer reached (not the "8,192-token" window of a named model).
+                opening = re.split(r"[;.]\s", f.text, maxsplit=1)[0]
+                counts = bool(ahead) and w in q.counted and w in counted_words(opening)
+                keyed = key_word(w, _key_words(f)) or counts
+                named = sc >= 0.6 and keyed
                 # "The model whose paper introduced X was pretrained on how many species?":
                 # a count named for what is counted may stand next to what the answer
                 # reached (its dataset); not next to the named one ("how many ABCD

@@ -148,7 +148,9 @@ def link_properties(toks, used, question: str, phrases: dict[str, str]) -> list[
         # "how do researchers obtain its data": how the data is had is its access (not how
         # a model "obtains" an invariance).
         after = lows[i + 1 : i + 4]
-        if t.low in _GETTING and not used[i] and any(w in _DATA_WORDS for w in after):
+        # "What dataset was X trained on, … and can anyone download it?": it is the data.
+        back = after[:1] in (["it"], ["them"]) and any(w in _DATA_WORDS for w in lows[:i])
+        if t.low in _GETTING and not used[i] and (back or any(w in _DATA_WORDS for w in after)):
             out.append(PropertyLink("access", t.text, (i, i + 1)))
     out.sort(key=lambda p: p.span)
     return out

@@ -226,6 +226,11 @@ def test_obtaining_something_other_than_data_is_no_access_question(kb):
     assert "access" not in linked.property_names()
     linked = view.linker.link("How do researchers obtain its data?")
     assert "access" in linked.property_names()
+    # "it" after the verb is the dataset asked about before it
+    linked = view.linker.link("What dataset was TinyDNA trained on, and can anyone download it?")
+    assert "access" in linked.property_names()
+    linked = view.linker.link("Which model is TinyDNA, and can anyone download it?")
+    assert "access" not in linked.property_names()
 
 
 def test_advantages_listed_under_the_asked_thing_say_what_makes_it_attractive(kb):

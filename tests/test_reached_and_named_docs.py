@@ -1,7 +1,8 @@
 """Past the first hop, and where the question says to read (small real KB, hash embedder):
 a count named for what is counted is read next to the entity an answer reached ("the
 model whose paper introduced benchmark X was pretrained on how many species?"), never next
-to the named one for a cohort it does not hold ("how many ABCD participants trained Y?");
+to the named one for a cohort it does not hold ("how many ABCD participants trained Y?"),
+and a count written in a value ("360 parcels; …") names what it counts;
 "which version number" and "the vocabulary size of X" ask for numbers; a unit of the doc
 the question names ("why does the X documentation argue …") leads."""
 
@@ -11,7 +12,9 @@ import pytest
 from assistant_kb import build
 
 from retrieval.evaluate import says_not_in_kb
+from retrieval.intent import plan as make_plan
 from retrieval.lexicon import asks_number
+from retrieval.neighbourhood import complete
 
 FILES = {
     "datasets/motif_suite.yaml": """
@@ -51,8 +54,20 @@ FILES = {
         id: cortexnet
         name: CortexNet
         modality: fmri
-        summary: Transformer over 4D fMRI volumes.
+        summary: Masked autoencoder over parcellated BOLD signals; parcel patches are hidden.
+        arch:
+          parameters: 300M
         datasets: [scan_bank]
+        tokenizer:
+          type: parcel time-series patches
+          notes: >-
+            360 parcels; each token is a short window of one parcel's signal projected
+            linearly (no discrete vocabulary).
+    """,
+    "configs/experiments/axes_probe.yaml": """
+        id: axes_probe
+        experiment_name: "Axes probe: brain embedding axes vs behaviour"
+        models: [cortexnet]
     """,
     "datasets/scan_bank.yaml": """
         id: scan_bank
@@ -68,6 +83,24 @@ FILES = {
         modality: genetics
         summary: The reference assembly in which exon sequences are cut for embedding.
         notes: Always record the annotation release (e.g. GENCODE version) next to it.
+    """,
+    "paper_cards/harmony_2024.yaml": """
+        id: harmony_2024
+        title: "Harmony: site-free MRI harmonisation"
+        year: 2024
+        venue: NeuroImage
+        key_contributions:
+          - One model across all sites.
+          - Content and style disentangled.
+          - Shows gains on 6,000 T1/T2 scans.
+    """,
+    "integration_cards/site_methods.yaml": """
+        id: site_methods
+        name: Site methods
+        methods:
+          harmony_mri:
+            type: deep
+            reference: harmony_2024
     """,
     "docs/cohorts.md": """
         # Cohorts
@@ -88,6 +121,27 @@ def test_a_count_is_read_next_to_the_entity_the_answer_reached(kb):
         "many species?"
     )
     assert "StrandLM" in a["answer"] and "77" in a["answer"]
+
+
+def test_a_count_written_in_a_value_answers_how_many_of_the_entity_reached(kb):
+    a = kb.ask(
+        "The axes probe experiment uses an fMRI foundation model. Which one, how big is its "
+        "largest checkpoint, and how many parcels does it expect?"
+    )
+    assert "CortexNet" in a["answer"] and "300M" in a["answer"] and "360" in a["answer"]
+
+
+def test_the_field_stating_a_count_in_its_value_completes_the_answer(kb):
+    view = kb._assistant().view
+    question = (
+        "The axes probe experiment uses which fMRI model, and how many parcels does it expect?"
+    )
+    linked = view.linker.link(question)
+    said = "Axes probe → models: CortexNet. CortexNet — parameters: 300M."
+    blocks, whole = complete(
+        make_plan(linked, view), linked, view, said, ["axes_probe", "cortexnet"]
+    )
+    assert whole and any("360 parcels" in f.text for b in blocks for f in b.facts)
 
 
 def test_a_count_of_a_cohort_the_named_model_does_not_use_is_not_its_count(kb):
@@ -128,3 +182,14 @@ def test_a_unit_of_the_doc_the_question_names_leads(tmp_path):
         "Why does the StrandLM documentation argue that strand symmetry matters biologically?"
     )
     assert a["citations"][0]["source"] == "docs/models/strandlm.md"
+
+
+def test_a_count_inside_a_longer_value_is_left_to_the_sentence_stating_it(kb):
+    view = kb._assistant().view
+    question = "Which paper is the harmony_mri method from, and on how many scans was it shown?"
+    linked = view.linker.link(question)
+    said = "harmony_mri → papers: Harmony: site-free MRI harmonisation (2024)."
+    blocks, _ = complete(
+        make_plan(linked, view), linked, view, said, ["harmony_mri", "harmony_2024"]
+    )
+    assert not any("One model across all sites" in f.text for b in blocks for f in b.facts)
