@@ -12,7 +12,7 @@ field is cited after the relations that reached it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from retrieval.facts import (
     Fact,
@@ -115,6 +115,7 @@ class _Question:
     rest: dict[str, float]
     numeric: bool
     counted: set[str]  # slots asked by "how many <X>": said only with a number
+    modifiers: dict[str, list[str]] = field(default_factory=dict)  # "vocabulary" of "… size"
 
 
 def _read(plan: Plan, linked: Linked, view, named: list[str]) -> _Question:
@@ -140,7 +141,8 @@ def _read(plan: Plan, linked: Linked, view, named: list[str]) -> _Question:
     props = list(plan.properties)
     slots = props + [w for w in asked if not any(_covers_prop(w, p) for p in props)]
     numeric = asks_number(linked.question)
-    return _Question(slots, props, _weights(rest, view.idf()), numeric, counts)
+    modifiers = {g[-1]: g[:-1] for g in groups if len(g) > 1}
+    return _Question(slots, props, _weights(rest, view.idf()), numeric, counts, modifiers)
 
 
 def _candidates(q: _Question, plan: Plan, linked: Linked, view, seeds, paths, ahead=()):
@@ -227,7 +229,7 @@ def answer(plan: Plan, linked: Linked, view) -> GraphAnswer | None:
     depth = 0
     for slot in q.slots:
         best = _best(cands, slot, q)
-        if best is None:
+        if best is None or (best[1] and not _modified_alike(view, best, q.modifiers.get(slot))):
             return None  # a part of the question nothing around the seeds answers
         depth = max(depth, best[1])
         if all(best[2].lines != f.lines or best[3] != e for f, e in chosen):
@@ -306,6 +308,20 @@ def _said(slot: str, words: set[str], text: str = "") -> bool:
     if text:
         return bool(re.search(rf"\b{re.escape(slot)}\w*[\w.\[\]]*:\s*[~≈]?\d", text, re.I))
     return all(has_word(w, words, True) for w in slot.split("_"))
+
+
+def _modified_alike(view, cand, modifiers: list[str] | None) -> bool:
+    """Whether a neighbour's field is the thing the asked phrase names with its modifiers:
+    "the vocabulary size of X" is not the size (`counts.species`) of X's dataset."""
+    if not modifiers:
+        return True
+    _, _, f, eid = cand
+    words = text_words(f"{f.label} {f.text} {view.name(eid)}")
+    if "." in f.label:  # the fields beside it: `projector.dim` beside `projector.type: PCA`
+        parent = f".{f.label.rsplit('.', 1)[0]}."
+        beside = [a.raw for a in view.attributes(eid) if parent in f".{a.path}"]
+        words |= text_words(" ".join(map(str, beside)))
+    return any(has_word(m, words) for m in modifiers)
 
 
 def _carries(slot: str, text: str) -> bool:

@@ -29,7 +29,7 @@ FILES = {
         id: species_mix
         name: Species Mix corpus
         modality: genetics
-        summary: Reference genomes pooled for pretraining.
+        summary: Reference genomes used to pretrain StrandLM and to learn its tokenizer vocabulary.
         counts:
           species: 77
     """,
@@ -193,3 +193,8 @@ def test_a_count_inside_a_longer_value_is_left_to_the_sentence_stating_it(kb):
         make_plan(linked, view), linked, view, said, ["harmony_mri", "harmony_2024"]
     )
     assert not any("One model across all sites" in f.text for b in blocks for f in b.facts)
+
+
+def test_a_neighbours_size_is_not_the_size_the_modifier_names(kb):
+    a = kb.ask("What is the vocabulary size of StrandLM's tokenizer?")
+    assert "77" not in a["answer"]
