@@ -47,7 +47,8 @@ def _relative(linked: Linked, i: int) -> bool:
 
 def _outside_condition(linked: Linked, props: list[str]) -> list[str]:
     """ "Is RC averaging optional if I use the Ph checkpoint?": a yes/no question asks about
-    its main clause; a property named in its condition ("checkpoint") is not asked."""
+    its main clause; a property named in its condition ("checkpoint") is not asked, nor one
+    named in a relative clause about people ("subjects who lack some modalities")."""
     lows = [t.low for t in linked.tokens]
     if not lows:
         return props

@@ -5,7 +5,10 @@ to: what parcellation does it use?", "the paper behind that method: who wrote it
 facts it asks for then sit on an entity one or two relations away from the one it names.
 What it asks is read as slots (each asked property, each asked phrase by its last word);
 `answer` finds a field for every slot on the entities around the named ones, nearest first,
-when the plan found nothing strong; `complete` finds the slots an answer left out. Each
+when the plan found nothing strong (or a lookup said nothing asked); `complete` finds the
+slots an answer left out, reading around what it reached. A neighbour the question does not
+name answers only with a value carrying what is asked ("which hospital" ~ "… Medical
+Center"), and a field of a neighbour only when the asked phrase's modifiers name it. Each
 field is cited after the relations that reached it.
 """
 
@@ -179,12 +182,12 @@ def _candidates(q: _Question, plan: Plan, linked: Linked, view, seeds, paths, ah
                 opening = re.split(r"[;.]\s", f.text, maxsplit=1)[0]
                 counts = bool(ahead) and w in q.counted and w in counted_words(opening)
                 keyed = key_word(w, _key_words(f)) or counts
-                named = sc >= 0.6 and keyed
                 # "The model whose paper introduced X was pretrained on how many species?":
                 # a count named for what is counted may stand next to what the answer
                 # reached (its dataset); not next to the named one ("how many ABCD
                 # participants trained SwiFT" is no count of SwiFT's UK Biobank data).
-                named = named and (may or (w in q.counted and from_ahead))
+                reads = may or (w in q.counted and from_ahead)
+                named = sc >= 0.6 and keyed and reads
                 # A neighbour the question does not name must also share its other words
                 # ("the patients whose clinical notes …"): a "%" alone is everywhere.
                 carried = _carries(w, f.text) and (may or _share(f, q.rest) >= NEXT_DOOR_SHARE)

@@ -1,5 +1,6 @@
-"""Choosing entities: a registry's members, a kind narrowed by modality, and the ones that
-meet a question's conditions (values, numbers, superlatives, modifier words)."""
+"""Choosing entities: a registry's members, a kind narrowed by modality, the ones that meet
+a question's conditions (values, numbers, superlatives, modifier words), and, for a kind
+asked with no condition, those a yes/no field or a value written as code selects."""
 
 from __future__ import annotations
 
@@ -103,8 +104,9 @@ def flagged(view, ids: list[str], linked: Linked, props: list[str]) -> tuple[lis
     return kept, evidence
 
 
-# A word written as code: CamelCase ("StratifiedKFold") or snake_case ("none_baseline").
+# What a question sets against the value it asks for ("… instead of StratifiedGroupKFold").
 _CONTRAST = re.compile(r"\b(?:instead of|rather than|as opposed to|versus|vs\.?|not)\b", re.I)
+# A word written as code: CamelCase ("StratifiedKFold") or snake_case ("none_baseline").
 _CODE_WORD = re.compile(r"\b(?:[A-Za-z]*[a-z][A-Z]\w*|[A-Za-z]\w*_\w+)\b")
 
 
