@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 
 from kg.vocab import PROPERTIES
+from retrieval.asked import negated_tokens
 from retrieval.attach import Constraints
 from retrieval.conditions import held_by, meets, number_of, numeric_attrs
 from retrieval.facts import has_word, text_words
@@ -93,7 +94,9 @@ def flagged(view, ids: list[str], linked: Linked, props: list[str]) -> tuple[lis
     flags = {p for p in props if PROPERTIES.get(p, {}).get("type") == "boolean"}
     if not flags:
         return [], {}
-    wanted = "false" if {t.low for t in linked.tokens} & _NEGATIONS else "true"
+    negated = negated_tokens(linked)
+    spans = [range(*p.span) for p in linked.properties if p.property in flags]
+    wanted = "false" if any(negated.intersection(s) for s in spans) else "true"
     facts = view.attributes_for(ids)
     kept, evidence = [], {}
     for eid in ids:
@@ -104,8 +107,6 @@ def flagged(view, ids: list[str], linked: Linked, props: list[str]) -> tuple[lis
     return kept, evidence
 
 
-# What a question sets against the value it asks for ("… instead of StratifiedGroupKFold").
-_CONTRAST = re.compile(r"\b(?:instead of|rather than|as opposed to|versus|vs\.?|not)\b", re.I)
 # A word written as code: CamelCase ("StratifiedKFold") or snake_case ("none_baseline").
 _CODE_WORD = re.compile(r"\b(?:[A-Za-z]*[a-z][A-Z]\w*|[A-Za-z]\w*_\w+)\b")
 
@@ -121,8 +122,12 @@ def with_code_value(view, ids: list[str], linked: Linked) -> tuple[list[str], di
     """ "Which experiment configs use plain StratifiedKFold …?": the entities with a field
     whose whole value is a word the question writes as code, with that field; not one it
     sets against ("… instead of the site-grouped StratifiedGroupKFold")."""
-    asked = _CONTRAST.split(linked.question, maxsplit=1)[0]
-    codes = {m.lower() for m in _CODE_WORD.findall(asked)}
+    negated = {linked.tokens[i].start for i in negated_tokens(linked)}
+    codes = {
+        m.group().lower()
+        for m in _CODE_WORD.finditer(linked.question)
+        if not any(m.start() <= at < m.end() for at in negated)
+    }
     codes -= {e.text.lower() for e in linked.entities}  # a name is no value
     if not codes:
         return [], {}
@@ -134,9 +139,6 @@ def with_code_value(view, ids: list[str], linked: Linked) -> tuple[list[str], di
             kept.append(eid)
             evidence[eid] = hit[:1]
     return kept, evidence
-
-
-_NEGATIONS = {"not", "n't", "never", "no", "non", "without"}
 
 
 def best_by_words(view, ids: list[str], words: list[str]) -> tuple[list[str], dict]:
